@@ -1,0 +1,21 @@
+//! `achievement_skill`: which skills an achievement used (many-to-many).
+
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "achievement_skill")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub achievement_id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub skill_id: i64,
+    /// Order of the skill within the achievement.
+    pub position: i32,
+    #[sea_orm(belongs_to, from = "achievement_id", to = "id", on_delete = "Cascade")]
+    pub achievement: HasOne<super::achievement::Entity>,
+    #[sea_orm(belongs_to, from = "skill_id", to = "id", on_delete = "Cascade")]
+    pub skill: HasOne<super::skill::Entity>,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,28 @@
+//! `education`: a course of study at an institution.
+
+use sea_orm::entity::prelude::*;
+
+use crate::enums::EducationStatus;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "education")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub person_id: i64,
+    pub institution: String,
+    pub degree: Option<String>,
+    pub field: Option<String>,
+    pub start_ym: Option<i32>,
+    pub end_ym: Option<i32>,
+    pub status: Option<EducationStatus>,
+    pub position: i32,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    #[sea_orm(belongs_to, from = "person_id", to = "id", on_delete = "Cascade")]
+    pub person: HasOne<super::person::Entity>,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,22 @@
+//! `language`: a spoken language and how well the person speaks it.
+
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "language")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub person_id: i64,
+    pub name: String,
+    pub fluency: Option<String>,
+    pub position: i32,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    #[sea_orm(belongs_to, from = "person_id", to = "id", on_delete = "Cascade")]
+    pub person: HasOne<super::person::Entity>,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,40 @@
+//! `person`: the owner of a portfolio, addressed by a unique URL-safe slug.
+
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "person")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub slug: String,
+    pub name: String,
+    pub headline: String,
+    /// Introduction paragraphs, a JSON array of strings.
+    #[sea_orm(column_type = "Text")]
+    pub summary: String,
+    pub location: Option<String>,
+    pub email: Option<String>,
+    pub avatar_url: Option<String>,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    #[sea_orm(has_many)]
+    pub profile_links: HasMany<super::profile_link::Entity>,
+    #[sea_orm(has_many)]
+    pub roles: HasMany<super::role::Entity>,
+    #[sea_orm(has_many)]
+    pub skills: HasMany<super::skill::Entity>,
+    #[sea_orm(has_many)]
+    pub activities: HasMany<super::activity::Entity>,
+    #[sea_orm(has_many)]
+    pub achievements: HasMany<super::achievement::Entity>,
+    #[sea_orm(has_many)]
+    pub education: HasMany<super::education::Entity>,
+    #[sea_orm(has_many)]
+    pub languages: HasMany<super::language::Entity>,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,236 @@
+//! The command line: `serve`, `migrate`, `import`, `export`, `schema`.
+//! Every flag has a `PORTFOLIO_*` environment fallback.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::DatabaseConnection;
+
+use crate::config::{Config, DEFAULT_ADDR, DEFAULT_DATABASE_URL};
+use crate::db::{self, PoolConfig};
+use crate::{document, graphql, service, startup};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "portfolio",
+    version,
+    about = "A GraphQL backend serving a professional portfolio"
+)]
+pub struct Cli {
+    /// Database URL: sqlite://FILE?mode=rwc, postgres://USER@HOST/DB or mysql://USER@HOST/DB.
+    #[arg(long, env = "PORTFOLIO_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: String,
+
+    /// Log format: `pretty` for people, `json` for log pipelines.
+    #[arg(long, env = "PORTFOLIO_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty, global = true)]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the GraphQL API (and the playground at /).
+    Serve(ServeArgs),
+    /// Apply, revert or inspect schema migrations.
+    Migrate {
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// Load a portfolio document, replacing the person with the same slug.
+    Import {
+        /// A TOML portfolio document (see docs/portfolio-format.md).
+        file: PathBuf,
+    },
+    /// Write the portfolio of a person as a document.
+    Export {
+        /// The person's slug, e.g. dahye-ahn.
+        slug: String,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// Print the GraphQL schema (SDL); `schema.graphql` is its output.
+    Schema,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "PORTFOLIO_ADDR", default_value = DEFAULT_ADDR)]
+    pub addr: SocketAddr,
+    /// Do not apply pending migrations at start (fail instead if any are pending).
+    #[arg(long, env = "PORTFOLIO_NO_MIGRATE")]
+    pub no_migrate: bool,
+    /// Do not load the bundled portfolio into an empty database.
+    #[arg(long, env = "PORTFOLIO_NO_SEED")]
+    pub no_seed: bool,
+    /// Serve the GraphiQL playground at /.
+    #[arg(long, env = "PORTFOLIO_PLAYGROUND", default_value_t = true, action = clap::ArgAction::Set)]
+    pub playground: bool,
+    /// Most database connections in the pool.
+    #[arg(long, env = "PORTFOLIO_DB_MAX_CONNECTIONS", default_value_t = 10)]
+    pub db_max_connections: u32,
+    /// Seconds a request waits for a database connection before failing.
+    #[arg(long, env = "PORTFOLIO_DB_ACQUIRE_TIMEOUT", default_value_t = 5)]
+    pub db_acquire_timeout: u64,
+    /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.
+    #[arg(long, env = "PORTFOLIO_DRAIN_TIMEOUT", default_value_t = 30)]
+    pub drain_timeout: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateAction {
+    /// Apply every pending migration.
+    Up,
+    /// Revert the last applied migrations.
+    Down {
+        /// How many to revert.
+        #[arg(long, short = 'n', default_value_t = 1)]
+        steps: u32,
+    },
+    /// List migrations and whether each is applied.
+    Status,
+    /// Drop every table and apply all migrations again (destroys all data).
+    Fresh,
+}
+
+/// Runs a parsed command line; the exit code says whether it worked.
+pub async fn run(cli: Cli) -> ExitCode {
+    match dispatch(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Schema => {
+            print!("{}", graphql::sdl());
+            Ok(())
+        }
+        Command::Serve(args) => serve(&cli.database_url, args).await,
+        Command::Migrate { action } => migrate(&cli.database_url, action).await,
+        Command::Import { file } => import(&cli.database_url, &file).await,
+        Command::Export { slug, out } => export(&cli.database_url, &slug, out).await,
+    }
+}
+
+async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
+    let mut config = Config::new(args.addr, database_url);
+    config.migrate = !args.no_migrate;
+    config.seed = !args.no_seed;
+    config.playground = args.playground;
+    config.pool = PoolConfig {
+        max_connections: args.db_max_connections.max(1),
+        acquire_timeout: Duration::from_secs(args.db_acquire_timeout.max(1)),
+    };
+    config.drain_timeout = Duration::from_secs(args.drain_timeout);
+    let app = startup::build(config)
+        .await
+        .map_err(|err| err.to_string())?;
+    let addr = app.local_addr();
+    tracing::info!(
+        %addr,
+        database = %db::redact_url(database_url),
+        "serving GraphQL at http://{addr}/graphql, playground at http://{addr}/"
+    );
+    app.run_until_stopped(startup::shutdown_signal())
+        .await
+        .map_err(|err| format!("server failed: {err}"))?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn connect(database_url: &str) -> Result<DatabaseConnection, String> {
+    let (db, _) = db::connect(database_url, &PoolConfig::default())
+        .await
+        .map_err(|err| {
+            format!(
+                "cannot connect to the database at {}: {err}",
+                db::redact_url(database_url)
+            )
+        })?;
+    Ok(db)
+}
+
+async fn migrate(database_url: &str, action: MigrateAction) -> Result<(), String> {
+    let db = connect(database_url).await?;
+    let failed = |err: sea_orm::DbErr| format!("migration failed: {err}");
+    match action {
+        MigrateAction::Up => {
+            let applied = db::migrate_up(&db).await.map_err(failed)?;
+            println!("applied {applied} migration(s)");
+        }
+        MigrateAction::Down { steps } => {
+            Migrator::down(&db, Some(steps)).await.map_err(failed)?;
+            println!("reverted up to {steps} migration(s)");
+        }
+        MigrateAction::Fresh => {
+            Migrator::fresh(&db).await.map_err(failed)?;
+            println!("dropped all tables and applied every migration");
+        }
+        MigrateAction::Status => {
+            for migration in Migrator::get_migration_with_status(&db)
+                .await
+                .map_err(failed)?
+            {
+                println!("{:?}\t{}", migration.status(), migration.name());
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn import(database_url: &str, file: &std::path::Path) -> Result<(), String> {
+    let name = file.display().to_string();
+    let text = std::fs::read_to_string(file).map_err(|err| format!("cannot read {name}: {err}"))?;
+    // Check the document before touching the database: a bad file changes nothing.
+    let document = document::parse(&name, &text).map_err(|err| err.to_string())?;
+    let db = connect(database_url).await?;
+    db::migrate_up(&db)
+        .await
+        .map_err(|err| format!("migration failed: {err}"))?;
+    let outcome = service::import_document(&db, &document)
+        .await
+        .map_err(|err| err.detail())?;
+    println!(
+        "{} {} from {name}",
+        if outcome.replaced {
+            "replaced"
+        } else {
+            "imported"
+        },
+        document.person.slug
+    );
+    Ok(())
+}
+
+async fn export(database_url: &str, slug: &str, out: Option<PathBuf>) -> Result<(), String> {
+    let db = connect(database_url).await?;
+    let document = service::export_document(&db, slug)
+        .await
+        .map_err(|err| err.detail())?
+        .ok_or_else(|| format!("no person with slug {slug:?}"))?;
+    let text = document::to_toml(&document);
+    match out {
+        Some(path) => std::fs::write(&path, text)
+            .map_err(|err| format!("cannot write {}: {err}", path.display()))?,
+        None => print!("{text}"),
+    }
+    Ok(())
+}

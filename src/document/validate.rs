@@ -1,0 +1,277 @@
+//! The rules a document must follow beyond its shape: required texts,
+//! lengths, URLs, slugs, month order, unique skills, known skill references.
+//! Every problem is collected, not only the first.
+
+use std::collections::HashSet;
+
+use super::model::*;
+use crate::domain::{YearMonth, limits};
+
+/// Collects `(field path, message)` for every rule broken.
+struct Checker {
+    problems: Vec<(String, String)>,
+}
+
+impl Checker {
+    fn fail(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.problems.push((path.into(), message.into()));
+    }
+
+    fn text(&mut self, path: &str, value: &str, max: usize) {
+        if value.trim().is_empty() {
+            self.fail(path, "must not be empty");
+        } else if value.chars().count() > max {
+            self.fail(path, format!("must be at most {max} characters"));
+        }
+    }
+
+    fn optional_text(&mut self, path: &str, value: Option<&str>, max: usize) {
+        if let Some(value) = value {
+            self.text(path, value, max);
+        }
+    }
+
+    fn texts(&mut self, path: &str, values: &[String], max: usize) {
+        for (index, value) in values.iter().enumerate() {
+            self.text(&format!("{path}[{index}]"), value, max);
+        }
+    }
+
+    fn url(&mut self, path: &str, value: &str) {
+        if value.chars().count() > limits::URL {
+            self.fail(path, format!("must be at most {} characters", limits::URL));
+        } else if !limits::is_valid_url(value) {
+            self.fail(path, "must be an absolute http:// or https:// URL");
+        }
+    }
+
+    fn months(&mut self, path: &str, start: Option<YearMonth>, end: Option<YearMonth>) {
+        if let (Some(start), Some(end)) = (start, end)
+            && end < start
+        {
+            self.fail(
+                format!("{path}.end"),
+                format!("{end} is before start {start}"),
+            );
+        }
+    }
+
+    fn references(&mut self, path: &str, links: &[ReferenceDoc]) {
+        for (index, link) in links.iter().enumerate() {
+            let path = format!("{path}.links[{index}]");
+            self.text(&format!("{path}.title"), &link.title, limits::SHORT_TEXT);
+            if let Some(url) = &link.url {
+                self.url(&format!("{path}.url"), url);
+            }
+        }
+    }
+
+    fn achievement(&mut self, path: &str, achievement: &AchievementDoc, skills: &HashSet<String>) {
+        self.text(
+            &format!("{path}.title"),
+            &achievement.title,
+            limits::LONG_TEXT,
+        );
+        self.optional_text(
+            &format!("{path}.context"),
+            achievement.context.as_deref(),
+            limits::LONG_TEXT,
+        );
+        self.texts(
+            &format!("{path}.actions"),
+            &achievement.actions,
+            limits::LONG_TEXT,
+        );
+        self.texts(
+            &format!("{path}.results"),
+            &achievement.results,
+            limits::LONG_TEXT,
+        );
+        let mut used = HashSet::new();
+        for (index, name) in achievement.skills.iter().enumerate() {
+            let key = name.to_lowercase();
+            let path = format!("{path}.skills[{index}]");
+            if !skills.contains(&key) {
+                self.fail(
+                    path,
+                    format!("names skill {name:?}, which is not in the document's `skills`"),
+                );
+            } else if !used.insert(key) {
+                self.fail(path, format!("lists skill {name:?} twice"));
+            }
+        }
+        for (index, metric) in achievement.metrics.iter().enumerate() {
+            let path = format!("{path}.metrics[{index}]");
+            self.text(&format!("{path}.label"), &metric.label, limits::SHORT_TEXT);
+            self.text(
+                &format!("{path}.display"),
+                &metric.display,
+                limits::METRIC_DISPLAY,
+            );
+            self.optional_text(
+                &format!("{path}.unit"),
+                metric.unit.as_deref(),
+                limits::UNIT,
+            );
+            if metric.value.is_some_and(|value| !value.is_finite()) {
+                self.fail(format!("{path}.value"), "must be a finite number");
+            }
+        }
+        self.references(path, &achievement.links);
+    }
+}
+
+/// Every broken rule of `document`, as `(field path, message)`.
+pub(super) fn check(document: &PortfolioDocument) -> Vec<(String, String)> {
+    let mut c = Checker {
+        problems: Vec::new(),
+    };
+    if document.format != FORMAT_VERSION {
+        c.fail(
+            "format",
+            format!("must be {FORMAT_VERSION}, the only version this program reads"),
+        );
+    }
+
+    let person = &document.person;
+    if !limits::is_valid_slug(&person.slug) {
+        c.fail(
+            "person.slug",
+            format!(
+                "must be {}-{} characters of a-z and 0-9 in words joined by single dashes (like \"dahye-ahn\")",
+                limits::SLUG_MIN,
+                limits::SLUG_MAX
+            ),
+        );
+    }
+    c.text("person.name", &person.name, limits::NAME);
+    c.text("person.headline", &person.headline, limits::HEADLINE);
+    c.texts("person.summary", &person.summary, limits::LONG_TEXT);
+    c.optional_text(
+        "person.location",
+        person.location.as_deref(),
+        limits::SHORT_TEXT,
+    );
+    c.optional_text("person.email", person.email.as_deref(), limits::EMAIL);
+    if let Some(url) = &person.avatar_url {
+        c.url("person.avatar_url", url);
+    }
+
+    for (index, link) in document.links.iter().enumerate() {
+        c.text(
+            &format!("links[{index}].label"),
+            &link.label,
+            limits::SHORT_TEXT,
+        );
+        c.url(&format!("links[{index}].url"), &link.url);
+    }
+
+    let mut skills = HashSet::new();
+    for (index, skill) in document.skills.iter().enumerate() {
+        let path = format!("skills[{index}].name");
+        c.text(&path, &skill.name, limits::SKILL_NAME);
+        if !skills.insert(skill.name.to_lowercase()) {
+            c.fail(
+                path,
+                format!(
+                    "skill {:?} appears twice (names are compared ignoring case)",
+                    skill.name
+                ),
+            );
+        }
+    }
+
+    for (index, role) in document.roles.iter().enumerate() {
+        let path = format!("roles[{index}]");
+        c.text(
+            &format!("{path}.organization"),
+            &role.organization,
+            limits::SHORT_TEXT,
+        );
+        c.text(&format!("{path}.title"), &role.title, limits::SHORT_TEXT);
+        c.optional_text(
+            &format!("{path}.department"),
+            role.department.as_deref(),
+            limits::SHORT_TEXT,
+        );
+        c.optional_text(
+            &format!("{path}.location"),
+            role.location.as_deref(),
+            limits::SHORT_TEXT,
+        );
+        c.optional_text(
+            &format!("{path}.summary"),
+            role.summary.as_deref(),
+            limits::LONG_TEXT,
+        );
+        c.months(&path, Some(role.start), role.end);
+        for (a, achievement) in role.achievements.iter().enumerate() {
+            c.achievement(&format!("{path}.achievements[{a}]"), achievement, &skills);
+        }
+    }
+
+    for (index, activity) in document.activities.iter().enumerate() {
+        let path = format!("activities[{index}]");
+        c.text(&format!("{path}.title"), &activity.title, limits::LONG_TEXT);
+        c.optional_text(
+            &format!("{path}.organization"),
+            activity.organization.as_deref(),
+            limits::SHORT_TEXT,
+        );
+        c.optional_text(
+            &format!("{path}.description"),
+            activity.description.as_deref(),
+            limits::LONG_TEXT,
+        );
+        c.texts(
+            &format!("{path}.highlights"),
+            &activity.highlights,
+            limits::LONG_TEXT,
+        );
+        c.months(&path, activity.start, activity.end);
+        if activity
+            .year
+            .is_some_and(|year| !(1..=9999).contains(&year))
+        {
+            c.fail(format!("{path}.year"), "must be a year between 1 and 9999");
+        }
+        c.references(&path, &activity.links);
+        for (a, achievement) in activity.achievements.iter().enumerate() {
+            c.achievement(&format!("{path}.achievements[{a}]"), achievement, &skills);
+        }
+    }
+
+    for (index, education) in document.education.iter().enumerate() {
+        let path = format!("education[{index}]");
+        c.text(
+            &format!("{path}.institution"),
+            &education.institution,
+            limits::SHORT_TEXT,
+        );
+        c.optional_text(
+            &format!("{path}.degree"),
+            education.degree.as_deref(),
+            limits::SHORT_TEXT,
+        );
+        c.optional_text(
+            &format!("{path}.field"),
+            education.field.as_deref(),
+            limits::SHORT_TEXT,
+        );
+        c.months(&path, education.start, education.end);
+    }
+
+    for (index, language) in document.languages.iter().enumerate() {
+        c.text(
+            &format!("languages[{index}].name"),
+            &language.name,
+            limits::SKILL_NAME,
+        );
+        c.optional_text(
+            &format!("languages[{index}].fluency"),
+            language.fluency.as_deref(),
+            limits::SHORT_TEXT,
+        );
+    }
+    c.problems
+}

@@ -1,0 +1,9 @@
+//! Plain domain values and rules shared by the document format, the services
+//! and the GraphQL layer: year-months, durations, the clock, field limits.
+
+pub mod clock;
+pub mod limits;
+pub mod year_month;
+
+pub use clock::Clock;
+pub use year_month::{YearMonth, experience_months};

@@ -1,0 +1,142 @@
+//! One error type for everything a request can fail with, and its mapping to
+//! GraphQL errors with `extensions.code`.
+//!
+//! `AppError` deliberately does not implement `Display`: async-graphql turns
+//! any `Display` type into an error carrying its text, which is how database
+//! messages leak to clients. Without `Display`, the only way into a GraphQL
+//! error is [`From<AppError>`] below, which logs internal details and shows
+//! the client a generic message.
+
+use std::fmt;
+
+use async_graphql::ErrorExtensions;
+use sea_orm::DbErr;
+
+/// The error codes of the API, as sent in `extensions.code`.
+pub mod code {
+    pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
+    pub const NOT_FOUND: &str = "NOT_FOUND";
+    pub const SERVICE_UNAVAILABLE: &str = "SERVICE_UNAVAILABLE";
+    pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
+    pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
+}
+
+pub enum AppError {
+    /// The client sent something invalid; `field` names the argument or input
+    /// field at fault.
+    BadUserInput {
+        message: String,
+        field: Option<String>,
+    },
+    /// The thing asked for does not exist.
+    NotFound(String),
+    /// The database cannot be reached right now; worth retrying.
+    Unavailable(String),
+    /// A bug or an unexpected failure; the detail is for the log only.
+    Internal(String),
+}
+
+impl AppError {
+    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::BadUserInput {
+            message: message.into(),
+            field: Some(field.into()),
+        }
+    }
+
+    pub fn internal(detail: impl fmt::Display) -> Self {
+        AppError::Internal(detail.to_string())
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::BadUserInput { .. } => code::BAD_USER_INPUT,
+            AppError::NotFound(_) => code::NOT_FOUND,
+            AppError::Unavailable(_) => code::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => code::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// What a client may be told.
+    pub fn public_message(&self) -> String {
+        match self {
+            AppError::BadUserInput { message, .. } | AppError::NotFound(message) => message.clone(),
+            AppError::Unavailable(_) => "the database is unavailable; try again shortly".to_owned(),
+            AppError::Internal(_) => "internal server error".to_owned(),
+        }
+    }
+
+    /// Everything, for logs and for the command line.
+    pub fn detail(&self) -> String {
+        match self {
+            AppError::Unavailable(detail) | AppError::Internal(detail) => {
+                format!("{}: {detail}", self.public_message())
+            }
+            _ => self.public_message(),
+        }
+    }
+}
+
+impl fmt::Debug for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.detail(), self.code())
+    }
+}
+
+impl From<DbErr> for AppError {
+    fn from(err: DbErr) -> Self {
+        match err {
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => AppError::Unavailable(err.to_string()),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<std::sync::Arc<AppError>> for AppError {
+    fn from(err: std::sync::Arc<AppError>) -> Self {
+        match &*err {
+            AppError::BadUserInput { message, field } => AppError::BadUserInput {
+                message: message.clone(),
+                field: field.clone(),
+            },
+            AppError::NotFound(message) => AppError::NotFound(message.clone()),
+            AppError::Unavailable(detail) => AppError::Unavailable(detail.clone()),
+            AppError::Internal(detail) => AppError::Internal(detail.clone()),
+        }
+    }
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(err: AppError) -> Self {
+        match &err {
+            AppError::Internal(detail) => tracing::error!(error = %detail, "request failed"),
+            AppError::Unavailable(detail) => {
+                tracing::warn!(error = %detail, "database unavailable")
+            }
+            _ => {}
+        }
+        let code = err.code();
+        async_graphql::Error::new(err.public_message()).extend_with(|_, extensions| {
+            extensions.set("code", code);
+            if let AppError::BadUserInput {
+                field: Some(field), ..
+            } = &err
+            {
+                extensions.set("field", field.as_str());
+            }
+        })
+    }
+}
+
+/// An error shared by every resolver waiting on one failed batch load.
+#[derive(Clone)]
+pub struct SharedError(pub std::sync::Arc<AppError>);
+
+impl From<SharedError> for async_graphql::Error {
+    fn from(err: SharedError) -> Self {
+        AppError::from(err.0).into()
+    }
+}
+
+/// The result type of resolvers and services.
+pub type AppResult<T> = Result<T, AppError>;

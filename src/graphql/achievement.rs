@@ -1,0 +1,204 @@
+//! `Achievement`, its `Metric`s and its `Reference`s.
+
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::{achievement, metric};
+
+use super::activity::Activity;
+use super::enums::ReferenceKind;
+use super::ids::{self, NodeType};
+use super::loaders;
+use super::loaders::*;
+use super::person::Person;
+use super::role::Role;
+use super::skill::Skill;
+use crate::document::ReferenceDoc;
+use crate::error::AppError;
+use crate::service::codec::decode;
+
+/// A talk, post or other work about an achievement or activity.
+#[derive(SimpleObject)]
+pub struct Reference {
+    /// Talk, blog post, ...
+    pub kind: ReferenceKind,
+    /// Its title, in its own language.
+    pub title: String,
+    /// Where to find it, when known.
+    pub url: Option<String>,
+}
+
+impl From<ReferenceDoc> for Reference {
+    fn from(doc: ReferenceDoc) -> Self {
+        Reference {
+            kind: doc.kind.into(),
+            title: doc.title,
+            url: doc.url,
+        }
+    }
+}
+
+pub(crate) fn references(column: &str, json: &str) -> Result<Vec<Reference>, AppError> {
+    Ok(decode::<ReferenceDoc>(column, json)?
+        .into_iter()
+        .map(Reference::from)
+        .collect())
+}
+
+/// One piece of work: the problem it answered (`context`), what was done
+/// (`actions`), what it achieved (`results`, `metrics`), the skills it used.
+pub struct Achievement(pub achievement::Model);
+
+#[Object]
+impl Achievement {
+    /// Global id (opaque; resolve with `node(id:)`).
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeType::Achievement, self.0.id)
+    }
+
+    /// What the work was, in one line.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// The problem or situation that called for it.
+    async fn context(&self) -> Option<&str> {
+        self.0.context.as_deref()
+    }
+
+    /// What was done, in order.
+    async fn actions(&self) -> Result<Vec<String>> {
+        Ok(decode("achievement.actions", &self.0.actions)?)
+    }
+
+    /// What it achieved, in order.
+    async fn results(&self) -> Result<Vec<String>> {
+        Ok(decode("achievement.results", &self.0.results)?)
+    }
+
+    /// Its impact in numbers.
+    async fn metrics(&self, ctx: &Context<'_>) -> Result<Vec<Metric>> {
+        let rows = loaders(ctx)?.load_one(MetricsOf(self.0.id)).await?;
+        Ok(rows.unwrap_or_default().into_iter().map(Metric).collect())
+    }
+
+    /// The skills (tools, technologies) it used, in the achievement's order.
+    async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
+        let loaders = loaders(ctx)?;
+        let ids = loaders
+            .load_one(SkillIdsOfAchievement(self.0.id))
+            .await?
+            .unwrap_or_default();
+        let mut rows = loaders
+            .load_many(ids.iter().copied().map(SkillById))
+            .await?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| rows.remove(&SkillById(*id)))
+            .map(Skill)
+            .collect())
+    }
+
+    /// Talks and posts about it.
+    async fn links(&self) -> Result<Vec<Reference>> {
+        Ok(references("achievement.links", &self.0.links)?)
+    }
+
+    /// The role it was part of (null when it belongs to an activity).
+    async fn role(&self, ctx: &Context<'_>) -> Result<Option<Role>> {
+        let Some(role_id) = self.0.role_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?.load_one(RoleById(role_id)).await?.map(Role))
+    }
+
+    /// The activity it was part of (null when it belongs to a role).
+    async fn activity(&self, ctx: &Context<'_>) -> Result<Option<Activity>> {
+        let Some(activity_id) = self.0.activity_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .load_one(ActivityById(activity_id))
+            .await?
+            .map(Activity))
+    }
+
+    /// Whose achievement this is.
+    async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
+        let row = loaders(ctx)?.load_one(PersonById(self.0.person_id)).await?;
+        row.map(Person).ok_or_else(|| {
+            AppError::internal(format!("achievement {} has no person", self.0.id)).into()
+        })
+    }
+
+    /// Incremented on every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When it was last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// A quantified impact: "분당 최대 2,150만 번" is `value` 21500000 with `unit`
+/// "requests/min"; "1/20배" is `value` 0.05 with `unit` "x" (a factor).
+pub struct Metric(pub metric::Model);
+
+#[Object]
+impl Metric {
+    /// Global id (opaque; resolve with `node(id:)`).
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeType::Metric, self.0.id)
+    }
+
+    /// What is measured, e.g. "분당 최대 요청 수".
+    async fn label(&self) -> &str {
+        &self.0.label
+    }
+
+    /// The number, where the source gives one.
+    async fn value(&self) -> Option<f64> {
+        self.0.value
+    }
+
+    /// Unit of `value`: "requests/min", "x" (a factor of a baseline), "s", ...
+    async fn unit(&self) -> Option<&str> {
+        self.0.unit.as_deref()
+    }
+
+    /// The wording to show, e.g. "분당 최대 2,150만 번".
+    async fn display(&self) -> &str {
+        &self.0.display
+    }
+
+    /// The achievement it measures.
+    async fn achievement(&self, ctx: &Context<'_>) -> Result<Achievement> {
+        let row = loaders(ctx)?
+            .load_one(AchievementById(self.0.achievement_id))
+            .await?;
+        row.map(Achievement).ok_or_else(|| {
+            AppError::internal(format!("metric {} has no achievement", self.0.id)).into()
+        })
+    }
+
+    /// Incremented on every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When it was last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}

@@ -1,0 +1,91 @@
+//! The GraphQL schema: one builder ([`schema_builder`]) used by the server,
+//! the tests and `portfolio schema`, and one module per domain type.
+//!
+//! Each domain contributes its own query object, merged into [`QueryRoot`].
+//! Resolvers read through the per-request [`loaders::Loaders`] and return
+//! [`crate::error::AppError`]s, which carry `extensions.code`.
+
+pub mod achievement;
+pub mod activity;
+pub mod connection;
+pub mod enums;
+pub mod ids;
+pub mod loaders;
+pub mod node;
+pub mod person;
+pub mod profile;
+pub mod role;
+pub mod scalars;
+pub mod skill;
+
+use async_graphql::{
+    Context, EmptyMutation, EmptySubscription, MergedObject, Schema, SchemaBuilder, SimpleObject,
+};
+use sea_orm::DatabaseConnection;
+
+use crate::domain::Clock;
+use crate::error::{AppError, AppResult};
+
+pub use loaders::{Loaders, new_loaders};
+
+/// The root of all queries.
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(person::PersonQuery, node::NodeQuery);
+
+pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+
+/// What resolvers need besides the per-request loaders.
+#[derive(Clone)]
+pub struct ApiState {
+    pub db: DatabaseConnection,
+    pub clock: Clock,
+}
+
+/// Limits that keep a single query from doing unbounded work.
+pub const MAX_DEPTH: usize = 16;
+
+/// The schema without runtime data: enough to print the SDL.
+pub fn schema_builder() -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
+    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription).limit_depth(MAX_DEPTH)
+}
+
+/// The schema the server runs.
+pub fn build_schema(state: ApiState) -> AppSchema {
+    schema_builder().data(state).finish()
+}
+
+/// The SDL of the schema, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    schema_builder().finish().sdl()
+}
+
+pub(crate) fn state<'a>(ctx: &Context<'a>) -> AppResult<&'a ApiState> {
+    ctx.data::<ApiState>()
+        .map_err(|_| AppError::internal("the schema was built without ApiState"))
+}
+
+pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> AppResult<&'a Loaders> {
+    ctx.data::<Loaders>()
+        .map_err(|_| AppError::internal("the request was executed without loaders"))
+}
+
+/// A span of months, split for display: 16 months is 1 year 4 months.
+#[derive(SimpleObject, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Duration {
+    /// Whole years.
+    pub years: i32,
+    /// Months beyond the whole years (0-11).
+    pub months: i32,
+    /// The whole span in months.
+    pub total_months: i32,
+}
+
+impl Duration {
+    pub fn from_months(total_months: i32) -> Self {
+        Duration {
+            years: total_months / 12,
+            months: total_months % 12,
+            total_months,
+        }
+    }
+}

@@ -1,0 +1,339 @@
+//! `Person`, and the `person` / `people` queries.
+
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::person;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::achievement::Achievement;
+use super::activity::Activity;
+use super::connection::{ConnectionFields, Cursor, Page, PageArgs, paginate};
+use super::enums::{ActivityKind, SkillCategory};
+use super::ids::{self, NodeType};
+use super::loaders::*;
+use super::profile::{Education, Language, ProfileLink};
+use super::role::{Role, sort_roles};
+use super::skill::Skill;
+use super::{Duration, loaders, state};
+use crate::domain::experience_months;
+use crate::error::AppError;
+use crate::service::codec::decode;
+
+/// Queries about people.
+#[derive(Default)]
+pub struct PersonQuery;
+
+#[Object]
+impl PersonQuery {
+    /// The person with this slug (e.g. `"dahye-ahn"`), or null.
+    async fn person(&self, ctx: &Context<'_>, slug: String) -> Result<Option<Person>> {
+        let db = &state(ctx)?.db;
+        let row = person::Entity::find()
+            .filter(person::Column::Slug.eq(slug))
+            .one(db)
+            .await
+            .map_err(AppError::from)?;
+        Ok(row.map(Person))
+    }
+
+    /// Everyone with a portfolio here, oldest first.
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(
+            desc = "At most this many items from the start (0-100; 100 when neither `first` nor `last` is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "At most this many items from the end (0-100).")] last: Option<i32>,
+    ) -> Result<Page<Person>> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let db = &state(ctx)?.db;
+        let total = person::Entity::find()
+            .count(db)
+            .await
+            .map_err(AppError::from)? as usize;
+        let mut query = person::Entity::find();
+        if let Some(after) = args.after {
+            query = query.filter(person::Column::Id.gt(after as i64));
+        }
+        if let Some(before) = args.before {
+            query = query.filter(person::Column::Id.lt(before as i64));
+        }
+        // Keyset paging on the primary key: a deep page costs what the first does.
+        let (rows, has_previous, has_next) = if let Some(first) = args.first {
+            let mut rows = query
+                .order_by_asc(person::Column::Id)
+                .limit(first as u64 + 1)
+                .all(db)
+                .await
+                .map_err(AppError::from)?;
+            let has_next = rows.len() > first;
+            rows.truncate(first);
+            let mut has_previous = args.after.is_some();
+            if let Some(last) = args.last
+                && rows.len() > last
+            {
+                rows.drain(..rows.len() - last);
+                has_previous = true;
+            }
+            (rows, has_previous, has_next)
+        } else {
+            let last = args.last.unwrap_or_default();
+            let mut rows = query
+                .order_by_desc(person::Column::Id)
+                .limit(last as u64 + 1)
+                .all(db)
+                .await
+                .map_err(AppError::from)?;
+            let has_previous = rows.len() > last;
+            rows.truncate(last);
+            rows.reverse();
+            (rows, has_previous, args.before.is_some())
+        };
+        let mut page = Page::with_additional_fields(
+            has_previous,
+            has_next,
+            ConnectionFields { total_count: total },
+        );
+        page.edges.extend(
+            rows.into_iter().map(|row| {
+                async_graphql::connection::Edge::new(Cursor(row.id as u64), Person(row))
+            }),
+        );
+        Ok(page)
+    }
+}
+
+/// Someone whose professional portfolio this is.
+pub struct Person(pub person::Model);
+
+#[Object]
+impl Person {
+    /// Global id (opaque; resolve with `node(id:)`).
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeType::Person, self.0.id)
+    }
+
+    /// URL-safe unique handle, e.g. `"dahye-ahn"`.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// Full name as the person writes it.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// One-line professional title.
+    async fn headline(&self) -> &str {
+        &self.0.headline
+    }
+
+    /// Introduction, one string per paragraph.
+    async fn summary(&self) -> Result<Vec<String>> {
+        Ok(decode("person.summary", &self.0.summary)?)
+    }
+
+    /// Where the person is based.
+    async fn location(&self) -> Option<&str> {
+        self.0.location.as_deref()
+    }
+
+    /// Contact email.
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+
+    /// Picture URL.
+    async fn avatar_url(&self) -> Option<&str> {
+        self.0.avatar_url.as_deref()
+    }
+
+    /// Profiles elsewhere (LinkedIn, GitHub, blog), in display order.
+    async fn profile_links(&self, ctx: &Context<'_>) -> Result<Vec<ProfileLink>> {
+        let rows = loaders(ctx)?.load_one(ProfileLinksOf(self.0.id)).await?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(ProfileLink)
+            .collect())
+    }
+
+    /// Positions held: the current ones first, then the newest first.
+    async fn roles(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        before: Option<String>,
+        #[graphql(
+            desc = "At most this many from the start (0-100; 100 when neither `first` nor `last` is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (0-100).")] last: Option<i32>,
+    ) -> Result<Page<Role>> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let mut rows = loaders(ctx)?
+            .load_one(RolesOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        sort_roles(&mut rows);
+        Ok(paginate(rows, args, Role))
+    }
+
+    /// Every achievement, in role order then activity order; with `skill`,
+    /// only those that used that skill (name compared ignoring case).
+    async fn achievements(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only achievements that used the skill of this name (ignoring case).")]
+        skill: Option<String>,
+        after: Option<String>,
+        before: Option<String>,
+        #[graphql(
+            desc = "At most this many from the start (0-100; 100 when neither `first` nor `last` is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (0-100).")] last: Option<i32>,
+    ) -> Result<Page<Achievement>> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let loaders = loaders(ctx)?;
+        let mut rows = loaders
+            .load_one(AchievementsOfPerson(self.0.id))
+            .await?
+            .unwrap_or_default();
+        if let Some(name) = skill {
+            let key = name.to_lowercase();
+            let skills = loaders
+                .load_one(SkillsOf(self.0.id))
+                .await?
+                .unwrap_or_default();
+            let used_by = match skills.iter().find(|s| s.name_key == key) {
+                Some(skill) => loaders
+                    .load_one(AchievementIdsOfSkill(skill.id))
+                    .await?
+                    .unwrap_or_default(),
+                None => Vec::new(),
+            };
+            rows.retain(|a| used_by.contains(&a.id));
+        }
+        Ok(paginate(rows, args, Achievement))
+    }
+
+    /// Activities outside roles (community, open source, awards, ...), in
+    /// display order; with `kind`, only that kind.
+    async fn activities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only activities of this kind.")] kind: Option<ActivityKind>,
+        after: Option<String>,
+        before: Option<String>,
+        #[graphql(
+            desc = "At most this many from the start (0-100; 100 when neither `first` nor `last` is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (0-100).")] last: Option<i32>,
+    ) -> Result<Page<Activity>> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let mut rows = loaders(ctx)?
+            .load_one(ActivitiesOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        if let Some(kind) = kind {
+            let kind = entity::enums::ActivityKind::from(kind);
+            rows.retain(|a| a.kind == kind);
+        }
+        Ok(paginate(rows, args, Activity))
+    }
+
+    /// Skills in display order (the featured tech stack first); filter by
+    /// `category` and/or `featured`.
+    async fn skills(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only skills of this category.")] category: Option<SkillCategory>,
+        #[graphql(desc = "Only featured (true) or only other (false) skills.")] featured: Option<
+            bool,
+        >,
+        after: Option<String>,
+        before: Option<String>,
+        #[graphql(
+            desc = "At most this many from the start (0-100; 100 when neither `first` nor `last` is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (0-100).")] last: Option<i32>,
+    ) -> Result<Page<Skill>> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let mut rows = loaders(ctx)?
+            .load_one(SkillsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        if let Some(category) = category {
+            let category = entity::enums::SkillCategory::from(category);
+            rows.retain(|s| s.category == category);
+        }
+        if let Some(featured) = featured {
+            rows.retain(|s| s.featured == featured);
+        }
+        Ok(paginate(rows, args, Skill))
+    }
+
+    /// Schools and degrees, in display order.
+    async fn education(&self, ctx: &Context<'_>) -> Result<Vec<Education>> {
+        let rows = loaders(ctx)?.load_one(EducationOf(self.0.id)).await?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(Education)
+            .collect())
+    }
+
+    /// Spoken languages, in display order.
+    async fn languages(&self, ctx: &Context<'_>) -> Result<Vec<Language>> {
+        let rows = loaders(ctx)?.load_one(LanguagesOf(self.0.id)).await?;
+        Ok(rows.unwrap_or_default().into_iter().map(Language).collect())
+    }
+
+    /// Months of professional experience: every month covered by a role,
+    /// counted once even when roles overlap; a current role counts through the
+    /// current month.
+    async fn experience_months(&self, ctx: &Context<'_>) -> Result<i32> {
+        self.experience_total(ctx).await
+    }
+
+    /// `experienceMonths` split into years and months.
+    async fn experience(&self, ctx: &Context<'_>) -> Result<Duration> {
+        Ok(Duration::from_months(self.experience_total(ctx).await?))
+    }
+
+    /// Incremented on every change of the person's own fields.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// When the person was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When the person was last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+impl Person {
+    async fn experience_total(&self, ctx: &Context<'_>) -> Result<i32> {
+        let today = state(ctx)?.clock.current_month();
+        let rows = loaders(ctx)?
+            .load_one(RolesOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        let spans = rows
+            .iter()
+            .map(|row| super::role::span(row, today))
+            .collect::<Result<Vec<_>, AppError>>()?;
+        Ok(experience_months(spans))
+    }
+}

@@ -1,0 +1,168 @@
+//! The small fixed lists of a person: profile links, education, languages.
+
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::{education, language, profile_link};
+
+use super::enums::{EducationStatus, ProfileLinkKind};
+use super::ids::{self, NodeType};
+use super::loaders;
+use super::loaders::*;
+use super::person::Person;
+use crate::domain::YearMonth;
+use crate::error::AppError;
+use crate::service::codec::optional_month;
+
+async fn owner(ctx: &Context<'_>, person_id: i64, what: &str) -> Result<Person> {
+    let row = loaders(ctx)?.load_one(PersonById(person_id)).await?;
+    row.map(Person)
+        .ok_or_else(|| AppError::internal(format!("{what} has no person")).into())
+}
+
+/// A profile elsewhere: LinkedIn, GitHub, a blog.
+pub struct ProfileLink(pub profile_link::Model);
+
+#[Object]
+impl ProfileLink {
+    /// Global id (opaque; resolve with `node(id:)`).
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeType::ProfileLink, self.0.id)
+    }
+
+    /// Which site.
+    async fn kind(&self) -> ProfileLinkKind {
+        self.0.kind.into()
+    }
+
+    /// Text to show, e.g. "LinkedIn".
+    async fn label(&self) -> &str {
+        &self.0.label
+    }
+
+    /// Absolute http(s) URL.
+    async fn url(&self) -> &str {
+        &self.0.url
+    }
+
+    /// Whose link this is.
+    async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
+        owner(ctx, self.0.person_id, "profile link").await
+    }
+
+    /// Incremented on every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When it was last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// A course of study.
+pub struct Education(pub education::Model);
+
+#[Object]
+impl Education {
+    /// Global id (opaque; resolve with `node(id:)`).
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeType::Education, self.0.id)
+    }
+
+    /// School or university, e.g. "동국대학교".
+    async fn institution(&self) -> &str {
+        &self.0.institution
+    }
+
+    /// Degree or level, e.g. "대학교(학사)".
+    async fn degree(&self) -> Option<&str> {
+        self.0.degree.as_deref()
+    }
+
+    /// Field of study, e.g. "영화영상학과".
+    async fn field(&self) -> Option<&str> {
+        self.0.field.as_deref()
+    }
+
+    /// First month.
+    async fn start(&self) -> Result<Option<YearMonth>> {
+        Ok(optional_month("education.start_ym", self.0.start_ym)?)
+    }
+
+    /// Last month.
+    async fn end(&self) -> Result<Option<YearMonth>> {
+        Ok(optional_month("education.end_ym", self.0.end_ym)?)
+    }
+
+    /// Graduated, enrolled, ...
+    async fn status(&self) -> Option<EducationStatus> {
+        self.0.status.map(Into::into)
+    }
+
+    /// Whose education this is.
+    async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
+        owner(ctx, self.0.person_id, "education").await
+    }
+
+    /// Incremented on every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When it was last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// A spoken language.
+pub struct Language(pub language::Model);
+
+#[Object]
+impl Language {
+    /// Global id (opaque; resolve with `node(id:)`).
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeType::Language, self.0.id)
+    }
+
+    /// The language, e.g. "영어".
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// How well, in the person's words, e.g. "비즈니스 회화 가능".
+    async fn fluency(&self) -> Option<&str> {
+        self.0.fluency.as_deref()
+    }
+
+    /// Whose language this is.
+    async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
+        owner(ctx, self.0.person_id, "language").await
+    }
+
+    /// Incremented on every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When it was last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}

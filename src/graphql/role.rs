@@ -1,0 +1,174 @@
+//! `Role`: a position held, with its months and achievements.
+
+use std::cmp::Reverse;
+
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::role;
+
+use super::achievement::Achievement;
+use super::connection::{Page, PageArgs, paginate};
+use super::enums::EmploymentType;
+use super::ids::{self, NodeType};
+use super::loaders::*;
+use super::person::Person;
+use super::skill::Skill;
+use super::{Duration, loaders, state};
+use crate::domain::YearMonth;
+use crate::error::AppError;
+use crate::service::codec::month;
+
+/// Current roles first, then by start month, newest first.
+pub fn sort_roles(rows: &mut [role::Model]) {
+    rows.sort_by_key(|r| {
+        (
+            r.end_ym.is_some(),
+            Reverse(r.start_ym),
+            Reverse(r.end_ym),
+            r.position,
+            r.id,
+        )
+    });
+}
+
+/// First and last month of a role; a current role runs through `today`.
+pub fn span(row: &role::Model, today: YearMonth) -> Result<(YearMonth, YearMonth), AppError> {
+    let start = month("role.start_ym", row.start_ym)?;
+    let end = match row.end_ym {
+        Some(end) => month("role.end_ym", end)?,
+        None => today,
+    };
+    Ok((start, end))
+}
+
+/// A position held at an organization.
+pub struct Role(pub role::Model);
+
+#[Object]
+impl Role {
+    /// Global id (opaque; resolve with `node(id:)`).
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeType::Role, self.0.id)
+    }
+
+    /// The employer, e.g. "주식회사 무신사".
+    async fn organization(&self) -> &str {
+        &self.0.organization
+    }
+
+    /// Job title, e.g. "Site Reliability Engineer".
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// Team or department.
+    async fn department(&self) -> Option<&str> {
+        self.0.department.as_deref()
+    }
+
+    /// Full-time, contract, ...
+    async fn employment_type(&self) -> Option<EmploymentType> {
+        self.0.employment_type.map(Into::into)
+    }
+
+    /// Where the role was based.
+    async fn location(&self) -> Option<&str> {
+        self.0.location.as_deref()
+    }
+
+    /// First month in the role.
+    async fn start(&self) -> Result<YearMonth> {
+        Ok(month("role.start_ym", self.0.start_ym)?)
+    }
+
+    /// Last month in the role; null while the role is current.
+    async fn end(&self) -> Result<Option<YearMonth>> {
+        Ok(self
+            .0
+            .end_ym
+            .map(|end| month("role.end_ym", end))
+            .transpose()?)
+    }
+
+    /// Whether the role is held now (it has no end).
+    async fn current(&self) -> bool {
+        self.0.end_ym.is_none()
+    }
+
+    /// Months in the role, counting both the first and the last month
+    /// (2021-06 to 2022-09 is 16); a current role counts through this month.
+    async fn duration_months(&self, ctx: &Context<'_>) -> Result<i32> {
+        let (start, end) = span(&self.0, state(ctx)?.clock.current_month())?;
+        Ok(start.months_through(end))
+    }
+
+    /// `durationMonths` split into years and months (16 months = 1 year 4 months).
+    async fn duration(&self, ctx: &Context<'_>) -> Result<Duration> {
+        let (start, end) = span(&self.0, state(ctx)?.clock.current_month())?;
+        Ok(Duration::from_months(start.months_through(end)))
+    }
+
+    /// Free-text description of the role.
+    async fn summary(&self) -> Option<&str> {
+        self.0.summary.as_deref()
+    }
+
+    /// What was achieved in the role, in display order.
+    async fn achievements(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        before: Option<String>,
+        #[graphql(
+            desc = "At most this many from the start (0-100; 100 when neither `first` nor `last` is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (0-100).")] last: Option<i32>,
+    ) -> Result<Page<Achievement>> {
+        let args = PageArgs::new(after, before, first, last)?;
+        let rows = loaders(ctx)?
+            .load_one(AchievementsOfRole(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(paginate(rows, args, Achievement))
+    }
+
+    /// Skills used by the role's achievements, each once, in the person's
+    /// skill order.
+    async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
+        let loaders = loaders(ctx)?;
+        let achievements = loaders
+            .load_one(AchievementsOfRole(self.0.id))
+            .await?
+            .unwrap_or_default();
+        let links = loaders
+            .load_many(achievements.iter().map(|a| SkillIdsOfAchievement(a.id)))
+            .await?;
+        let skill_ids: Vec<SkillById> = links.into_values().flatten().map(SkillById).collect();
+        let mut skills: Vec<_> = loaders.load_many(skill_ids).await?.into_values().collect();
+        skills.sort_by_key(|s| (s.position, s.id));
+        Ok(skills.into_iter().map(Skill).collect())
+    }
+
+    /// Whose role this is.
+    async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
+        let row = loaders(ctx)?.load_one(PersonById(self.0.person_id)).await?;
+        row.map(Person)
+            .ok_or_else(|| AppError::internal(format!("role {} has no person", self.0.id)).into())
+    }
+
+    /// Incremented on every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// When the role was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When the role was last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}

@@ -1,0 +1,32 @@
+//! `portfolio`: a GraphQL backend serving a person's professional portfolio.
+//!
+//! Where things are, following a request from the outside in:
+//!
+//! - [`cli`] and [`config`]: the command line (`serve`, `migrate`, `import`,
+//!   `export`, `schema`), flags with `PORTFOLIO_*` environment fallbacks.
+//! - [`startup`]: builds the application from a config: connects, migrates,
+//!   loads the bundled portfolio into an empty database, binds the listener,
+//!   and runs until a shutdown signal, draining in-flight requests.
+//! - [`http`]: the axum router: `/graphql`, the GraphiQL playground at `/`,
+//!   `/healthz`.
+//! - [`graphql`]: the schema (one builder used by the server, the tests and the
+//!   SDL export), one module per domain type, the batched DataLoaders that keep
+//!   the number of SQL statements independent of the data size.
+//! - [`service`]: database writes and whole-portfolio reads (import, export).
+//! - [`document`]: the native TOML portfolio format, its checks and its errors.
+//! - [`domain`]: year-months, durations, the clock, field limits.
+//! - [`error`]: the one error type and its GraphQL codes.
+//! - [`db`]: connection pool, statement counter, migrations.
+//!
+//! Entities live in the `entity` crate, migrations in the `migration` crate.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod document;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod service;
+pub mod startup;

@@ -1,0 +1,203 @@
+//! Reading a whole portfolio back into a native document.
+
+use std::collections::HashMap;
+
+use entity::{
+    achievement, achievement_skill, activity, education, language, metric, person, profile_link,
+    role, skill,
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::codec::{decode, month, optional_month};
+use crate::document::*;
+use crate::error::{AppError, AppResult};
+
+/// The portfolio of `slug` as a document, or `None` when there is no such person.
+pub async fn export_document(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> AppResult<Option<PortfolioDocument>> {
+    let Some(p) = person::Entity::find()
+        .filter(person::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let links = profile_link::Entity::find()
+        .filter(profile_link::Column::PersonId.eq(p.id))
+        .order_by_asc(profile_link::Column::Position)
+        .all(db)
+        .await?;
+    let skills = skill::Entity::find()
+        .filter(skill::Column::PersonId.eq(p.id))
+        .order_by_asc(skill::Column::Position)
+        .all(db)
+        .await?;
+    let roles = role::Entity::find()
+        .filter(role::Column::PersonId.eq(p.id))
+        .order_by_asc(role::Column::Position)
+        .all(db)
+        .await?;
+    let activities = activity::Entity::find()
+        .filter(activity::Column::PersonId.eq(p.id))
+        .order_by_asc(activity::Column::Position)
+        .all(db)
+        .await?;
+    let achievements = achievement::Entity::find()
+        .filter(achievement::Column::PersonId.eq(p.id))
+        .order_by_asc(achievement::Column::Position)
+        .all(db)
+        .await?;
+    let achievement_ids: Vec<i64> = achievements.iter().map(|a| a.id).collect();
+    let metrics = metric::Entity::find()
+        .filter(metric::Column::AchievementId.is_in(achievement_ids.clone()))
+        .order_by_asc(metric::Column::AchievementId)
+        .order_by_asc(metric::Column::Position)
+        .all(db)
+        .await?;
+    let skill_links = achievement_skill::Entity::find()
+        .filter(achievement_skill::Column::AchievementId.is_in(achievement_ids))
+        .order_by_asc(achievement_skill::Column::AchievementId)
+        .order_by_asc(achievement_skill::Column::Position)
+        .all(db)
+        .await?;
+    let education = education::Entity::find()
+        .filter(education::Column::PersonId.eq(p.id))
+        .order_by_asc(education::Column::Position)
+        .all(db)
+        .await?;
+    let languages = language::Entity::find()
+        .filter(language::Column::PersonId.eq(p.id))
+        .order_by_asc(language::Column::Position)
+        .all(db)
+        .await?;
+
+    let skill_names: HashMap<i64, &str> = skills.iter().map(|s| (s.id, s.name.as_str())).collect();
+    let mut metrics_of: HashMap<i64, Vec<MetricDoc>> = HashMap::new();
+    for m in metrics {
+        metrics_of
+            .entry(m.achievement_id)
+            .or_default()
+            .push(MetricDoc {
+                label: m.label,
+                value: m.value,
+                unit: m.unit,
+                display: m.display,
+            });
+    }
+    let mut skills_of: HashMap<i64, Vec<String>> = HashMap::new();
+    for link in skill_links {
+        if let Some(name) = skill_names.get(&link.skill_id) {
+            skills_of
+                .entry(link.achievement_id)
+                .or_default()
+                .push((*name).to_owned());
+        }
+    }
+    let mut by_role: HashMap<i64, Vec<AchievementDoc>> = HashMap::new();
+    let mut by_activity: HashMap<i64, Vec<AchievementDoc>> = HashMap::new();
+    for a in achievements {
+        let doc = AchievementDoc {
+            title: a.title,
+            context: a.context,
+            actions: decode("achievement.actions", &a.actions)?,
+            results: decode("achievement.results", &a.results)?,
+            skills: skills_of.remove(&a.id).unwrap_or_default(),
+            metrics: metrics_of.remove(&a.id).unwrap_or_default(),
+            links: decode("achievement.links", &a.links)?,
+        };
+        match (a.role_id, a.activity_id) {
+            (Some(role_id), _) => by_role.entry(role_id).or_default().push(doc),
+            (None, Some(activity_id)) => by_activity.entry(activity_id).or_default().push(doc),
+            (None, None) => {
+                return Err(AppError::internal(format!(
+                    "achievement {} has no parent",
+                    a.id
+                )));
+            }
+        }
+    }
+
+    Ok(Some(PortfolioDocument {
+        format: FORMAT_VERSION,
+        person: PersonDoc {
+            slug: p.slug,
+            name: p.name,
+            headline: p.headline,
+            summary: decode("person.summary", &p.summary)?,
+            location: p.location,
+            email: p.email,
+            avatar_url: p.avatar_url,
+        },
+        links: links
+            .into_iter()
+            .map(|l| ProfileLinkDoc {
+                kind: l.kind,
+                label: l.label,
+                url: l.url,
+            })
+            .collect(),
+        skills: skills
+            .iter()
+            .map(|s| SkillDoc {
+                name: s.name.clone(),
+                category: s.category,
+                featured: s.featured,
+            })
+            .collect(),
+        roles: roles
+            .into_iter()
+            .map(|r| {
+                Ok(RoleDoc {
+                    achievements: by_role.remove(&r.id).unwrap_or_default(),
+                    organization: r.organization,
+                    title: r.title,
+                    department: r.department,
+                    employment_type: r.employment_type,
+                    location: r.location,
+                    start: month("role.start_ym", r.start_ym)?,
+                    end: optional_month("role.end_ym", r.end_ym)?,
+                    summary: r.summary,
+                })
+            })
+            .collect::<AppResult<_>>()?,
+        activities: activities
+            .into_iter()
+            .map(|a| {
+                Ok(ActivityDoc {
+                    achievements: by_activity.remove(&a.id).unwrap_or_default(),
+                    kind: a.kind,
+                    title: a.title,
+                    organization: a.organization,
+                    start: optional_month("activity.start_ym", a.start_ym)?,
+                    end: optional_month("activity.end_ym", a.end_ym)?,
+                    year: a.year,
+                    description: a.description,
+                    highlights: decode("activity.highlights", &a.highlights)?,
+                    links: decode("activity.links", &a.links)?,
+                })
+            })
+            .collect::<AppResult<_>>()?,
+        education: education
+            .into_iter()
+            .map(|e| {
+                Ok(EducationDoc {
+                    institution: e.institution,
+                    degree: e.degree,
+                    field: e.field,
+                    start: optional_month("education.start_ym", e.start_ym)?,
+                    end: optional_month("education.end_ym", e.end_ym)?,
+                    status: e.status,
+                })
+            })
+            .collect::<AppResult<_>>()?,
+        languages: languages
+            .into_iter()
+            .map(|l| LanguageDoc {
+                name: l.name,
+                fluency: l.fluency,
+            })
+            .collect(),
+    }))
+}
