@@ -5,6 +5,10 @@
 //! statement. Indexes follow the read paths: each list is read as "all rows of
 //! these parents, in position order", so each child table has an index on
 //! `(parent_id, position)`.
+//!
+//! An achievement hangs from exactly one of a role and an activity. That rule
+//! is kept by the application, not by a CHECK constraint: MariaDB refuses
+//! CHECK constraints on columns that carry cascading foreign keys.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -149,7 +153,7 @@ fn bookkeeping(table: &mut TableCreateStatement, with_position: bool) -> &mut Ta
         .col(timestamp_with_time_zone(Common::UpdatedAt))
 }
 
-/// A foreign key from `table.column` to `person.id`, cascading deletes.
+/// A foreign key from `from_table.from_column` to `to_table.to_column`, cascading deletes.
 fn fk(
     from_table: impl IntoIden,
     from_column: impl IntoIden,
@@ -160,7 +164,6 @@ fn fk(
         .from(from_table, from_column)
         .to(to_table, to_column)
         .on_delete(ForeignKeyAction::Cascade)
-        .on_update(ForeignKeyAction::Cascade)
         .take()
 }
 
@@ -302,10 +305,6 @@ impl MigrationTrait for Migration {
                             Achievement::ActivityId,
                             Activity::Table,
                             Activity::Id,
-                        ))
-                        // An achievement hangs from exactly one parent.
-                        .check(Expr::cust(
-                            "(role_id IS NULL AND activity_id IS NOT NULL) OR (role_id IS NOT NULL AND activity_id IS NULL)",
                         )),
                     true,
                 )
