@@ -102,7 +102,7 @@ pub enum MigrateAction {
     },
     /// List migrations and whether each is applied.
     Status,
-    /// Drop every table and apply all migrations again (destroys all data).
+    /// Revert every migration and apply them all again (destroys all data).
     Fresh,
 }
 
@@ -181,8 +181,12 @@ async fn migrate(database_url: &str, action: MigrateAction) -> Result<(), String
             println!("reverted up to {steps} migration(s)");
         }
         MigrateAction::Fresh => {
-            Migrator::fresh(&db).await.map_err(failed)?;
-            println!("dropped all tables and applied every migration");
+            // Reverting every migration drops the tables children first, which
+            // (unlike dropping them in name order) respects foreign keys on
+            // every backend.
+            Migrator::reset(&db).await.map_err(failed)?;
+            Migrator::up(&db, None).await.map_err(failed)?;
+            println!("reverted and re-applied every migration: all tables are empty");
         }
         MigrateAction::Status => {
             for migration in Migrator::get_migration_with_status(&db)

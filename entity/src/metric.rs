@@ -10,6 +10,9 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub achievement_id: i64,
+    /// The achievement's person, kept here so that a whole portfolio's
+    /// metrics are one indexed query.
+    pub person_id: i64,
     pub label: String,
     /// The number, where the source gives one.
     pub value: Option<f64>,
@@ -22,6 +25,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     #[sea_orm(belongs_to, from = "achievement_id", to = "id", on_delete = "Cascade")]
     pub achievement: HasOne<super::achievement::Entity>,
+    #[sea_orm(belongs_to, from = "person_id", to = "id", on_delete = "Cascade")]
+    pub person: HasOne<super::person::Entity>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -32,6 +32,10 @@ pub struct Model {
     #[sea_orm(has_many)]
     pub achievements: HasMany<super::achievement::Entity>,
     #[sea_orm(has_many)]
+    pub metrics: HasMany<super::metric::Entity>,
+    #[sea_orm(has_many)]
+    pub achievement_skills: HasMany<super::achievement_skill::Entity>,
+    #[sea_orm(has_many)]
     pub education: HasMany<super::education::Entity>,
     #[sea_orm(has_many)]
     pub languages: HasMany<super::language::Entity>,

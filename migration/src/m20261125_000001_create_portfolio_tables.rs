@@ -4,7 +4,8 @@
 //! deleting (or re-importing) a person removes the whole portfolio in one
 //! statement. Indexes follow the read paths: each list is read as "all rows of
 //! these parents, in position order", so each child table has an index on
-//! `(parent_id, position)`.
+//! `(parent_id, position)`. Metrics and achievement-skill links also carry
+//! their person, so that a whole portfolio is one indexed query per table.
 //!
 //! An achievement hangs from exactly one of a role and an activity. That rule
 //! is kept by the application, not by a CHECK constraint: MariaDB refuses
@@ -72,6 +73,7 @@ enum Metric {
     Table,
     Id,
     AchievementId,
+    PersonId,
     Label,
     Value,
     Unit,
@@ -94,6 +96,7 @@ enum AchievementSkill {
     Table,
     AchievementId,
     SkillId,
+    PersonId,
 }
 
 #[derive(DeriveIden)]
@@ -319,6 +322,7 @@ impl MigrationTrait for Migration {
                         .table(Metric::Table)
                         .col(big_pk_auto(Metric::Id))
                         .col(big_integer(Metric::AchievementId))
+                        .col(big_integer(Metric::PersonId))
                         .col(string_len(Metric::Label, 200))
                         .col(double_null(Metric::Value))
                         .col(string_len_null(Metric::Unit, 64))
@@ -328,6 +332,12 @@ impl MigrationTrait for Migration {
                             Metric::AchievementId,
                             Achievement::Table,
                             Achievement::Id,
+                        ))
+                        .foreign_key(&mut fk(
+                            Metric::Table,
+                            Metric::PersonId,
+                            Person::Table,
+                            Person::Id,
                         )),
                     true,
                 )
@@ -364,6 +374,7 @@ impl MigrationTrait for Migration {
                     .table(AchievementSkill::Table)
                     .col(big_integer(AchievementSkill::AchievementId))
                     .col(big_integer(AchievementSkill::SkillId))
+                    .col(big_integer(AchievementSkill::PersonId))
                     .col(integer(Common::Position))
                     .primary_key(
                         Index::create()
@@ -381,6 +392,12 @@ impl MigrationTrait for Migration {
                         AchievementSkill::SkillId,
                         Skill::Table,
                         Skill::Id,
+                    ))
+                    .foreign_key(&mut fk(
+                        AchievementSkill::Table,
+                        AchievementSkill::PersonId,
+                        Person::Table,
+                        Person::Id,
                     ))
                     .to_owned(),
             )
@@ -465,7 +482,13 @@ impl MigrationTrait for Migration {
                 Metric::Table,
                 &["achievement_id", "position"],
             ),
+            index("idx_metric_person", Metric::Table, &["person_id"]),
             index("idx_skill_person", Skill::Table, &["person_id", "position"]),
+            index(
+                "idx_achievement_skill_person",
+                AchievementSkill::Table,
+                &["person_id"],
+            ),
             index(
                 "idx_achievement_skill_skill",
                 AchievementSkill::Table,

@@ -44,10 +44,10 @@ pub(crate) fn references(column: &str, json: &str) -> Result<Vec<Reference>, App
         .collect())
 }
 
-/// One piece of work: the problem it answered (`context`), what was done
-/// (`actions`), what it achieved (`results`, `metrics`), the skills it used.
 pub struct Achievement(pub achievement::Model);
 
+/// One piece of work: the problem it answered (`context`), what was done
+/// (`actions`), what it achieved (`results`, `metrics`), the skills it used.
 #[Object]
 impl Achievement {
     /// Global id (opaque; resolve with `node(id:)`).
@@ -77,23 +77,23 @@ impl Achievement {
 
     /// Its impact in numbers.
     async fn metrics(&self, ctx: &Context<'_>) -> Result<Vec<Metric>> {
-        let rows = loaders(ctx)?.load_one(MetricsOf(self.0.id)).await?;
-        Ok(rows.unwrap_or_default().into_iter().map(Metric).collect())
+        let rows = loaders(ctx)?.rows(MetricsOf(self.0.person_id)).await?;
+        Ok(run_of(&rows, self.0.id, |m| m.achievement_id)
+            .iter()
+            .cloned()
+            .map(Metric)
+            .collect())
     }
 
     /// The skills (tools, technologies) it used, in the achievement's order.
     async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
         let loaders = loaders(ctx)?;
-        let ids = loaders
-            .load_one(SkillIdsOfAchievement(self.0.id))
-            .await?
-            .unwrap_or_default();
-        let mut rows = loaders
-            .load_many(ids.iter().copied().map(SkillById))
-            .await?;
-        Ok(ids
+        let links = loaders.rows(SkillLinksOf(self.0.person_id)).await?;
+        let skills = loaders.rows(SkillsOf(self.0.person_id)).await?;
+        Ok(run_of(&links, self.0.id, |l| l.achievement_id)
             .iter()
-            .filter_map(|id| rows.remove(&SkillById(*id)))
+            .filter_map(|link| skills.iter().find(|s| s.id == link.skill_id))
+            .cloned()
             .map(Skill)
             .collect())
     }
@@ -108,7 +108,8 @@ impl Achievement {
         let Some(role_id) = self.0.role_id else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?.load_one(RoleById(role_id)).await?.map(Role))
+        let roles = loaders(ctx)?.rows(RolesOf(self.0.person_id)).await?;
+        Ok(roles.iter().find(|r| r.id == role_id).cloned().map(Role))
     }
 
     /// The activity it was part of (null when it belongs to a role).
@@ -116,15 +117,17 @@ impl Achievement {
         let Some(activity_id) = self.0.activity_id else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?
-            .load_one(ActivityById(activity_id))
-            .await?
+        let activities = loaders(ctx)?.rows(ActivitiesOf(self.0.person_id)).await?;
+        Ok(activities
+            .iter()
+            .find(|a| a.id == activity_id)
+            .cloned()
             .map(Activity))
     }
 
     /// Whose achievement this is.
     async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
-        let row = loaders(ctx)?.load_one(PersonById(self.0.person_id)).await?;
+        let row = loaders(ctx)?.get(PersonById(self.0.person_id)).await?;
         row.map(Person).ok_or_else(|| {
             AppError::internal(format!("achievement {} has no person", self.0.id)).into()
         })
@@ -146,10 +149,10 @@ impl Achievement {
     }
 }
 
-/// A quantified impact: "분당 최대 2,150만 번" is `value` 21500000 with `unit`
-/// "requests/min"; "1/20배" is `value` 0.05 with `unit` "x" (a factor).
 pub struct Metric(pub metric::Model);
 
+/// A quantified impact: "분당 최대 2,150만 번" is `value` 21500000 with `unit`
+/// "requests/min"; "1/20배" is `value` 0.05 with `unit` "x" (a factor).
 #[Object]
 impl Metric {
     /// Global id (opaque; resolve with `node(id:)`).
@@ -179,12 +182,14 @@ impl Metric {
 
     /// The achievement it measures.
     async fn achievement(&self, ctx: &Context<'_>) -> Result<Achievement> {
-        let row = loaders(ctx)?
-            .load_one(AchievementById(self.0.achievement_id))
-            .await?;
-        row.map(Achievement).ok_or_else(|| {
-            AppError::internal(format!("metric {} has no achievement", self.0.id)).into()
-        })
+        let rows = loaders(ctx)?.rows(AchievementsOf(self.0.person_id)).await?;
+        rows.iter()
+            .find(|a| a.id == self.0.achievement_id)
+            .cloned()
+            .map(Achievement)
+            .ok_or_else(|| {
+                AppError::internal(format!("metric {} has no achievement", self.0.id)).into()
+            })
     }
 
     /// Incremented on every change.

@@ -14,9 +14,9 @@ use crate::domain::YearMonth;
 use crate::error::AppError;
 use crate::service::codec::{decode, optional_month as month};
 
-/// Something done outside a role.
 pub struct Activity(pub activity::Model);
 
+/// Something done outside a role.
 #[Object]
 impl Activity {
     /// Global id (opaque; resolve with `node(id:)`).
@@ -71,19 +71,18 @@ impl Activity {
 
     /// Measured results of the activity, like a competition rank.
     async fn achievements(&self, ctx: &Context<'_>) -> Result<Vec<Achievement>> {
-        let rows = loaders(ctx)?
-            .load_one(AchievementsOfActivity(self.0.id))
-            .await?;
+        let rows = loaders(ctx)?.rows(AchievementsOf(self.0.person_id)).await?;
         Ok(rows
-            .unwrap_or_default()
-            .into_iter()
+            .iter()
+            .filter(|a| a.activity_id == Some(self.0.id))
+            .cloned()
             .map(Achievement)
             .collect())
     }
 
     /// Whose activity this is.
     async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
-        let row = loaders(ctx)?.load_one(PersonById(self.0.person_id)).await?;
+        let row = loaders(ctx)?.get(PersonById(self.0.person_id)).await?;
         row.map(Person).ok_or_else(|| {
             AppError::internal(format!("activity {} has no person", self.0.id)).into()
         })

@@ -1,14 +1,25 @@
-//! Batched reads. Every relation of the API resolves through these loaders, so
-//! a query issues one SQL statement per relation it touches, however many rows
-//! come back (no N+1).
+//! Batched, memoised reads. Every relation of the API resolves through
+//! [`Loaders`], which keeps the number of SQL statements of a request
+//! independent of how many rows it returns (no N+1).
 //!
-//! One `DbLoader` implements `Loader<K>` for each key type below: `XById`
-//! keys load rows by primary key, `XOf` keys load the children of parents, in
-//! display order. A fresh `DataLoader<DbLoader>` is made per request, so its
-//! cache never outlives a request.
+//! Two kinds of keys:
+//! - `XOf(person_id)`: every row of one table for a person (a portfolio is
+//!   hundreds of rows, not millions). Every object in a portfolio carries its
+//!   `person_id`, so any relation inside a portfolio is answered from these
+//!   lists: a role's achievements, an achievement's metrics and skills, a
+//!   skill's achievements.
+//! - `XById(id)`: one row by primary key, for `node(id:)` and back-links.
+//!
+//! Loads go through async-graphql's `DataLoader` (which batches the keys asked
+//! for together into one `IN (...)` query) behind a per-request memo (which
+//! makes every key load at most once, even when its askers are spread over
+//! several batches). A fresh `Loaders` is made per request, so nothing is
+//! cached across requests.
 
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex};
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
@@ -16,6 +27,7 @@ use entity::{
     role, skill,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use tokio::sync::OnceCell;
 
 use crate::error::{AppError, SharedError};
 
@@ -24,27 +36,28 @@ pub struct DbLoader {
     db: DatabaseConnection,
 }
 
-/// The per-request loader handle resolvers use.
-pub type Loaders = DataLoader<DbLoader>;
-
-/// A fresh loader for one request. Batches are sent when every resolver of a
-/// level has asked (after 1 ms); the batch size is large enough that a whole
-/// portfolio's items go in one statement.
-pub fn new_loaders(db: DatabaseConnection) -> Loaders {
-    DataLoader::new(DbLoader { db }, tokio::spawn).max_batch_size(10_000)
-}
-
 type LoadResult<K, V> = Result<HashMap<K, V>, SharedError>;
 
 fn shared(err: sea_orm::DbErr) -> SharedError {
     SharedError(Arc::new(AppError::from(err)))
 }
 
-/// `Loader<$key>` loading `$entity` rows by primary key.
+/// A loader key: a newtype around a row id (of the person or of the row).
+pub trait Key: Copy + Eq + Hash + Send + Sync + 'static {
+    fn id(self) -> i64;
+}
+
+/// `Loader<$key>` loading `$module` rows by primary key.
 macro_rules! by_id {
     ($key:ident, $module:ident) => {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub struct $key(pub i64);
+
+        impl Key for $key {
+            fn id(self) -> i64 {
+                self.0
+            }
+        }
 
         impl Loader<$key> for DbLoader {
             type Value = $module::Model;
@@ -62,33 +75,38 @@ macro_rules! by_id {
     };
 }
 
-/// `Loader<$key>` loading the `$module` rows whose `$parent` column is the
-/// key, grouped by parent, in `position` order.
-macro_rules! children {
-    ($key:ident, $module:ident, $parent:ident, $field:ident) => {
+/// `Loader<$key>` loading every `$module` row of the persons asked for, in
+/// the order of `$order` columns, grouped by person.
+macro_rules! of_person {
+    ($key:ident, $module:ident, [$($order:ident),+]) => {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub struct $key(pub i64);
 
+        impl Key for $key {
+            fn id(self) -> i64 {
+                self.0
+            }
+        }
+
         impl Loader<$key> for DbLoader {
-            type Value = Vec<$module::Model>;
+            type Value = Arc<Vec<$module::Model>>;
             type Error = SharedError;
 
             async fn load(&self, keys: &[$key]) -> LoadResult<$key, Self::Value> {
                 let rows = $module::Entity::find()
-                    .filter($module::Column::$parent.is_in(keys.iter().map(|k| k.0)))
-                    .order_by_asc($module::Column::Position)
-                    .order_by_asc($module::Column::Id)
+                    .filter($module::Column::PersonId.is_in(keys.iter().map(|k| k.0)))
+                    $(.order_by_asc($module::Column::$order))+
                     .all(&self.db)
                     .await
                     .map_err(shared)?;
-                let mut grouped: HashMap<$key, Self::Value> =
-                    keys.iter().map(|k| (*k, Vec::new())).collect();
+                let mut grouped: HashMap<i64, Vec<$module::Model>> = HashMap::new();
                 for row in rows {
-                    if let Some(list) = grouped.get_mut(&$key(row.$field.into())) {
-                        list.push(row);
-                    }
+                    grouped.entry(row.person_id).or_default().push(row);
                 }
-                Ok(grouped)
+                Ok(keys
+                    .iter()
+                    .map(|k| (*k, Arc::new(grouped.remove(&k.0).unwrap_or_default())))
+                    .collect())
             }
         }
     };
@@ -104,130 +122,92 @@ by_id!(ActivityById, activity);
 by_id!(EducationById, education);
 by_id!(LanguageById, language);
 
-children!(ProfileLinksOf, profile_link, PersonId, person_id);
-children!(RolesOf, role, PersonId, person_id);
-children!(AchievementsOfPerson, achievement, PersonId, person_id);
-children!(SkillsOf, skill, PersonId, person_id);
-children!(ActivitiesOf, activity, PersonId, person_id);
-children!(EducationOf, education, PersonId, person_id);
-children!(LanguagesOf, language, PersonId, person_id);
-children!(MetricsOf, metric, AchievementId, achievement_id);
+of_person!(ProfileLinksOf, profile_link, [Position, Id]);
+of_person!(RolesOf, role, [Position, Id]);
+of_person!(AchievementsOf, achievement, [Position, Id]);
+of_person!(SkillsOf, skill, [Position, Id]);
+of_person!(ActivitiesOf, activity, [Position, Id]);
+of_person!(EducationOf, education, [Position, Id]);
+of_person!(LanguagesOf, language, [Position, Id]);
+// Sorted by achievement, so that one achievement's rows are a contiguous run.
+of_person!(MetricsOf, metric, [AchievementId, Position, Id]);
+of_person!(SkillLinksOf, achievement_skill, [AchievementId, Position]);
 
-/// Achievements of a role, in order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct AchievementsOfRole(pub i64);
+/// The rows of a list sorted by `parent`, whose `parent` is `id`.
+pub fn run_of<M>(rows: &[M], id: i64, parent: impl Fn(&M) -> i64) -> &[M] {
+    let start = rows.partition_point(|row| parent(row) < id);
+    let end = start + rows[start..].partition_point(|row| parent(row) == id);
+    &rows[start..end]
+}
 
-/// Achievements of an activity, in order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct AchievementsOfActivity(pub i64);
+/// The per-request loader handle resolvers use.
+pub struct Loaders {
+    batch: DataLoader<DbLoader>,
+    memo: Mutex<HashMap<(TypeId, i64), Arc<dyn Any + Send + Sync>>>,
+}
 
-impl Loader<AchievementsOfRole> for DbLoader {
-    type Value = Vec<achievement::Model>;
-    type Error = SharedError;
-
-    async fn load(
-        &self,
-        keys: &[AchievementsOfRole],
-    ) -> LoadResult<AchievementsOfRole, Self::Value> {
-        let rows = achievement::Entity::find()
-            .filter(achievement::Column::RoleId.is_in(keys.iter().map(|k| k.0)))
-            .order_by_asc(achievement::Column::Position)
-            .order_by_asc(achievement::Column::Id)
-            .all(&self.db)
-            .await
-            .map_err(shared)?;
-        let mut grouped: HashMap<_, Vec<_>> = keys.iter().map(|k| (*k, Vec::new())).collect();
-        for row in rows {
-            if let Some(list) = row
-                .role_id
-                .and_then(|id| grouped.get_mut(&AchievementsOfRole(id)))
-            {
-                list.push(row);
-            }
-        }
-        Ok(grouped)
+/// A fresh set of loaders for one request. Keys asked for together are sent
+/// together after 1 ms; a batch can hold a whole portfolio's keys.
+pub fn new_loaders(db: DatabaseConnection) -> Loaders {
+    Loaders {
+        batch: DataLoader::new(DbLoader { db }, tokio::spawn).max_batch_size(10_000),
+        memo: Mutex::new(HashMap::new()),
     }
 }
 
-impl Loader<AchievementsOfActivity> for DbLoader {
-    type Value = Vec<achievement::Model>;
-    type Error = SharedError;
-
-    async fn load(
-        &self,
-        keys: &[AchievementsOfActivity],
-    ) -> LoadResult<AchievementsOfActivity, Self::Value> {
-        let rows = achievement::Entity::find()
-            .filter(achievement::Column::ActivityId.is_in(keys.iter().map(|k| k.0)))
-            .order_by_asc(achievement::Column::Position)
-            .order_by_asc(achievement::Column::Id)
-            .all(&self.db)
+impl Loaders {
+    /// The value of `key`, loading it at most once per request.
+    pub async fn get<K, V>(&self, key: K) -> Result<Option<V>, SharedError>
+    where
+        K: Key,
+        V: Clone + Send + Sync + 'static,
+        DbLoader: Loader<K, Value = V, Error = SharedError>,
+    {
+        let cell = {
+            let mut memo = self
+                .memo
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            memo.entry((TypeId::of::<K>(), key.id()))
+                .or_insert_with(|| Arc::new(OnceCell::<Option<V>>::new()))
+                .clone()
+        };
+        let cell = cell.downcast::<OnceCell<Option<V>>>().map_err(|_| {
+            SharedError(Arc::new(AppError::internal(
+                "loader memo holds a value of another type",
+            )))
+        })?;
+        cell.get_or_try_init(|| self.batch.load_one(key))
             .await
-            .map_err(shared)?;
-        let mut grouped: HashMap<_, Vec<_>> = keys.iter().map(|k| (*k, Vec::new())).collect();
-        for row in rows {
-            if let Some(list) = row
-                .activity_id
-                .and_then(|id| grouped.get_mut(&AchievementsOfActivity(id)))
-            {
-                list.push(row);
-            }
-        }
-        Ok(grouped)
+            .cloned()
     }
-}
 
-/// Ids of the skills an achievement used, in the achievement's order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct SkillIdsOfAchievement(pub i64);
-
-/// Ids of the achievements that used a skill.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct AchievementIdsOfSkill(pub i64);
-
-impl Loader<SkillIdsOfAchievement> for DbLoader {
-    type Value = Vec<i64>;
-    type Error = SharedError;
-
-    async fn load(
-        &self,
-        keys: &[SkillIdsOfAchievement],
-    ) -> LoadResult<SkillIdsOfAchievement, Self::Value> {
-        let rows = achievement_skill::Entity::find()
-            .filter(achievement_skill::Column::AchievementId.is_in(keys.iter().map(|k| k.0)))
-            .order_by_asc(achievement_skill::Column::Position)
-            .all(&self.db)
-            .await
-            .map_err(shared)?;
-        let mut grouped: HashMap<_, Vec<_>> = keys.iter().map(|k| (*k, Vec::new())).collect();
-        for row in rows {
-            if let Some(list) = grouped.get_mut(&SkillIdsOfAchievement(row.achievement_id)) {
-                list.push(row.skill_id);
-            }
-        }
-        Ok(grouped)
+    /// Every row of one table for a person.
+    pub async fn rows<K, M>(&self, key: K) -> Result<Arc<Vec<M>>, SharedError>
+    where
+        K: Key,
+        M: Send + Sync + 'static,
+        DbLoader: Loader<K, Value = Arc<Vec<M>>, Error = SharedError>,
+    {
+        Ok(self.get(key).await?.unwrap_or_default())
     }
-}
 
-impl Loader<AchievementIdsOfSkill> for DbLoader {
-    type Value = Vec<i64>;
-    type Error = SharedError;
-
-    async fn load(
+    /// The rows of several keys, loaded together; missing ones left out.
+    pub async fn many<K, V>(
         &self,
-        keys: &[AchievementIdsOfSkill],
-    ) -> LoadResult<AchievementIdsOfSkill, Self::Value> {
-        let rows = achievement_skill::Entity::find()
-            .filter(achievement_skill::Column::SkillId.is_in(keys.iter().map(|k| k.0)))
-            .all(&self.db)
-            .await
-            .map_err(shared)?;
-        let mut grouped: HashMap<_, Vec<_>> = keys.iter().map(|k| (*k, Vec::new())).collect();
-        for row in rows {
-            if let Some(list) = grouped.get_mut(&AchievementIdsOfSkill(row.skill_id)) {
-                list.push(row.achievement_id);
-            }
-        }
-        Ok(grouped)
+        keys: impl IntoIterator<Item = K>,
+    ) -> Result<HashMap<K, V>, SharedError>
+    where
+        K: Key,
+        V: Clone + Send + Sync + 'static,
+        DbLoader: Loader<K, Value = V, Error = SharedError>,
+    {
+        let keys: Vec<K> = keys.into_iter().collect();
+        let values = futures::future::try_join_all(keys.iter().map(|key| self.get(*key))).await?;
+        Ok(keys
+            .into_iter()
+            .zip(values)
+            .filter_map(|(key, value)| value.map(|v| (key, v)))
+            .collect())
     }
 }

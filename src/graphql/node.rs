@@ -44,36 +44,33 @@ async fn fetch(ctx: &Context<'_>, node_type: NodeType, id: i64) -> Result<Option
     let l = loaders(ctx)?;
     Ok(match node_type {
         NodeType::Person => l
-            .load_one(PersonById(id))
+            .get(PersonById(id))
             .await?
             .map(|m| Node::Person(Person(m))),
         NodeType::ProfileLink => l
-            .load_one(ProfileLinkById(id))
+            .get(ProfileLinkById(id))
             .await?
             .map(|m| Node::ProfileLink(ProfileLink(m))),
-        NodeType::Role => l.load_one(RoleById(id)).await?.map(|m| Node::Role(Role(m))),
+        NodeType::Role => l.get(RoleById(id)).await?.map(|m| Node::Role(Role(m))),
         NodeType::Achievement => l
-            .load_one(AchievementById(id))
+            .get(AchievementById(id))
             .await?
             .map(|m| Node::Achievement(Achievement(m))),
         NodeType::Metric => l
-            .load_one(MetricById(id))
+            .get(MetricById(id))
             .await?
             .map(|m| Node::Metric(Metric(m))),
-        NodeType::Skill => l
-            .load_one(SkillById(id))
-            .await?
-            .map(|m| Node::Skill(Skill(m))),
+        NodeType::Skill => l.get(SkillById(id)).await?.map(|m| Node::Skill(Skill(m))),
         NodeType::Activity => l
-            .load_one(ActivityById(id))
+            .get(ActivityById(id))
             .await?
             .map(|m| Node::Activity(Activity(m))),
         NodeType::Education => l
-            .load_one(EducationById(id))
+            .get(EducationById(id))
             .await?
             .map(|m| Node::Education(Education(m))),
         NodeType::Language => l
-            .load_one(LanguageById(id))
+            .get(LanguageById(id))
             .await?
             .map(|m| Node::Language(Language(m))),
     })

@@ -1,5 +1,7 @@
 //! `Person`, and the `person` / `people` queries.
 
+use std::collections::HashSet;
+
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::person;
@@ -106,9 +108,9 @@ impl PersonQuery {
     }
 }
 
-/// Someone whose professional portfolio this is.
 pub struct Person(pub person::Model);
 
+/// Someone whose professional portfolio this is.
 #[Object]
 impl Person {
     /// Global id (opaque; resolve with `node(id:)`).
@@ -153,12 +155,8 @@ impl Person {
 
     /// Profiles elsewhere (LinkedIn, GitHub, blog), in display order.
     async fn profile_links(&self, ctx: &Context<'_>) -> Result<Vec<ProfileLink>> {
-        let rows = loaders(ctx)?.load_one(ProfileLinksOf(self.0.id)).await?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .map(ProfileLink)
-            .collect())
+        let rows = loaders(ctx)?.rows(ProfileLinksOf(self.0.id)).await?;
+        Ok(rows.iter().cloned().map(ProfileLink).collect())
     }
 
     /// Positions held: the current ones first, then the newest first.
@@ -174,10 +172,7 @@ impl Person {
         #[graphql(desc = "At most this many from the end (0-100).")] last: Option<i32>,
     ) -> Result<Page<Role>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let mut rows = loaders(ctx)?
-            .load_one(RolesOf(self.0.id))
-            .await?
-            .unwrap_or_default();
+        let mut rows = loaders(ctx)?.rows(RolesOf(self.0.id)).await?.to_vec();
         sort_roles(&mut rows);
         Ok(paginate(rows, args, Role))
     }
@@ -199,22 +194,19 @@ impl Person {
     ) -> Result<Page<Achievement>> {
         let args = PageArgs::new(after, before, first, last)?;
         let loaders = loaders(ctx)?;
-        let mut rows = loaders
-            .load_one(AchievementsOfPerson(self.0.id))
-            .await?
-            .unwrap_or_default();
+        let mut rows = loaders.rows(AchievementsOf(self.0.id)).await?.to_vec();
         if let Some(name) = skill {
             let key = name.to_lowercase();
-            let skills = loaders
-                .load_one(SkillsOf(self.0.id))
-                .await?
-                .unwrap_or_default();
-            let used_by = match skills.iter().find(|s| s.name_key == key) {
+            let skills = loaders.rows(SkillsOf(self.0.id)).await?;
+            let used_by: HashSet<i64> = match skills.iter().find(|s| s.name_key == key) {
                 Some(skill) => loaders
-                    .load_one(AchievementIdsOfSkill(skill.id))
+                    .rows(SkillLinksOf(self.0.id))
                     .await?
-                    .unwrap_or_default(),
-                None => Vec::new(),
+                    .iter()
+                    .filter(|link| link.skill_id == skill.id)
+                    .map(|link| link.achievement_id)
+                    .collect(),
+                None => HashSet::new(),
             };
             rows.retain(|a| used_by.contains(&a.id));
         }
@@ -236,10 +228,7 @@ impl Person {
         #[graphql(desc = "At most this many from the end (0-100).")] last: Option<i32>,
     ) -> Result<Page<Activity>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let mut rows = loaders(ctx)?
-            .load_one(ActivitiesOf(self.0.id))
-            .await?
-            .unwrap_or_default();
+        let mut rows = loaders(ctx)?.rows(ActivitiesOf(self.0.id)).await?.to_vec();
         if let Some(kind) = kind {
             let kind = entity::enums::ActivityKind::from(kind);
             rows.retain(|a| a.kind == kind);
@@ -265,10 +254,7 @@ impl Person {
         #[graphql(desc = "At most this many from the end (0-100).")] last: Option<i32>,
     ) -> Result<Page<Skill>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let mut rows = loaders(ctx)?
-            .load_one(SkillsOf(self.0.id))
-            .await?
-            .unwrap_or_default();
+        let mut rows = loaders(ctx)?.rows(SkillsOf(self.0.id)).await?.to_vec();
         if let Some(category) = category {
             let category = entity::enums::SkillCategory::from(category);
             rows.retain(|s| s.category == category);
@@ -281,18 +267,14 @@ impl Person {
 
     /// Schools and degrees, in display order.
     async fn education(&self, ctx: &Context<'_>) -> Result<Vec<Education>> {
-        let rows = loaders(ctx)?.load_one(EducationOf(self.0.id)).await?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .map(Education)
-            .collect())
+        let rows = loaders(ctx)?.rows(EducationOf(self.0.id)).await?;
+        Ok(rows.iter().cloned().map(Education).collect())
     }
 
     /// Spoken languages, in display order.
     async fn languages(&self, ctx: &Context<'_>) -> Result<Vec<Language>> {
-        let rows = loaders(ctx)?.load_one(LanguagesOf(self.0.id)).await?;
-        Ok(rows.unwrap_or_default().into_iter().map(Language).collect())
+        let rows = loaders(ctx)?.rows(LanguagesOf(self.0.id)).await?;
+        Ok(rows.iter().cloned().map(Language).collect())
     }
 
     /// Months of professional experience: every month covered by a role,
@@ -326,10 +308,7 @@ impl Person {
 impl Person {
     async fn experience_total(&self, ctx: &Context<'_>) -> Result<i32> {
         let today = state(ctx)?.clock.current_month();
-        let rows = loaders(ctx)?
-            .load_one(RolesOf(self.0.id))
-            .await?
-            .unwrap_or_default();
+        let rows = loaders(ctx)?.rows(RolesOf(self.0.id)).await?;
         let spans = rows
             .iter()
             .map(|row| super::role::span(row, today))

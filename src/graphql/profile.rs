@@ -14,14 +14,14 @@ use crate::error::AppError;
 use crate::service::codec::optional_month;
 
 async fn owner(ctx: &Context<'_>, person_id: i64, what: &str) -> Result<Person> {
-    let row = loaders(ctx)?.load_one(PersonById(person_id)).await?;
+    let row = loaders(ctx)?.get(PersonById(person_id)).await?;
     row.map(Person)
         .ok_or_else(|| AppError::internal(format!("{what} has no person")).into())
 }
 
-/// A profile elsewhere: LinkedIn, GitHub, a blog.
 pub struct ProfileLink(pub profile_link::Model);
 
+/// A profile elsewhere: LinkedIn, GitHub, a blog.
 #[Object]
 impl ProfileLink {
     /// Global id (opaque; resolve with `node(id:)`).
@@ -65,9 +65,9 @@ impl ProfileLink {
     }
 }
 
-/// A course of study.
 pub struct Education(pub education::Model);
 
+/// A course of study.
 #[Object]
 impl Education {
     /// Global id (opaque; resolve with `node(id:)`).
@@ -126,9 +126,9 @@ impl Education {
     }
 }
 
-/// A spoken language.
 pub struct Language(pub language::Model);
 
+/// A spoken language.
 #[Object]
 impl Language {
     /// Global id (opaque; resolve with `node(id:)`).

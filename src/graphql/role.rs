@@ -1,6 +1,7 @@
 //! `Role`: a position held, with its months and achievements.
 
 use std::cmp::Reverse;
+use std::collections::HashSet;
 
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
@@ -41,9 +42,9 @@ pub fn span(row: &role::Model, today: YearMonth) -> Result<(YearMonth, YearMonth
     Ok((start, end))
 }
 
-/// A position held at an organization.
 pub struct Role(pub role::Model);
 
+/// A position held at an organization.
 #[Object]
 impl Role {
     /// Global id (opaque; resolve with `node(id:)`).
@@ -126,10 +127,12 @@ impl Role {
         #[graphql(desc = "At most this many from the end (0-100).")] last: Option<i32>,
     ) -> Result<Page<Achievement>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let rows = loaders(ctx)?
-            .load_one(AchievementsOfRole(self.0.id))
-            .await?
-            .unwrap_or_default();
+        let rows = loaders(ctx)?.rows(AchievementsOf(self.0.person_id)).await?;
+        let rows = rows
+            .iter()
+            .filter(|a| a.role_id == Some(self.0.id))
+            .cloned()
+            .collect();
         Ok(paginate(rows, args, Achievement))
     }
 
@@ -137,22 +140,27 @@ impl Role {
     /// skill order.
     async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
         let loaders = loaders(ctx)?;
-        let achievements = loaders
-            .load_one(AchievementsOfRole(self.0.id))
-            .await?
-            .unwrap_or_default();
-        let links = loaders
-            .load_many(achievements.iter().map(|a| SkillIdsOfAchievement(a.id)))
-            .await?;
-        let skill_ids: Vec<SkillById> = links.into_values().flatten().map(SkillById).collect();
-        let mut skills: Vec<_> = loaders.load_many(skill_ids).await?.into_values().collect();
-        skills.sort_by_key(|s| (s.position, s.id));
-        Ok(skills.into_iter().map(Skill).collect())
+        let person = self.0.person_id;
+        let achievements = loaders.rows(AchievementsOf(person)).await?;
+        let links = loaders.rows(SkillLinksOf(person)).await?;
+        let used: HashSet<i64> = achievements
+            .iter()
+            .filter(|a| a.role_id == Some(self.0.id))
+            .flat_map(|a| run_of(&links, a.id, |l| l.achievement_id))
+            .map(|link| link.skill_id)
+            .collect();
+        let skills = loaders.rows(SkillsOf(person)).await?;
+        Ok(skills
+            .iter()
+            .filter(|s| used.contains(&s.id))
+            .cloned()
+            .map(Skill)
+            .collect())
     }
 
     /// Whose role this is.
     async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
-        let row = loaders(ctx)?.load_one(PersonById(self.0.person_id)).await?;
+        let row = loaders(ctx)?.get(PersonById(self.0.person_id)).await?;
         row.map(Person)
             .ok_or_else(|| AppError::internal(format!("role {} has no person", self.0.id)).into())
     }

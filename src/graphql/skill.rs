@@ -1,5 +1,7 @@
 //! `Skill`, with its back-links to the achievements and roles that used it.
 
+use std::collections::HashSet;
+
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::skill;
@@ -14,26 +16,27 @@ use super::person::Person;
 use super::role::{Role, sort_roles};
 use crate::error::AppError;
 
-/// A tool or technology, e.g. "Kubernetes".
 pub struct Skill(pub skill::Model);
 
 impl Skill {
     async fn used_by(&self, ctx: &Context<'_>) -> Result<Vec<entity::achievement::Model>> {
         let loaders = loaders(ctx)?;
-        let ids = loaders
-            .load_one(AchievementIdsOfSkill(self.0.id))
-            .await?
-            .unwrap_or_default();
-        let mut rows: Vec<_> = loaders
-            .load_many(ids.into_iter().map(AchievementById))
-            .await?
-            .into_values()
+        let links = loaders.rows(SkillLinksOf(self.0.person_id)).await?;
+        let ids: HashSet<i64> = links
+            .iter()
+            .filter(|link| link.skill_id == self.0.id)
+            .map(|link| link.achievement_id)
             .collect();
-        rows.sort_by_key(|a| (a.position, a.id));
-        Ok(rows)
+        let achievements = loaders.rows(AchievementsOf(self.0.person_id)).await?;
+        Ok(achievements
+            .iter()
+            .filter(|a| ids.contains(&a.id))
+            .cloned()
+            .collect())
     }
 }
 
+/// A tool or technology, e.g. "Kubernetes".
 #[Object]
 impl Skill {
     /// Global id (opaque; resolve with `node(id:)`).
@@ -75,12 +78,17 @@ impl Skill {
     /// The roles in which it was used (through their achievements), current
     /// first, then newest first.
     async fn roles(&self, ctx: &Context<'_>) -> Result<Vec<Role>> {
-        let achievements = self.used_by(ctx).await?;
-        let role_ids = achievements.iter().filter_map(|a| a.role_id).map(RoleById);
-        let mut roles: Vec<_> = loaders(ctx)?
-            .load_many(role_ids)
+        let role_ids: HashSet<i64> = self
+            .used_by(ctx)
             .await?
-            .into_values()
+            .iter()
+            .filter_map(|a| a.role_id)
+            .collect();
+        let roles = loaders(ctx)?.rows(RolesOf(self.0.person_id)).await?;
+        let mut roles: Vec<_> = roles
+            .iter()
+            .filter(|r| role_ids.contains(&r.id))
+            .cloned()
             .collect();
         sort_roles(&mut roles);
         Ok(roles.into_iter().map(Role).collect())
@@ -88,7 +96,7 @@ impl Skill {
 
     /// Whose skill this is.
     async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
-        let row = loaders(ctx)?.load_one(PersonById(self.0.person_id)).await?;
+        let row = loaders(ctx)?.get(PersonById(self.0.person_id)).await?;
         row.map(Person)
             .ok_or_else(|| AppError::internal(format!("skill {} has no person", self.0.id)).into())
     }

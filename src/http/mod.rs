@@ -10,6 +10,8 @@ mod graphql;
 mod health;
 mod playground;
 
+pub use playground::DEFAULT_QUERY;
+
 use std::time::Duration;
 
 use axum::Router;

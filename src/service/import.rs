@@ -72,7 +72,6 @@ async fn insert_portfolio(txn: &impl ConnectionTrait, doc: &PortfolioDocument) -
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
-        ..Default::default()
     })
     .exec(txn)
     .await?
@@ -92,7 +91,6 @@ async fn insert_portfolio(txn: &impl ConnectionTrait, doc: &PortfolioDocument) -
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
-            ..Default::default()
         });
     insert_all(txn, links).await?;
 
@@ -109,7 +107,6 @@ async fn insert_portfolio(txn: &impl ConnectionTrait, doc: &PortfolioDocument) -
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
-            ..Default::default()
         })
         .exec(txn)
         .await?
@@ -140,7 +137,6 @@ async fn insert_portfolio(txn: &impl ConnectionTrait, doc: &PortfolioDocument) -
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
-            ..Default::default()
         })
         .exec(txn)
         .await?
@@ -167,7 +163,6 @@ async fn insert_portfolio(txn: &impl ConnectionTrait, doc: &PortfolioDocument) -
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
-            ..Default::default()
         })
         .exec(txn)
         .await?
@@ -196,7 +191,6 @@ async fn insert_portfolio(txn: &impl ConnectionTrait, doc: &PortfolioDocument) -
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
-            ..Default::default()
         });
     insert_all(txn, education).await?;
 
@@ -213,7 +207,6 @@ async fn insert_portfolio(txn: &impl ConnectionTrait, doc: &PortfolioDocument) -
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
-            ..Default::default()
         });
     insert_all(txn, languages).await?;
     Ok(person_id)
@@ -272,7 +265,6 @@ impl<C: ConnectionTrait> AchievementWriter<'_, C> {
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
-            ..Default::default()
         })
         .exec(self.txn)
         .await?
@@ -286,6 +278,7 @@ impl<C: ConnectionTrait> AchievementWriter<'_, C> {
             .map(|(position, m)| metric::ActiveModel {
                 id: NotSet,
                 achievement_id: Set(achievement_id),
+                person_id: Set(self.person_id),
                 label: Set(m.label.clone()),
                 value: Set(m.value),
                 unit: Set(m.unit.clone()),
@@ -294,7 +287,6 @@ impl<C: ConnectionTrait> AchievementWriter<'_, C> {
                 version: Set(1),
                 created_at: Set(now),
                 updated_at: Set(now),
-                ..Default::default()
             });
         insert_all(self.txn, metrics).await?;
 
@@ -309,8 +301,8 @@ impl<C: ConnectionTrait> AchievementWriter<'_, C> {
             links.push(achievement_skill::ActiveModel {
                 achievement_id: Set(achievement_id),
                 skill_id: Set(skill_id),
+                person_id: Set(self.person_id),
                 position: Set(position as i32),
-                ..Default::default()
             });
         }
         insert_all(self.txn, links).await?;

@@ -1,0 +1,177 @@
+//! The HTTP surface: health, playground, request ids, error codes, and the
+//! server on a real socket with graceful shutdown.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn healthz_answers_ok_without_the_database() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    // Close the pool: liveness must not depend on the database.
+    app.db.clone().close().await.expect("close");
+    let (status, _, body) = app
+        .send(
+            Request::get("/healthz")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, b"ok");
+}
+
+#[tokio::test]
+async fn the_playground_opens_on_a_query_of_the_bundled_person() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let (status, headers, body) = app
+        .send(Request::get("/").body(Body::empty()).expect("request"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("text/html")
+    );
+    let page = String::from_utf8(body).expect("utf-8");
+    assert!(page.contains("GraphiQL"), "{page}");
+    assert!(
+        page.contains(r#"person(slug: \"dahye-ahn\")"#),
+        "the default query is embedded: {page}"
+    );
+    // The default query itself runs and shows the person and her roles.
+    let data = app.data(portfolio::http::DEFAULT_QUERY, json!({})).await;
+    assert_eq!(data["person"]["name"], "안다혜");
+    assert_eq!(
+        data["person"]["roles"]["nodes"].as_array().map(Vec::len),
+        Some(2)
+    );
+}
+
+#[tokio::test]
+async fn queries_also_run_over_get() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let uri = format!(
+        "/graphql?query={}",
+        "%7B%20person(slug%3A%20%22dahye-ahn%22)%20%7B%20name%20%7D%20%7D"
+    );
+    let (status, _, body) = app
+        .send(Request::get(uri).body(Body::empty()).expect("request"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let value: Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(value["data"]["person"]["name"], "안다혜");
+}
+
+#[tokio::test]
+async fn a_request_id_is_echoed_or_generated() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let request = Request::get("/healthz")
+        .header("x-request-id", "abc-123")
+        .body(Body::empty())
+        .expect("request");
+    let (_, headers, _) = app.send(request).await;
+    assert_eq!(headers["x-request-id"], "abc-123");
+    let (_, headers, _) = app
+        .send(
+            Request::get("/healthz")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(headers["x-request-id"].len(), 36, "a generated UUID");
+}
+
+#[tokio::test]
+async fn invalid_queries_get_a_code_and_no_internal_detail() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let error = app
+        .error("{ person(slug: \"dahye-ahn\") { salary } }", json!({}))
+        .await;
+    assert_eq!(
+        error["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+        "{error}"
+    );
+    let error = app.error("{ person(slug: ", json!({})).await;
+    assert_eq!(
+        error["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_database_failure_is_a_coded_error_without_the_database_message() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    app.db.clone().close().await.expect("close");
+    let response = app
+        .graphql("{ person(slug: \"dahye-ahn\") { name } }", json!({}))
+        .await;
+    let error = &response["errors"][0];
+    let code = error["extensions"]["code"].as_str().unwrap_or_default();
+    assert!(
+        ["SERVICE_UNAVAILABLE", "INTERNAL_SERVER_ERROR"].contains(&code),
+        "{response}"
+    );
+    let message = error["message"].as_str().unwrap_or_default();
+    assert!(
+        !message.to_lowercase().contains("sqlite") && !message.contains("pool"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn bodies_over_one_mebibyte_are_refused() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let huge = format!(
+        "{{\"query\":\"{{ people {{ totalCount }} }}\",\"variables\":{{\"pad\":\"{}\"}}}}",
+        "x".repeat(1024 * 1024)
+    );
+    let request = Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_LENGTH, huge.len())
+        .body(Body::from(huge))
+        .expect("request");
+    let (status, _, _) = app.send(request).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    // And the server still answers.
+    let data = app.data("{ people { totalCount } }", json!({})).await;
+    assert_eq!(data["people"]["totalCount"], 1);
+}
+
+#[tokio::test]
+async fn the_server_answers_on_a_real_socket_and_stops_cleanly_on_signal() {
+    let mut test = TestApp::spawn(&Backend::Sqlite).await;
+    let app = test.take_app();
+    let addr = app.local_addr();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::new();
+    let response = client
+        .post(format!("http://{addr}/graphql"))
+        .json(&json!({ "query": "{ person(slug: \"dahye-ahn\") { name } }" }))
+        .send()
+        .await
+        .expect("request over TCP");
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["data"]["person"]["name"], "안다혜");
+    let _ = stop.send(());
+    let result = tokio::time::timeout(std::time::Duration::from_secs(10), server)
+        .await
+        .expect("the server stops after the signal")
+        .expect("the server task does not panic");
+    assert!(result.is_ok(), "{result:?}");
+    assert!(
+        client
+            .get(format!("http://{addr}/healthz"))
+            .send()
+            .await
+            .is_err(),
+        "no longer accepting"
+    );
+}

@@ -1,0 +1,14 @@
+//! The black-box test suite: one binary, one module per area. Every test runs
+//! against SQLite, and also against PostgreSQL and MariaDB when
+//! `PORTFOLIO_TEST_POSTGRES_URL` / `PORTFOLIO_TEST_MYSQL_URL` are set; each
+//! test gets fresh databases that are dropped afterwards (see `helpers`).
+
+mod cli;
+mod documents;
+mod helpers;
+mod http;
+mod nodes;
+mod pagination;
+mod portfolio;
+mod schema;
+mod sql_count;

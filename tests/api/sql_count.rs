@@ -1,0 +1,82 @@
+//! No N+1: the full-portfolio query sends the same number of SQL statements
+//! for the bundled portfolio as for one with 50 roles of 20 achievements.
+
+use portfolio::document::{AchievementDoc, MetricDoc, RoleDoc};
+use portfolio::domain::YearMonth;
+use serde_json::json;
+
+use crate::helpers::*;
+
+/// The bundled portfolio with 50 roles of 20 achievements each (every
+/// achievement with two metrics and three skills), under another slug.
+fn big_portfolio() -> portfolio::document::PortfolioDocument {
+    let mut document = copy_of_bundled("big-portfolio");
+    let skill_names: Vec<String> = document.skills.iter().map(|s| s.name.clone()).collect();
+    document.roles = (0..50)
+        .map(|r| RoleDoc {
+            organization: format!("Company {r}"),
+            title: "Engineer".to_owned(),
+            department: Some("Platform".to_owned()),
+            employment_type: None,
+            location: None,
+            start: YearMonth::new(1970 + r, 1).expect("month"),
+            end: (r < 49).then(|| YearMonth::new(1970 + r, 12).expect("month")),
+            summary: None,
+            achievements: (0..20)
+                .map(|a| AchievementDoc {
+                    title: format!("Achievement {r}.{a}"),
+                    context: Some("context".to_owned()),
+                    actions: vec!["did".to_owned()],
+                    results: vec!["done".to_owned()],
+                    skills: (0..3)
+                        .map(|s| skill_names[(r as usize + a + s * 7) % skill_names.len()].clone())
+                        .collect(),
+                    metrics: (0..2)
+                        .map(|m| MetricDoc {
+                            label: format!("m{m}"),
+                            value: Some(m as f64),
+                            unit: Some("x".to_owned()),
+                            display: format!("{m}x"),
+                        })
+                        .collect(),
+                    links: Vec::new(),
+                })
+                .collect(),
+        })
+        .collect();
+    document
+}
+
+async fn statements_for(app: &TestApp, slug: &str) -> (u64, serde_json::Value) {
+    let before = app.stats.statements();
+    let data = app.data(FULL_QUERY, json!({ "slug": slug })).await;
+    (app.stats.statements() - before, data)
+}
+
+#[tokio::test]
+async fn the_full_portfolio_query_costs_the_same_statements_whatever_the_size() {
+    for app in TestApp::all().await {
+        let b = app.backend;
+        import(&app, &big_portfolio()).await;
+        let (small, small_data) = statements_for(&app, "dahye-ahn").await;
+        let (big, big_data) = statements_for(&app, "big-portfolio").await;
+        let roles = big_data["person"]["roles"]["nodes"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(roles.len(), 50, "[{b}]");
+        assert!(
+            roles
+                .iter()
+                .all(|r| r["achievements"]["nodes"].as_array().map(Vec::len) == Some(20)),
+            "[{b}]"
+        );
+        assert_eq!(small_data["person"]["roles"]["totalCount"], 2, "[{b}]");
+        assert_eq!(
+            small, big,
+            "[{b}] bundled: {small} statements, 50x20: {big} statements"
+        );
+        // One statement per relation touched: a small fixed number.
+        assert!(small <= 20, "[{b}] {small} statements for the full query");
+    }
+}
