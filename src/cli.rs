@@ -79,6 +79,13 @@ pub struct ServeArgs {
     /// Serve the GraphiQL playground at /.
     #[arg(long, env = "PORTFOLIO_PLAYGROUND", default_value_t = true, action = clap::ArgAction::Set)]
     pub playground: bool,
+    /// Directory holding GraphiQL's npm packages (`npm ci --prefix playground`).
+    #[arg(
+        long,
+        env = "PORTFOLIO_PLAYGROUND_ASSETS",
+        default_value = "playground/node_modules"
+    )]
+    pub playground_assets: std::path::PathBuf,
     /// Most database connections in the pool.
     #[arg(long, env = "PORTFOLIO_DB_MAX_CONNECTIONS", default_value_t = 10)]
     pub db_max_connections: u32,
@@ -135,6 +142,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
     config.migrate = !args.no_migrate;
     config.seed = !args.no_seed;
     config.playground = args.playground;
+    config.playground_assets = args.playground_assets;
     config.pool = PoolConfig {
         max_connections: args.db_max_connections.max(1),
         acquire_timeout: Duration::from_secs(args.db_acquire_timeout.max(1)),

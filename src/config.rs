@@ -24,6 +24,8 @@ pub struct Config {
     pub clock: Clock,
     /// Serve the GraphiQL playground at `/`.
     pub playground: bool,
+    /// Where `npm ci --prefix playground` installed GraphiQL.
+    pub playground_assets: std::path::PathBuf,
     /// How long in-flight requests get to finish after a shutdown signal.
     pub drain_timeout: std::time::Duration,
 }
@@ -39,6 +41,7 @@ impl Config {
             pool: PoolConfig::default(),
             clock: Clock::System,
             playground: true,
+            playground_assets: "playground/node_modules".into(),
             drain_timeout: std::time::Duration::from_secs(30),
         }
     }

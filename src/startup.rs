@@ -15,7 +15,7 @@ use tokio::net::TcpListener;
 use crate::config::Config;
 use crate::db::{self, SqlStats};
 use crate::graphql::{ApiState, build_schema};
-use crate::http::{AppState, router};
+use crate::http::{AppState, PlaygroundAssets, router};
 use crate::service;
 
 /// Why the application could not start.
@@ -65,10 +65,16 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         db,
         clock: config.clock,
     };
+    let playground_assets = if config.playground {
+        PlaygroundAssets::locate(&config.playground_assets)
+    } else {
+        PlaygroundAssets::cdn()
+    };
     let state = AppState {
         schema: build_schema(api.clone()),
         api,
         playground: config.playground,
+        playground_assets,
     };
     Ok(App {
         listener,

@@ -18,6 +18,8 @@ pub struct Model {
     pub end_ym: Option<i32>,
     pub status: Option<EducationStatus>,
     pub position: i32,
+    /// False for a draft: visible only to its owner.
+    pub published: bool,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -12,6 +12,8 @@ pub struct Model {
     pub name: String,
     pub fluency: Option<String>,
     pub position: i32,
+    /// False for a draft: visible only to its owner.
+    pub published: bool,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -13,12 +13,14 @@
 //!   paragraphs) and reference links are stored as JSON text in `TEXT`
 //!   columns, which behaves the same on SQLite, PostgreSQL and MariaDB;
 //! - `position` orders items inside their list, in document order;
+//! - `published` is false for a draft, which only its owner sees;
 //! - `version` is bumped on every update (optimistic concurrency), and
 //!   `created_at` / `updated_at` are UTC timestamps.
 
 pub mod achievement;
 pub mod achievement_skill;
 pub mod activity;
+pub mod api_token;
 pub mod education;
 pub mod enums;
 pub mod language;
@@ -33,6 +35,7 @@ pub mod prelude {
     pub use super::achievement::Entity as Achievement;
     pub use super::achievement_skill::Entity as AchievementSkill;
     pub use super::activity::Entity as Activity;
+    pub use super::api_token::Entity as ApiToken;
     pub use super::education::Entity as Education;
     pub use super::language::Entity as Language;
     pub use super::metric::Entity as Metric;

@@ -18,6 +18,8 @@ pub struct Model {
     pub location: Option<String>,
     pub email: Option<String>,
     pub avatar_url: Option<String>,
+    /// False for a draft: visible only to its owner.
+    pub published: bool,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
@@ -33,6 +35,8 @@ pub struct Model {
     pub achievements: HasMany<super::achievement::Entity>,
     #[sea_orm(has_many)]
     pub metrics: HasMany<super::metric::Entity>,
+    #[sea_orm(has_many)]
+    pub api_tokens: HasMany<super::api_token::Entity>,
     #[sea_orm(has_many)]
     pub achievement_skills: HasMany<super::achievement_skill::Entity>,
     #[sea_orm(has_many)]

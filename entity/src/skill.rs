@@ -20,6 +20,8 @@ pub struct Model {
     /// Part of the person's headline tech stack.
     pub featured: bool,
     pub position: i32,
+    /// False for a draft: visible only to its owner.
+    pub published: bool,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

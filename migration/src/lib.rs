@@ -8,6 +8,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_create_portfolio_tables;
+mod m20261125_000002_drafts_and_tokens;
 
 /// Every migration of the project, in order.
 pub struct Migrator;
@@ -15,8 +16,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(
-            m20261125_000001_create_portfolio_tables::Migration,
-        )]
+        vec![
+            Box::new(m20261125_000001_create_portfolio_tables::Migration),
+            Box::new(m20261125_000002_drafts_and_tokens::Migration),
+        ]
     }
 }

@@ -47,6 +47,9 @@ pub struct PersonDoc {
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
+    /// A draft: kept, but shown only to the portfolio's owner.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,6 +58,9 @@ pub struct ProfileLinkDoc {
     pub kind: ProfileLinkKind,
     pub label: String,
     pub url: String,
+    /// A draft: kept, but shown only to the portfolio's owner.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,6 +70,9 @@ pub struct SkillDoc {
     pub category: SkillCategory,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub featured: bool,
+    /// A draft: kept, but shown only to the portfolio's owner.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -83,6 +92,9 @@ pub struct RoleDoc {
     pub end: Option<YearMonth>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    /// A draft: kept, but shown only to the portfolio's owner.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub achievements: Vec<AchievementDoc>,
 }
@@ -100,6 +112,9 @@ pub struct AchievementDoc {
     /// Names of entries of the document's `skills`, matched case-insensitively.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skills: Vec<String>,
+    /// A draft: kept, but shown only to the portfolio's owner.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<MetricDoc>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -144,6 +159,9 @@ pub struct ActivityDoc {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub highlights: Vec<String>,
+    /// A draft: kept, but shown only to the portfolio's owner.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<ReferenceDoc>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -164,6 +182,9 @@ pub struct EducationDoc {
     pub end: Option<YearMonth>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<EducationStatus>,
+    /// A draft: kept, but shown only to the portfolio's owner.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -172,4 +193,7 @@ pub struct LanguageDoc {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fluency: Option<String>,
+    /// A draft: kept, but shown only to the portfolio's owner.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
 }

@@ -3,14 +3,15 @@
 //! binds it to a socket.
 //!
 //! - `POST /graphql`, `GET /graphql`: the API;
-//! - `GET /`: the GraphiQL playground (unless disabled);
+//! - `GET /`: the GraphiQL playground (unless disabled), its files under
+//!   `/playground/`;
 //! - `GET /healthz`: liveness, never touches the database.
 
 mod graphql;
 mod health;
 mod playground;
 
-pub use playground::DEFAULT_QUERY;
+pub use playground::{DEFAULT_QUERY, PlaygroundAssets};
 
 use std::time::Duration;
 
@@ -35,6 +36,7 @@ pub struct AppState {
     pub schema: AppSchema,
     pub api: ApiState,
     pub playground: bool,
+    pub playground_assets: PlaygroundAssets,
 }
 
 /// Every route with its layers.
@@ -44,7 +46,9 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", get(graphql::handle).post(graphql::handle))
         .route("/healthz", get(health::healthz));
     if state.playground {
-        router = router.route("/", get(playground::page));
+        router = router
+            .route("/", get(playground::page))
+            .route("/playground/{name}", get(playground::asset));
     }
     router
         .with_state(state)

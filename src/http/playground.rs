@@ -1,7 +1,24 @@
 //! `GET /`: the GraphiQL playground, opening on a query that shows the
 //! bundled portfolio.
+//!
+//! GraphiQL's JavaScript and CSS come from npm, pinned by
+//! `playground/package-lock.json`, and are served by this server from
+//! `playground/node_modules` (`npm ci --prefix playground` puts them there),
+//! so the playground works without internet access under a
+//! Content-Security-Policy that allows only this origin. When the assets are
+//! not installed, the page says so in the log at start and loads the same
+//! pinned versions from a public CDN instead: an explicit fallback, never a
+//! silent one.
 
-use axum::response::Html;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+use super::AppState;
 
 /// The query the playground opens with: the whole portfolio of the bundled
 /// person, in one request.
@@ -43,11 +60,167 @@ query Portfolio {
 }
 "#;
 
+/// The files the page needs: URL name → path inside `node_modules`, and the
+/// pinned package versions the CDN fallback uses.
+const ASSETS: [(&str, &str, &str); 4] = [
+    (
+        "react.js",
+        "react/umd/react.production.min.js",
+        "react@18.3.1/umd/react.production.min.js",
+    ),
+    (
+        "react-dom.js",
+        "react-dom/umd/react-dom.production.min.js",
+        "react-dom@18.3.1/umd/react-dom.production.min.js",
+    ),
+    (
+        "graphiql.js",
+        "graphiql/graphiql.min.js",
+        "graphiql@3.8.3/graphiql.min.js",
+    ),
+    (
+        "graphiql.css",
+        "graphiql/graphiql.min.css",
+        "graphiql@3.8.3/graphiql.min.css",
+    ),
+];
+
+/// The page's own start-up script, served from this binary.
+const INIT_JS: &str = r#"(function () {
+  var query = JSON.parse(document.getElementById('default-query').textContent);
+  var fetcher = GraphiQL.createFetcher({ url: new URL('/graphql', location.href).href });
+  ReactDOM.createRoot(document.getElementById('graphiql')).render(
+    React.createElement(GraphiQL, { fetcher: fetcher, defaultQuery: query, defaultEditorToolsVisibility: false })
+  );
+})();
+"#;
+
+const CDN: &str = "https://unpkg.com";
+
+/// Where the playground's files come from, decided once at start.
+#[derive(Clone, Debug)]
+pub struct PlaygroundAssets {
+    /// URL name → file, when every asset is installed locally.
+    local: Option<Arc<HashMap<&'static str, PathBuf>>>,
+}
+
+impl PlaygroundAssets {
+    /// Looks for the assets under `node_modules`.
+    pub fn locate(node_modules: &Path) -> Self {
+        let files: HashMap<_, _> = ASSETS
+            .iter()
+            .map(|(name, path, _)| (*name, node_modules.join(path)))
+            .collect();
+        let missing: Vec<_> = files.values().filter(|p| !p.is_file()).collect();
+        if missing.is_empty() {
+            tracing::info!(dir = %node_modules.display(), "playground assets served locally");
+            PlaygroundAssets {
+                local: Some(Arc::new(files)),
+            }
+        } else {
+            tracing::warn!(
+                dir = %node_modules.display(),
+                "playground assets not installed; the playground will load GraphiQL from {CDN} \
+                 (run `npm ci --prefix playground` to serve it offline)"
+            );
+            PlaygroundAssets { local: None }
+        }
+    }
+
+    /// No local assets: always the CDN.
+    pub fn cdn() -> Self {
+        PlaygroundAssets { local: None }
+    }
+
+    pub fn is_local(&self) -> bool {
+        self.local.is_some()
+    }
+
+    fn url(&self, name: &str) -> String {
+        match self.local {
+            Some(_) => format!("/playground/{name}"),
+            None => ASSETS
+                .iter()
+                .find(|(n, _, _)| *n == name)
+                .map(|(_, _, cdn)| format!("{CDN}/{cdn}"))
+                .unwrap_or_default(),
+        }
+    }
+
+    fn content_security_policy(&self) -> String {
+        let source = if self.is_local() {
+            "'self'".to_owned()
+        } else {
+            format!("'self' {CDN}")
+        };
+        format!(
+            "default-src 'none'; script-src {source}; style-src {source} 'unsafe-inline'; \
+             img-src 'self' data:; font-src 'self' data:; connect-src 'self'; \
+             base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+        )
+    }
+}
+
 /// The playground page.
-pub async fn page() -> Html<String> {
+pub async fn page(State(state): State<AppState>) -> Response {
+    let assets = &state.playground_assets;
     let query = serde_json::to_string(DEFAULT_QUERY)
-        .unwrap_or_else(|err| unreachable!("a string always serialises: {err}"));
-    Html(PAGE.replace("__DEFAULT_QUERY__", &query))
+        .unwrap_or_else(|err| unreachable!("a string always serialises: {err}"))
+        // Inside a <script> element, "</" would end it.
+        .replace("</", "<\\/");
+    let html = PAGE
+        .replace("__DEFAULT_QUERY__", &query)
+        .replace("__GRAPHIQL_CSS__", &assets.url("graphiql.css"))
+        .replace("__REACT_JS__", &assets.url("react.js"))
+        .replace("__REACT_DOM_JS__", &assets.url("react-dom.js"))
+        .replace("__GRAPHIQL_JS__", &assets.url("graphiql.js"));
+    let mut response = Html(html).into_response();
+    if let Ok(csp) = HeaderValue::from_str(&assets.content_security_policy()) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    response
+}
+
+/// `GET /playground/{name}`: one of the allow-listed assets, or the page's
+/// start-up script.
+pub async fn asset(State(state): State<AppState>, UrlPath(name): UrlPath<String>) -> Response {
+    if name == "init.js" {
+        return (
+            [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+            INIT_JS,
+        )
+            .into_response();
+    }
+    let Some(path) = state
+        .playground_assets
+        .local
+        .as_ref()
+        .and_then(|files| files.get(name.as_str()).cloned())
+    else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let content_type = if name.ends_with(".css") {
+        "text/css; charset=utf-8"
+    } else {
+        "text/javascript; charset=utf-8"
+    };
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, content_type),
+                // Pinned versions: the bytes behind a name change only on upgrade.
+                (header::CACHE_CONTROL, "public, max-age=86400"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(err) => {
+            tracing::error!(path = %path.display(), %err, "cannot read playground asset");
+            StatusCode::NOT_FOUND.into_response()
+        }
+    }
 }
 
 const PAGE: &str = r#"<!doctype html>
@@ -56,20 +229,15 @@ const PAGE: &str = r#"<!doctype html>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>portfolio · GraphiQL</title>
-  <style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
-  <link rel="stylesheet" href="https://unpkg.com/graphiql@3.8.3/graphiql.min.css">
+  <link rel="stylesheet" href="__GRAPHIQL_CSS__">
 </head>
-<body>
-  <div id="graphiql">Loading GraphiQL…</div>
-  <script crossorigin src="https://unpkg.com/react@18.3.1/umd/react.production.min.js"></script>
-  <script crossorigin src="https://unpkg.com/react-dom@18.3.1/umd/react-dom.production.min.js"></script>
-  <script crossorigin src="https://unpkg.com/graphiql@3.8.3/graphiql.min.js"></script>
-  <script>
-    const fetcher = GraphiQL.createFetcher({ url: new URL('/graphql', location.href).href });
-    ReactDOM.createRoot(document.getElementById('graphiql')).render(
-      React.createElement(GraphiQL, { fetcher, defaultQuery: __DEFAULT_QUERY__, defaultEditorToolsVisibility: false })
-    );
-  </script>
+<body style="margin: 0; height: 100vh;">
+  <div id="graphiql" style="height: 100vh;">Loading GraphiQL…</div>
+  <script type="application/json" id="default-query">__DEFAULT_QUERY__</script>
+  <script src="__REACT_JS__"></script>
+  <script src="__REACT_DOM_JS__"></script>
+  <script src="__GRAPHIQL_JS__"></script>
+  <script src="/playground/init.js"></script>
 </body>
 </html>
 "#;

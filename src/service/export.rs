@@ -106,6 +106,7 @@ pub async fn export_document(
             skills: skills_of.remove(&a.id).unwrap_or_default(),
             metrics: metrics_of.remove(&a.id).unwrap_or_default(),
             links: decode("achievement.links", &a.links)?,
+            draft: !a.published,
         };
         match (a.role_id, a.activity_id) {
             (Some(role_id), _) => by_role.entry(role_id).or_default().push(doc),
@@ -129,6 +130,7 @@ pub async fn export_document(
             location: p.location,
             email: p.email,
             avatar_url: p.avatar_url,
+            draft: !p.published,
         },
         links: links
             .into_iter()
@@ -136,6 +138,7 @@ pub async fn export_document(
                 kind: l.kind,
                 label: l.label,
                 url: l.url,
+                draft: !l.published,
             })
             .collect(),
         skills: skills
@@ -144,6 +147,7 @@ pub async fn export_document(
                 name: s.name.clone(),
                 category: s.category,
                 featured: s.featured,
+                draft: !s.published,
             })
             .collect(),
         roles: roles
@@ -159,6 +163,7 @@ pub async fn export_document(
                     start: month("role.start_ym", r.start_ym)?,
                     end: optional_month("role.end_ym", r.end_ym)?,
                     summary: r.summary,
+                    draft: !r.published,
                 })
             })
             .collect::<AppResult<_>>()?,
@@ -176,6 +181,7 @@ pub async fn export_document(
                     description: a.description,
                     highlights: decode("activity.highlights", &a.highlights)?,
                     links: decode("activity.links", &a.links)?,
+                    draft: !a.published,
                 })
             })
             .collect::<AppResult<_>>()?,
@@ -189,6 +195,7 @@ pub async fn export_document(
                     start: optional_month("education.start_ym", e.start_ym)?,
                     end: optional_month("education.end_ym", e.end_ym)?,
                     status: e.status,
+                    draft: !e.published,
                 })
             })
             .collect::<AppResult<_>>()?,
@@ -197,6 +204,7 @@ pub async fn export_document(
             .map(|l| LanguageDoc {
                 name: l.name,
                 fluency: l.fluency,
+                draft: !l.published,
             })
             .collect(),
     }))

@@ -113,18 +113,21 @@ async fn exporting_an_unknown_slug_fails_with_a_clear_message() {
 async fn migrate_reports_status_and_goes_down_and_up_again() {
     for app in TestApp::all().await {
         let b = app.backend;
-        let status = portfolio(&app.url, &["migrate", "status"]);
+        let first = "m20261125_000001_create_portfolio_tables";
+        let last = "m20261125_000002_drafts_and_tokens";
+        let status = text(&portfolio(&app.url, &["migrate", "status"]).stdout);
         assert!(
-            text(&status.stdout).contains("Applied\tm20261125_000001_create_portfolio_tables"),
-            "[{b}] {}",
-            text(&status.stdout)
+            status.contains(&format!("Applied\t{first}"))
+                && status.contains(&format!("Applied\t{last}")),
+            "[{b}] {status}"
         );
         let down = portfolio(&app.url, &["migrate", "down"]);
         assert!(down.status.success(), "[{b}] {}", text(&down.stderr));
-        let status = portfolio(&app.url, &["migrate", "status"]);
+        let status = text(&portfolio(&app.url, &["migrate", "status"]).stdout);
         assert!(
-            text(&status.stdout).contains("Pending\tm20261125_000001_create_portfolio_tables"),
-            "[{b}]"
+            status.contains(&format!("Applied\t{first}"))
+                && status.contains(&format!("Pending\t{last}")),
+            "[{b}] {status}"
         );
         let up = portfolio(&app.url, &["migrate", "up"]);
         assert!(up.status.success(), "[{b}] {}", text(&up.stderr));
@@ -132,6 +135,13 @@ async fn migrate_reports_status_and_goes_down_and_up_again() {
             text(&up.stdout).contains("applied 1 migration"),
             "[{b}] {}",
             text(&up.stdout)
+        );
+        let data = app
+            .data("{ person(slug: \"dahye-ahn\") { name } }", json!({}))
+            .await;
+        assert_eq!(
+            data["person"]["name"], "안다혜",
+            "[{b}] down and up again kept the data of the first migration"
         );
         let fresh = portfolio(&app.url, &["migrate", "fresh"]);
         assert!(fresh.status.success(), "[{b}] {}", text(&fresh.stderr));

@@ -36,11 +36,45 @@ async fn the_playground_opens_on_a_query_of_the_bundled_person() {
             .unwrap_or_default()
             .starts_with("text/html")
     );
+    let csp = headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        csp.contains("connect-src 'self'") && csp.contains("default-src 'none'"),
+        "{csp}"
+    );
     let page = String::from_utf8(body).expect("utf-8");
+    // Every script the page loads is allowed by its policy.
+    let init = app
+        .send(
+            Request::get("/playground/init.js")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(init.0, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&init.2).contains("GraphiQL.createFetcher"));
+    let unknown = app
+        .send(
+            Request::get("/playground/secrets.txt")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(
+        unknown.0,
+        StatusCode::NOT_FOUND,
+        "only allow-listed files are served"
+    );
     assert!(page.contains("GraphiQL"), "{page}");
     assert!(
         page.contains(r#"person(slug: \"dahye-ahn\")"#),
         "the default query is embedded: {page}"
+    );
+    assert!(
+        !page.contains("<script>"),
+        "no inline script, so the policy needs no 'unsafe-inline' for scripts"
     );
     // The default query itself runs and shows the person and her roles.
     let data = app.data(portfolio::http::DEFAULT_QUERY, json!({})).await;

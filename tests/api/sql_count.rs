@@ -22,6 +22,7 @@ fn big_portfolio() -> portfolio::document::PortfolioDocument {
             start: YearMonth::new(1970 + r, 1).expect("month"),
             end: (r < 49).then(|| YearMonth::new(1970 + r, 12).expect("month")),
             summary: None,
+            draft: false,
             achievements: (0..20)
                 .map(|a| AchievementDoc {
                     title: format!("Achievement {r}.{a}"),
@@ -40,6 +41,7 @@ fn big_portfolio() -> portfolio::document::PortfolioDocument {
                         })
                         .collect(),
                     links: Vec::new(),
+                    draft: false,
                 })
                 .collect(),
         })
