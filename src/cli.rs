@@ -12,7 +12,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::config::{Config, DEFAULT_ADDR, DEFAULT_DATABASE_URL};
 use crate::db::{self, PoolConfig};
-use crate::{document, graphql, service, startup};
+use crate::{auth, document, graphql, service, startup};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -63,6 +63,34 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL); `schema.graphql` is its output.
     Schema,
+    /// Create, list or revoke API tokens.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Create a token and print it once on stdout (only its hash is stored).
+    Create {
+        /// The person whose portfolio the token may edit.
+        #[arg(long, required_unless_present = "admin", conflicts_with = "admin")]
+        person: Option<String>,
+        /// An admin token: may edit everything, create and delete people.
+        #[arg(long)]
+        admin: bool,
+        /// What the token is for, e.g. "laptop" or "ci".
+        #[arg(long)]
+        name: String,
+    },
+    /// List tokens (never their secrets).
+    List,
+    /// Revoke a token: it stops working at once.
+    Revoke {
+        /// The token's id, as `token list` shows it.
+        id: i64,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -134,6 +162,7 @@ async fn dispatch(cli: Cli) -> Result<(), String> {
         Command::Migrate { action } => migrate(&cli.database_url, action).await,
         Command::Import { file } => import(&cli.database_url, &file).await,
         Command::Export { slug, out } => export(&cli.database_url, &slug, out).await,
+        Command::Token { action } => token(&cli.database_url, action).await,
     }
 }
 
@@ -243,6 +272,59 @@ async fn export(database_url: &str, slug: &str, out: Option<PathBuf>) -> Result<
         Some(path) => std::fs::write(&path, text)
             .map_err(|err| format!("cannot write {}: {err}", path.display()))?,
         None => print!("{text}"),
+    }
+    Ok(())
+}
+
+async fn token(database_url: &str, action: TokenAction) -> Result<(), String> {
+    let db = connect(database_url).await?;
+    db::migrate_up(&db)
+        .await
+        .map_err(|err| format!("migration failed: {err}"))?;
+    match action {
+        TokenAction::Create {
+            person,
+            admin: _,
+            name,
+        } => {
+            let created = auth::create_token(&db, person.as_deref(), &name)
+                .await
+                .map_err(|err| err.detail())?;
+            eprintln!(
+                "created token {} ({}) for {}; it is shown only this once:",
+                created.row.id,
+                created.row.name,
+                person.as_deref().unwrap_or("admin")
+            );
+            println!("{}", created.token);
+        }
+        TokenAction::List => {
+            println!("id\tscope\tname\tcreated\tlast used\trevoked");
+            for (row, slug) in auth::list_tokens(&db).await.map_err(|err| err.detail())? {
+                let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
+                    t.map_or("-".to_owned(), |t| t.to_rfc3339())
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    row.id,
+                    slug.map_or("admin".to_owned(), |s| format!("person:{s}")),
+                    row.name,
+                    row.created_at.to_rfc3339(),
+                    time(row.last_used_at),
+                    time(row.revoked_at)
+                );
+            }
+        }
+        TokenAction::Revoke { id } => {
+            if auth::revoke_token(&db, id)
+                .await
+                .map_err(|err| err.detail())?
+            {
+                println!("revoked token {id}");
+            } else {
+                return Err(format!("no live token with id {id}"));
+            }
+        }
     }
     Ok(())
 }

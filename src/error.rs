@@ -16,6 +16,9 @@ use sea_orm::DbErr;
 pub mod code {
     pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
     pub const NOT_FOUND: &str = "NOT_FOUND";
+    pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
+    pub const FORBIDDEN: &str = "FORBIDDEN";
+    pub const CONFLICT: &str = "CONFLICT";
     pub const SERVICE_UNAVAILABLE: &str = "SERVICE_UNAVAILABLE";
     pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
     pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
@@ -28,8 +31,20 @@ pub enum AppError {
         message: String,
         field: Option<String>,
     },
+    /// Several problems with the input, each `(field path, message)`; every
+    /// one becomes its own `BAD_USER_INPUT` error (see [`AppError::into_errors`]).
+    Invalid(Vec<(String, String)>),
     /// The thing asked for does not exist.
     NotFound(String),
+    /// No valid token was presented where one is needed.
+    Unauthenticated(String),
+    /// The token is valid but may not do this.
+    Forbidden(String),
+    /// `expectedVersion` is not the current version.
+    Conflict {
+        message: String,
+        current_version: i32,
+    },
     /// The database cannot be reached right now; worth retrying.
     Unavailable(String),
     /// A bug or an unexpected failure; the detail is for the log only.
@@ -50,8 +65,11 @@ impl AppError {
 
     pub fn code(&self) -> &'static str {
         match self {
-            AppError::BadUserInput { .. } => code::BAD_USER_INPUT,
+            AppError::BadUserInput { .. } | AppError::Invalid(_) => code::BAD_USER_INPUT,
             AppError::NotFound(_) => code::NOT_FOUND,
+            AppError::Unauthenticated(_) => code::UNAUTHENTICATED,
+            AppError::Forbidden(_) => code::FORBIDDEN,
+            AppError::Conflict { .. } => code::CONFLICT,
             AppError::Unavailable(_) => code::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => code::INTERNAL_SERVER_ERROR,
         }
@@ -60,7 +78,16 @@ impl AppError {
     /// What a client may be told.
     pub fn public_message(&self) -> String {
         match self {
-            AppError::BadUserInput { message, .. } | AppError::NotFound(message) => message.clone(),
+            AppError::BadUserInput { message, .. }
+            | AppError::NotFound(message)
+            | AppError::Unauthenticated(message)
+            | AppError::Forbidden(message)
+            | AppError::Conflict { message, .. } => message.clone(),
+            AppError::Invalid(problems) => problems
+                .iter()
+                .map(|(field, message)| format!("{field}: {message}"))
+                .collect::<Vec<_>>()
+                .join("; "),
             AppError::Unavailable(_) => "the database is unavailable; try again shortly".to_owned(),
             AppError::Internal(_) => "internal server error".to_owned(),
         }
@@ -75,11 +102,59 @@ impl AppError {
             _ => self.public_message(),
         }
     }
+
+    /// The GraphQL errors for this error: one per problem for `Invalid`, so
+    /// that a client sees every problem of its input at once, each with its
+    /// field; one otherwise.
+    pub fn into_errors(self) -> Vec<async_graphql::Error> {
+        match self {
+            AppError::Invalid(problems) if problems.len() > 1 => problems
+                .into_iter()
+                .map(|problem| AppError::Invalid(vec![problem]).into())
+                .collect(),
+            other => vec![other.into()],
+        }
+    }
+
+    /// A unique-constraint violation becomes `BAD_USER_INPUT` on `field`;
+    /// any other database error keeps its usual mapping.
+    pub fn unique_violation(err: DbErr, field: &str, message: &str) -> AppError {
+        match err.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+                AppError::bad_input(field, message)
+            }
+            _ => AppError::from(err),
+        }
+    }
 }
 
 impl fmt::Debug for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ({})", self.detail(), self.code())
+    }
+}
+
+impl Clone for AppError {
+    fn clone(&self) -> Self {
+        match self {
+            AppError::BadUserInput { message, field } => AppError::BadUserInput {
+                message: message.clone(),
+                field: field.clone(),
+            },
+            AppError::Invalid(problems) => AppError::Invalid(problems.clone()),
+            AppError::NotFound(message) => AppError::NotFound(message.clone()),
+            AppError::Unauthenticated(message) => AppError::Unauthenticated(message.clone()),
+            AppError::Forbidden(message) => AppError::Forbidden(message.clone()),
+            AppError::Conflict {
+                message,
+                current_version,
+            } => AppError::Conflict {
+                message: message.clone(),
+                current_version: *current_version,
+            },
+            AppError::Unavailable(detail) => AppError::Unavailable(detail.clone()),
+            AppError::Internal(detail) => AppError::Internal(detail.clone()),
+        }
     }
 }
 
@@ -94,15 +169,7 @@ impl From<DbErr> for AppError {
 
 impl From<std::sync::Arc<AppError>> for AppError {
     fn from(err: std::sync::Arc<AppError>) -> Self {
-        match &*err {
-            AppError::BadUserInput { message, field } => AppError::BadUserInput {
-                message: message.clone(),
-                field: field.clone(),
-            },
-            AppError::NotFound(message) => AppError::NotFound(message.clone()),
-            AppError::Unavailable(detail) => AppError::Unavailable(detail.clone()),
-            AppError::Internal(detail) => AppError::Internal(detail.clone()),
-        }
+        (*err).clone()
     }
 }
 
@@ -116,13 +183,24 @@ impl From<AppError> for async_graphql::Error {
             _ => {}
         }
         let code = err.code();
-        async_graphql::Error::new(err.public_message()).extend_with(|_, extensions| {
+        let message = match &err {
+            // One problem: its own message; several: see `into_errors`.
+            AppError::Invalid(problems) if problems.len() == 1 => problems[0].1.clone(),
+            _ => err.public_message(),
+        };
+        async_graphql::Error::new(message).extend_with(|_, extensions| {
             extensions.set("code", code);
-            if let AppError::BadUserInput {
-                field: Some(field), ..
-            } = &err
-            {
-                extensions.set("field", field.as_str());
+            match &err {
+                AppError::BadUserInput {
+                    field: Some(field), ..
+                } => extensions.set("field", field.as_str()),
+                AppError::Invalid(problems) if problems.len() == 1 => {
+                    extensions.set("field", problems[0].0.as_str())
+                }
+                AppError::Conflict {
+                    current_version, ..
+                } => extensions.set("currentVersion", *current_version),
+                _ => {}
             }
         })
     }
@@ -135,6 +213,12 @@ pub struct SharedError(pub std::sync::Arc<AppError>);
 impl From<SharedError> for async_graphql::Error {
     fn from(err: SharedError) -> Self {
         AppError::from(err.0).into()
+    }
+}
+
+impl From<SharedError> for AppError {
+    fn from(err: SharedError) -> Self {
+        AppError::from(err.0)
     }
 }
 

@@ -20,6 +20,7 @@
 //!
 //! Entities live in the `entity` crate, migrations in the `migration` crate.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;

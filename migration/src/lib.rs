@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_create_portfolio_tables;
 mod m20261125_000002_drafts_and_tokens;
+mod precision;
 
 /// Every migration of the project, in order.
 pub struct Migrator;

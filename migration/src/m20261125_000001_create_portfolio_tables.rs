@@ -508,6 +508,24 @@ impl MigrationTrait for Migration {
         for stmt in indexes {
             manager.create_index(stmt).await?;
         }
+        for table in [
+            "person",
+            "profile_link",
+            "role",
+            "activity",
+            "achievement",
+            "metric",
+            "skill",
+            "education",
+            "language",
+        ] {
+            crate::precision::microseconds(
+                manager,
+                table,
+                &[("created_at", false), ("updated_at", false)],
+            )
+            .await?;
+        }
         // Skill names are unique per person, case-insensitively.
         manager
             .create_index(

@@ -80,6 +80,16 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        crate::precision::microseconds(
+            manager,
+            "api_token",
+            &[
+                ("created_at", false),
+                ("last_used_at", true),
+                ("revoked_at", true),
+            ],
+        )
+        .await?;
         manager
             .create_index(
                 Index::create()

@@ -5,57 +5,16 @@
 use std::collections::HashSet;
 
 use super::model::*;
-use crate::domain::{YearMonth, limits};
+use crate::domain::limits;
+use crate::domain::validate::Checker;
 
-/// Collects `(field path, message)` for every rule broken.
-struct Checker {
-    problems: Vec<(String, String)>,
+/// The document's own rules on top of the shared ones.
+trait DocumentRules {
+    fn references(&mut self, path: &str, links: &[ReferenceDoc]);
+    fn achievement(&mut self, path: &str, achievement: &AchievementDoc, skills: &HashSet<String>);
 }
 
-impl Checker {
-    fn fail(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.problems.push((path.into(), message.into()));
-    }
-
-    fn text(&mut self, path: &str, value: &str, max: usize) {
-        if value.trim().is_empty() {
-            self.fail(path, "must not be empty");
-        } else if value.chars().count() > max {
-            self.fail(path, format!("must be at most {max} characters"));
-        }
-    }
-
-    fn optional_text(&mut self, path: &str, value: Option<&str>, max: usize) {
-        if let Some(value) = value {
-            self.text(path, value, max);
-        }
-    }
-
-    fn texts(&mut self, path: &str, values: &[String], max: usize) {
-        for (index, value) in values.iter().enumerate() {
-            self.text(&format!("{path}[{index}]"), value, max);
-        }
-    }
-
-    fn url(&mut self, path: &str, value: &str) {
-        if value.chars().count() > limits::URL {
-            self.fail(path, format!("must be at most {} characters", limits::URL));
-        } else if !limits::is_valid_url(value) {
-            self.fail(path, "must be an absolute http:// or https:// URL");
-        }
-    }
-
-    fn months(&mut self, path: &str, start: Option<YearMonth>, end: Option<YearMonth>) {
-        if let (Some(start), Some(end)) = (start, end)
-            && end < start
-        {
-            self.fail(
-                format!("{path}.end"),
-                format!("{end} is before start {start}"),
-            );
-        }
-    }
-
+impl DocumentRules for Checker {
     fn references(&mut self, path: &str, links: &[ReferenceDoc]) {
         for (index, link) in links.iter().enumerate() {
             let path = format!("{path}.links[{index}]");
@@ -123,9 +82,7 @@ impl Checker {
 
 /// Every broken rule of `document`, as `(field path, message)`.
 pub(super) fn check(document: &PortfolioDocument) -> Vec<(String, String)> {
-    let mut c = Checker {
-        problems: Vec::new(),
-    };
+    let mut c = Checker::default();
     if document.format != FORMAT_VERSION {
         c.fail(
             "format",
@@ -134,16 +91,7 @@ pub(super) fn check(document: &PortfolioDocument) -> Vec<(String, String)> {
     }
 
     let person = &document.person;
-    if !limits::is_valid_slug(&person.slug) {
-        c.fail(
-            "person.slug",
-            format!(
-                "must be {}-{} characters of a-z and 0-9 in words joined by single dashes (like \"dahye-ahn\")",
-                limits::SLUG_MIN,
-                limits::SLUG_MAX
-            ),
-        );
-    }
+    c.slug("person.slug", &person.slug);
     c.text("person.name", &person.name, limits::NAME);
     c.text("person.headline", &person.headline, limits::HEADLINE);
     c.texts("person.summary", &person.summary, limits::LONG_TEXT);
@@ -273,5 +221,5 @@ pub(super) fn check(document: &PortfolioDocument) -> Vec<(String, String)> {
             limits::SHORT_TEXT,
         );
     }
-    c.problems
+    c.into_problems()
 }

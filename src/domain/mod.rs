@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod limits;
+pub mod validate;
 pub mod year_month;
 
 pub use clock::Clock;

@@ -133,6 +133,11 @@ impl Achievement {
         })
     }
 
+    /// False for a draft, which only the portfolio's owner sees.
+    async fn published(&self) -> bool {
+        self.0.published
+    }
+
     /// Incremented on every change.
     async fn version(&self) -> i32 {
         self.0.version
@@ -182,7 +187,7 @@ impl Metric {
 
     /// The achievement it measures.
     async fn achievement(&self, ctx: &Context<'_>) -> Result<Achievement> {
-        let rows = loaders(ctx)?.rows(AchievementsOf(self.0.person_id)).await?;
+        let rows = loaders(ctx)?.achievements(self.0.person_id).await?;
         rows.iter()
             .find(|a| a.id == self.0.achievement_id)
             .cloned()

@@ -71,7 +71,7 @@ impl Activity {
 
     /// Measured results of the activity, like a competition rank.
     async fn achievements(&self, ctx: &Context<'_>) -> Result<Vec<Achievement>> {
-        let rows = loaders(ctx)?.rows(AchievementsOf(self.0.person_id)).await?;
+        let rows = loaders(ctx)?.achievements(self.0.person_id).await?;
         Ok(rows
             .iter()
             .filter(|a| a.activity_id == Some(self.0.id))
@@ -86,6 +86,11 @@ impl Activity {
         row.map(Person).ok_or_else(|| {
             AppError::internal(format!("activity {} has no person", self.0.id)).into()
         })
+    }
+
+    /// False for a draft, which only the portfolio's owner sees.
+    async fn published(&self) -> bool {
+        self.0.published
     }
 
     /// Incremented on every change.

@@ -17,7 +17,7 @@
 //! cached across requests.
 
 use std::any::{Any, TypeId};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
@@ -29,11 +29,14 @@ use entity::{
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use tokio::sync::OnceCell;
 
+use crate::auth::Viewer;
 use crate::error::{AppError, SharedError};
 
-/// Loads rows for the API, in batches.
+/// Loads rows for the API, in batches, as `viewer` may see them: drafts
+/// (`published = false`) only for their owner.
 pub struct DbLoader {
     db: DatabaseConnection,
+    viewer: Viewer,
 }
 
 type LoadResult<K, V> = Result<HashMap<K, V>, SharedError>;
@@ -79,6 +82,14 @@ macro_rules! by_id {
 /// the order of `$order` columns, grouped by person.
 macro_rules! of_person {
     ($key:ident, $module:ident, [$($order:ident),+]) => {
+        of_person!($key, $module, [$($order),+], |_loader: &DbLoader, _row: &$module::Model| true);
+    };
+    ($key:ident, $module:ident, [$($order:ident),+], published) => {
+        of_person!($key, $module, [$($order),+], |loader: &DbLoader, row: &$module::Model| {
+            row.published || loader.viewer.sees_drafts_of(row.person_id)
+        });
+    };
+    ($key:ident, $module:ident, [$($order:ident),+], $visible:expr) => {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub struct $key(pub i64);
 
@@ -99,8 +110,9 @@ macro_rules! of_person {
                     .all(&self.db)
                     .await
                     .map_err(shared)?;
+                let visible = $visible;
                 let mut grouped: HashMap<i64, Vec<$module::Model>> = HashMap::new();
-                for row in rows {
+                for row in rows.into_iter().filter(|row| visible(self, row)) {
                     grouped.entry(row.person_id).or_default().push(row);
                 }
                 Ok(keys
@@ -112,7 +124,34 @@ macro_rules! of_person {
     };
 }
 
-by_id!(PersonById, person);
+/// A person by id, if the viewer may see them (a draft person only by its owner).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PersonById(pub i64);
+
+impl Key for PersonById {
+    fn id(self) -> i64 {
+        self.0
+    }
+}
+
+impl Loader<PersonById> for DbLoader {
+    type Value = person::Model;
+    type Error = SharedError;
+
+    async fn load(&self, keys: &[PersonById]) -> LoadResult<PersonById, Self::Value> {
+        let rows = person::Entity::find()
+            .filter(person::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.db)
+            .await
+            .map_err(shared)?;
+        Ok(rows
+            .into_iter()
+            .filter(|row| row.published || self.viewer.sees_drafts_of(row.id))
+            .map(|row| (PersonById(row.id), row))
+            .collect())
+    }
+}
+
 by_id!(ProfileLinkById, profile_link);
 by_id!(RoleById, role);
 by_id!(AchievementById, achievement);
@@ -122,13 +161,15 @@ by_id!(ActivityById, activity);
 by_id!(EducationById, education);
 by_id!(LanguageById, language);
 
-of_person!(ProfileLinksOf, profile_link, [Position, Id]);
-of_person!(RolesOf, role, [Position, Id]);
-of_person!(AchievementsOf, achievement, [Position, Id]);
-of_person!(SkillsOf, skill, [Position, Id]);
-of_person!(ActivitiesOf, activity, [Position, Id]);
-of_person!(EducationOf, education, [Position, Id]);
-of_person!(LanguagesOf, language, [Position, Id]);
+of_person!(ProfileLinksOf, profile_link, [Position, Id], published);
+of_person!(RolesOf, role, [Position, Id], published);
+// Achievements are also hidden when their role or activity is: use
+// `Loaders::achievements`, which applies that rule, rather than this key.
+of_person!(AchievementsOf, achievement, [Position, Id], published);
+of_person!(SkillsOf, skill, [Position, Id], published);
+of_person!(ActivitiesOf, activity, [Position, Id], published);
+of_person!(EducationOf, education, [Position, Id], published);
+of_person!(LanguagesOf, language, [Position, Id], published);
 // Sorted by achievement, so that one achievement's rows are a contiguous run.
 of_person!(MetricsOf, metric, [AchievementId, Position, Id]);
 of_person!(SkillLinksOf, achievement_skill, [AchievementId, Position]);
@@ -148,9 +189,9 @@ pub struct Loaders {
 
 /// A fresh set of loaders for one request. Keys asked for together are sent
 /// together after 1 ms; a batch can hold a whole portfolio's keys.
-pub fn new_loaders(db: DatabaseConnection) -> Loaders {
+pub fn new_loaders(db: DatabaseConnection, viewer: Viewer) -> Loaders {
     Loaders {
-        batch: DataLoader::new(DbLoader { db }, tokio::spawn).max_batch_size(10_000),
+        batch: DataLoader::new(DbLoader { db, viewer }, tokio::spawn).max_batch_size(10_000),
         memo: Mutex::new(HashMap::new()),
     }
 }
@@ -182,6 +223,15 @@ impl Loaders {
             .cloned()
     }
 
+    /// Forgets everything loaded so far: after a mutation, the rest of the
+    /// request must read what it wrote.
+    pub fn clear(&self) {
+        self.memo
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clear();
+    }
+
     /// Every row of one table for a person.
     pub async fn rows<K, M>(&self, key: K) -> Result<Arc<Vec<M>>, SharedError>
     where
@@ -190,6 +240,35 @@ impl Loaders {
         DbLoader: Loader<K, Value = Arc<Vec<M>>, Error = SharedError>,
     {
         Ok(self.get(key).await?.unwrap_or_default())
+    }
+
+    /// The achievements of a person that the viewer may see: published, and
+    /// hanging from a role or activity the viewer may see.
+    pub async fn achievements(
+        &self,
+        person_id: i64,
+    ) -> Result<Arc<Vec<achievement::Model>>, SharedError> {
+        let all = self.rows(AchievementsOf(person_id)).await?;
+        let roles = self.rows(RolesOf(person_id)).await?;
+        let activities = self.rows(ActivitiesOf(person_id)).await?;
+        if all.iter().all(|a| {
+            a.role_id.is_none_or(|id| roles.iter().any(|r| r.id == id))
+                && a.activity_id
+                    .is_none_or(|id| activities.iter().any(|x| x.id == id))
+        }) {
+            return Ok(all);
+        }
+        let roles: HashSet<i64> = roles.iter().map(|r| r.id).collect();
+        let activities: HashSet<i64> = activities.iter().map(|a| a.id).collect();
+        Ok(Arc::new(
+            all.iter()
+                .filter(|a| {
+                    a.role_id.is_none_or(|id| roles.contains(&id))
+                        && a.activity_id.is_none_or(|id| activities.contains(&id))
+                })
+                .cloned()
+                .collect(),
+        ))
     }
 
     /// The rows of several keys, loaded together; missing ones left out.

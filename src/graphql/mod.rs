@@ -11,6 +11,7 @@ pub mod connection;
 pub mod enums;
 pub mod ids;
 pub mod loaders;
+pub mod mutation;
 pub mod node;
 pub mod person;
 pub mod profile;
@@ -19,10 +20,11 @@ pub mod scalars;
 pub mod skill;
 
 use async_graphql::{
-    Context, EmptyMutation, EmptySubscription, MergedObject, Schema, SchemaBuilder, SimpleObject,
+    Context, EmptySubscription, MergedObject, Schema, SchemaBuilder, SimpleObject,
 };
 use sea_orm::DatabaseConnection;
 
+use crate::auth::Viewer;
 use crate::domain::Clock;
 use crate::error::{AppError, AppResult};
 
@@ -32,7 +34,9 @@ pub use loaders::{Loaders, new_loaders};
 #[derive(MergedObject, Default)]
 pub struct QueryRoot(person::PersonQuery, node::NodeQuery);
 
-pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+pub use mutation::MutationRoot;
 
 /// What resolvers need besides the per-request loaders.
 #[derive(Clone)]
@@ -45,8 +49,13 @@ pub struct ApiState {
 pub const MAX_DEPTH: usize = 16;
 
 /// The schema without runtime data: enough to print the SDL.
-pub fn schema_builder() -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription).limit_depth(MAX_DEPTH)
+pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .limit_depth(MAX_DEPTH)
 }
 
 /// The schema the server runs.
@@ -62,6 +71,13 @@ pub fn sdl() -> String {
 pub(crate) fn state<'a>(ctx: &Context<'a>) -> AppResult<&'a ApiState> {
     ctx.data::<ApiState>()
         .map_err(|_| AppError::internal("the schema was built without ApiState"))
+}
+
+/// Who the request acts as (anonymous unless a valid token came with it).
+pub(crate) fn viewer(ctx: &Context<'_>) -> Viewer {
+    ctx.data_opt::<Viewer>()
+        .copied()
+        .unwrap_or(Viewer::Anonymous)
 }
 
 pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> AppResult<&'a Loaders> {

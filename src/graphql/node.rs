@@ -1,6 +1,9 @@
 //! The `Node` interface and `node(id:)` / `nodes(ids:)`: any object by its
 //! global id, as Relay clients expect.
 
+use std::future::Future;
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Interface, Object, Result};
 
 use super::achievement::{Achievement, Metric};
@@ -12,7 +15,7 @@ use super::person::Person;
 use super::profile::{Education, Language, ProfileLink};
 use super::role::Role;
 use super::skill::Skill;
-use crate::error::AppError;
+use crate::error::{AppError, SharedError};
 
 /// An object with a global id.
 #[derive(Interface)]
@@ -40,6 +43,27 @@ pub struct NodeQuery;
 /// The most ids `nodes` takes at once.
 pub const MAX_NODES: usize = 100;
 
+/// `row` if the viewer may see it: its person is visible and the row is in
+/// the person's list as the viewer sees it (which leaves out drafts).
+async fn visible<M, Fut>(
+    l: &Loaders,
+    row: Option<M>,
+    person_id: impl Fn(&M) -> i64,
+    id: impl Fn(&M) -> i64,
+    list: impl FnOnce(i64) -> Fut,
+) -> Result<Option<M>, SharedError>
+where
+    Fut: Future<Output = Result<Arc<Vec<M>>, SharedError>>,
+{
+    let Some(row) = row else { return Ok(None) };
+    let person = person_id(&row);
+    if l.get(PersonById(person)).await?.is_none() {
+        return Ok(None);
+    }
+    let listed = list(person).await?;
+    Ok(listed.iter().any(|m| id(m) == id(&row)).then_some(row))
+}
+
 async fn fetch(ctx: &Context<'_>, node_type: NodeType, id: i64) -> Result<Option<Node>> {
     let l = loaders(ctx)?;
     Ok(match node_type {
@@ -47,32 +71,91 @@ async fn fetch(ctx: &Context<'_>, node_type: NodeType, id: i64) -> Result<Option
             .get(PersonById(id))
             .await?
             .map(|m| Node::Person(Person(m))),
-        NodeType::ProfileLink => l
-            .get(ProfileLinkById(id))
+        NodeType::ProfileLink => {
+            let row = l.get(ProfileLinkById(id)).await?;
+            visible(
+                l,
+                row,
+                |m| m.person_id,
+                |m| m.id,
+                |p| l.rows(ProfileLinksOf(p)),
+            )
             .await?
-            .map(|m| Node::ProfileLink(ProfileLink(m))),
-        NodeType::Role => l.get(RoleById(id)).await?.map(|m| Node::Role(Role(m))),
-        NodeType::Achievement => l
-            .get(AchievementById(id))
+            .map(|m| Node::ProfileLink(ProfileLink(m)))
+        }
+        NodeType::Role => {
+            let row = l.get(RoleById(id)).await?;
+            visible(l, row, |m| m.person_id, |m| m.id, |p| l.rows(RolesOf(p)))
+                .await?
+                .map(|m| Node::Role(Role(m)))
+        }
+        NodeType::Achievement => {
+            let row = l.get(AchievementById(id)).await?;
+            visible(l, row, |m| m.person_id, |m| m.id, |p| l.achievements(p))
+                .await?
+                .map(|m| Node::Achievement(Achievement(m)))
+        }
+        NodeType::Metric => {
+            let Some(metric) = l.get(MetricById(id)).await? else {
+                return Ok(None);
+            };
+            let achievement = Some(metric.achievement_id);
+            let shown = visible(
+                l,
+                achievement,
+                |_| metric.person_id,
+                |a| *a,
+                |p| async move {
+                    Ok(Arc::new(
+                        l.achievements(p).await?.iter().map(|a| a.id).collect(),
+                    ))
+                },
+            )
+            .await?;
+            shown.map(|_| Node::Metric(Metric(metric)))
+        }
+        NodeType::Skill => {
+            let row = l.get(SkillById(id)).await?;
+            visible(l, row, |m| m.person_id, |m| m.id, |p| l.rows(SkillsOf(p)))
+                .await?
+                .map(|m| Node::Skill(Skill(m)))
+        }
+        NodeType::Activity => {
+            let row = l.get(ActivityById(id)).await?;
+            visible(
+                l,
+                row,
+                |m| m.person_id,
+                |m| m.id,
+                |p| l.rows(ActivitiesOf(p)),
+            )
             .await?
-            .map(|m| Node::Achievement(Achievement(m))),
-        NodeType::Metric => l
-            .get(MetricById(id))
+            .map(|m| Node::Activity(Activity(m)))
+        }
+        NodeType::Education => {
+            let row = l.get(EducationById(id)).await?;
+            visible(
+                l,
+                row,
+                |m| m.person_id,
+                |m| m.id,
+                |p| l.rows(EducationOf(p)),
+            )
             .await?
-            .map(|m| Node::Metric(Metric(m))),
-        NodeType::Skill => l.get(SkillById(id)).await?.map(|m| Node::Skill(Skill(m))),
-        NodeType::Activity => l
-            .get(ActivityById(id))
+            .map(|m| Node::Education(Education(m)))
+        }
+        NodeType::Language => {
+            let row = l.get(LanguageById(id)).await?;
+            visible(
+                l,
+                row,
+                |m| m.person_id,
+                |m| m.id,
+                |p| l.rows(LanguagesOf(p)),
+            )
             .await?
-            .map(|m| Node::Activity(Activity(m))),
-        NodeType::Education => l
-            .get(EducationById(id))
-            .await?
-            .map(|m| Node::Education(Education(m))),
-        NodeType::Language => l
-            .get(LanguageById(id))
-            .await?
-            .map(|m| Node::Language(Language(m))),
+            .map(|m| Node::Language(Language(m)))
+        }
     })
 }
 

@@ -5,7 +5,9 @@ use std::collections::HashSet;
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::person;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::achievement::Achievement;
 use super::activity::Activity;
@@ -16,7 +18,8 @@ use super::loaders::*;
 use super::profile::{Education, Language, ProfileLink};
 use super::role::{Role, sort_roles};
 use super::skill::Skill;
-use super::{Duration, loaders, state};
+use super::{Duration, loaders, state, viewer};
+use crate::auth::Viewer;
 use crate::domain::experience_months;
 use crate::error::AppError;
 use crate::service::codec::decode;
@@ -35,7 +38,10 @@ impl PersonQuery {
             .one(db)
             .await
             .map_err(AppError::from)?;
-        Ok(row.map(Person))
+        let viewer = viewer(ctx);
+        Ok(row
+            .filter(|p| p.published || viewer.sees_drafts_of(p.id))
+            .map(Person))
     }
 
     /// Everyone with a portfolio here, oldest first.
@@ -52,11 +58,20 @@ impl PersonQuery {
     ) -> Result<Page<Person>> {
         let args = PageArgs::new(after, before, first, last)?;
         let db = &state(ctx)?.db;
+        // Draft people are listed only for their owner (or an admin).
+        let visible = match viewer(ctx) {
+            Viewer::Anonymous => Condition::all().add(person::Column::Published.eq(true)),
+            Viewer::Owner { person_id, .. } => Condition::any()
+                .add(person::Column::Published.eq(true))
+                .add(person::Column::Id.eq(person_id)),
+            Viewer::Admin { .. } => Condition::all(),
+        };
         let total = person::Entity::find()
+            .filter(visible.clone())
             .count(db)
             .await
             .map_err(AppError::from)? as usize;
-        let mut query = person::Entity::find();
+        let mut query = person::Entity::find().filter(visible);
         if let Some(after) = args.after {
             query = query.filter(person::Column::Id.gt(after as i64));
         }
@@ -194,7 +209,7 @@ impl Person {
     ) -> Result<Page<Achievement>> {
         let args = PageArgs::new(after, before, first, last)?;
         let loaders = loaders(ctx)?;
-        let mut rows = loaders.rows(AchievementsOf(self.0.id)).await?.to_vec();
+        let mut rows = loaders.achievements(self.0.id).await?.to_vec();
         if let Some(name) = skill {
             let key = name.to_lowercase();
             let skills = loaders.rows(SkillsOf(self.0.id)).await?;
@@ -287,6 +302,11 @@ impl Person {
     /// `experienceMonths` split into years and months.
     async fn experience(&self, ctx: &Context<'_>) -> Result<Duration> {
         Ok(Duration::from_months(self.experience_total(ctx).await?))
+    }
+
+    /// False for a draft, which only the portfolio's owner sees.
+    async fn published(&self) -> bool {
+        self.0.published
     }
 
     /// Incremented on every change of the person's own fields.

@@ -49,6 +49,11 @@ impl ProfileLink {
         owner(ctx, self.0.person_id, "profile link").await
     }
 
+    /// False for a draft, which only the portfolio's owner sees.
+    async fn published(&self) -> bool {
+        self.0.published
+    }
+
     /// Incremented on every change.
     async fn version(&self) -> i32 {
         self.0.version
@@ -110,6 +115,11 @@ impl Education {
         owner(ctx, self.0.person_id, "education").await
     }
 
+    /// False for a draft, which only the portfolio's owner sees.
+    async fn published(&self) -> bool {
+        self.0.published
+    }
+
     /// Incremented on every change.
     async fn version(&self) -> i32 {
         self.0.version
@@ -149,6 +159,11 @@ impl Language {
     /// Whose language this is.
     async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
         owner(ctx, self.0.person_id, "language").await
+    }
+
+    /// False for a draft, which only the portfolio's owner sees.
+    async fn published(&self) -> bool {
+        self.0.published
     }
 
     /// Incremented on every change.

@@ -127,7 +127,7 @@ impl Role {
         #[graphql(desc = "At most this many from the end (0-100).")] last: Option<i32>,
     ) -> Result<Page<Achievement>> {
         let args = PageArgs::new(after, before, first, last)?;
-        let rows = loaders(ctx)?.rows(AchievementsOf(self.0.person_id)).await?;
+        let rows = loaders(ctx)?.achievements(self.0.person_id).await?;
         let rows = rows
             .iter()
             .filter(|a| a.role_id == Some(self.0.id))
@@ -141,7 +141,7 @@ impl Role {
     async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
         let loaders = loaders(ctx)?;
         let person = self.0.person_id;
-        let achievements = loaders.rows(AchievementsOf(person)).await?;
+        let achievements = loaders.achievements(person).await?;
         let links = loaders.rows(SkillLinksOf(person)).await?;
         let used: HashSet<i64> = achievements
             .iter()
@@ -163,6 +163,11 @@ impl Role {
         let row = loaders(ctx)?.get(PersonById(self.0.person_id)).await?;
         row.map(Person)
             .ok_or_else(|| AppError::internal(format!("role {} has no person", self.0.id)).into())
+    }
+
+    /// False for a draft, which only the portfolio's owner sees.
+    async fn published(&self) -> bool {
+        self.0.published
     }
 
     /// Incremented on every change.

@@ -27,7 +27,7 @@ impl Skill {
             .filter(|link| link.skill_id == self.0.id)
             .map(|link| link.achievement_id)
             .collect();
-        let achievements = loaders.rows(AchievementsOf(self.0.person_id)).await?;
+        let achievements = loaders.achievements(self.0.person_id).await?;
         Ok(achievements
             .iter()
             .filter(|a| ids.contains(&a.id))
@@ -99,6 +99,11 @@ impl Skill {
         let row = loaders(ctx)?.get(PersonById(self.0.person_id)).await?;
         row.map(Person)
             .ok_or_else(|| AppError::internal(format!("skill {} has no person", self.0.id)).into())
+    }
+
+    /// False for a draft, which only the portfolio's owner sees.
+    async fn published(&self) -> bool {
+        self.0.published
     }
 
     /// Incremented on every change.

@@ -229,6 +229,7 @@ const PAGE: &str = r#"<!doctype html>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>portfolio · GraphiQL</title>
+  <link rel="icon" href="data:,">
   <link rel="stylesheet" href="__GRAPHIQL_CSS__">
 </head>
 <body style="margin: 0; height: 100vh;">

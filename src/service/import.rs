@@ -12,7 +12,6 @@ use entity::{
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    TransactionTrait,
 };
 
 use super::codec::encode;
@@ -33,17 +32,19 @@ pub async fn import_document(
     db: &DatabaseConnection,
     doc: &PortfolioDocument,
 ) -> AppResult<ImportOutcome> {
-    let txn = db.begin().await?;
-    let removed = person::Entity::delete_many()
-        .filter(person::Column::Slug.eq(doc.person.slug.as_str()))
-        .exec(&txn)
-        .await?;
-    let person_id = insert_portfolio(&txn, doc).await?;
-    txn.commit().await?;
-    Ok(ImportOutcome {
-        person_id,
-        replaced: removed.rows_affected > 0,
+    let outcome = super::write::transaction(db, async |txn| {
+        let removed = person::Entity::delete_many()
+            .filter(person::Column::Slug.eq(doc.person.slug.as_str()))
+            .exec(txn)
+            .await?;
+        let person_id = insert_portfolio(txn, doc).await?;
+        Ok(Some(ImportOutcome {
+            person_id,
+            replaced: removed.rows_affected > 0,
+        }))
     })
+    .await?;
+    outcome.ok_or_else(|| AppError::internal("an import finished without an outcome"))
 }
 
 /// On an empty database, loads the bundled portfolio. Returns whether it did.

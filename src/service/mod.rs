@@ -5,6 +5,7 @@
 pub mod codec;
 pub mod export;
 pub mod import;
+pub mod write;
 
 pub use export::export_document;
 pub use import::{import_document, load_bundled_if_empty};

@@ -388,3 +388,111 @@ pub async fn import(app: &TestApp, document: &portfolio::document::PortfolioDocu
         .await
         .unwrap_or_else(|e| panic!("[{}] import failed: {e:?}", app.backend));
 }
+
+impl TestApp {
+    /// A new token for the person with `slug`, or an admin token.
+    pub async fn token(&self, slug: Option<&str>) -> String {
+        portfolio::auth::create_token(&self.db, slug, "test")
+            .await
+            .unwrap_or_else(|e| panic!("[{}] token: {e:?}", self.backend))
+            .token
+    }
+
+    /// POSTs a query with a bearer token; returns status and JSON.
+    pub async fn graphql_as(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> (StatusCode, Value) {
+        let body = json!({ "query": query, "variables": variables });
+        let mut request =
+            Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let (status, _, body) = self
+            .send(request.body(Body::from(body.to_string())).expect("request"))
+            .await;
+        let value = serde_json::from_slice(&body).unwrap_or_else(|e| {
+            panic!(
+                "[{}] not JSON ({e}): {}",
+                self.backend,
+                String::from_utf8_lossy(&body)
+            )
+        });
+        (status, value)
+    }
+
+    /// Runs a query as `token` that must succeed; returns its data.
+    pub async fn data_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        let (status, response) = self.graphql_as(Some(token), query, variables).await;
+        assert_eq!(status, StatusCode::OK, "[{}] {response}", self.backend);
+        assert!(
+            response.get("errors").is_none(),
+            "[{}] unexpected errors: {response}",
+            self.backend
+        );
+        response["data"].clone()
+    }
+
+    /// Runs a query as `token` that must fail; returns every error.
+    pub async fn errors_as(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Vec<Value> {
+        let (_, response) = self.graphql_as(token, query, variables).await;
+        let errors = response["errors"].as_array().cloned().unwrap_or_default();
+        assert!(
+            !errors.is_empty(),
+            "[{}] expected errors, got {response}",
+            self.backend
+        );
+        errors
+    }
+
+    /// The global id of the bundled person.
+    pub async fn person_id(&self, slug: &str) -> String {
+        let query = "query($s: String!) { person(slug: $s) { id } }";
+        let data = self.data(query, json!({ "s": slug })).await;
+        data["person"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no person {slug}"))
+            .to_owned()
+    }
+
+    /// The exported document of `slug`, drafts included: the whole stored state.
+    pub async fn snapshot(&self, slug: &str) -> Option<portfolio::document::PortfolioDocument> {
+        portfolio::service::export_document(&self.db, slug)
+            .await
+            .expect("export")
+    }
+}
+
+/// The codes of a list of GraphQL errors.
+pub fn codes(errors: &[Value]) -> Vec<String> {
+    errors
+        .iter()
+        .map(|e| {
+            e["extensions"]["code"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect()
+}
+
+/// The `extensions.field` of a list of GraphQL errors.
+pub fn fields(errors: &[Value]) -> Vec<String> {
+    errors
+        .iter()
+        .map(|e| {
+            e["extensions"]["field"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect()
+}

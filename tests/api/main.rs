@@ -3,10 +3,14 @@
 //! `PORTFOLIO_TEST_POSTGRES_URL` / `PORTFOLIO_TEST_MYSQL_URL` are set; each
 //! test gets fresh databases that are dropped afterwards (see `helpers`).
 
+mod auth;
 mod cli;
+mod concurrency;
 mod documents;
+mod drafts;
 mod helpers;
 mod http;
+mod mutations;
 mod nodes;
 mod pagination;
 mod portfolio;

@@ -1,0 +1,522 @@
+//! Achievements: created under a role or an activity, with their metrics,
+//! actions, results, links and skills.
+
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
+use chrono::Utc;
+use entity::{achievement, achievement_skill, activity, metric, role, skill};
+use sea_orm::ActiveValue::{NotSet, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use super::common::*;
+use super::items;
+use super::roles::{ReferenceInput, check_references, encode_references};
+use super::simple::{DeleteInput, DeletePayload};
+use crate::auth::Viewer;
+use crate::domain::limits;
+use crate::domain::validate::Checker;
+use crate::error::{AppError, AppResult};
+use crate::graphql::achievement::Achievement;
+use crate::graphql::activity::Activity;
+use crate::graphql::ids::NodeType;
+use crate::graphql::role::Role;
+use crate::service::codec::encode;
+
+/// A quantified impact.
+#[derive(InputObject, Clone)]
+pub struct MetricInput {
+    /// What is measured.
+    pub label: String,
+    /// The number, when there is one.
+    pub value: Option<f64>,
+    /// Unit of `value`, e.g. "requests/min", "x".
+    pub unit: Option<String>,
+    /// The wording to show.
+    pub display: String,
+}
+
+/// A new achievement, under exactly one of a role or an activity.
+#[derive(InputObject)]
+pub struct CreateAchievementInput {
+    /// The role it belongs to (or give `activityId`).
+    pub role_id: Option<ID>,
+    /// The activity it belongs to (or give `roleId`).
+    pub activity_id: Option<ID>,
+    pub title: String,
+    /// The problem it answered.
+    pub context: Option<String>,
+    #[graphql(default)]
+    pub actions: Vec<String>,
+    #[graphql(default)]
+    pub results: Vec<String>,
+    #[graphql(default)]
+    pub metrics: Vec<MetricInput>,
+    #[graphql(default)]
+    pub links: Vec<ReferenceInput>,
+    /// Skills of the same person that it used.
+    #[graphql(default)]
+    pub skill_ids: Vec<ID>,
+    #[graphql(default = true)]
+    pub published: bool,
+}
+
+/// Changes to an achievement; left out stays, `null` clears; lists given
+/// replace the whole list.
+#[derive(InputObject)]
+pub struct UpdateAchievementInput {
+    pub id: ID,
+    /// The version the change is based on (CONFLICT if no longer current).
+    pub expected_version: Option<i32>,
+    pub title: Option<String>,
+    pub context: MaybeUndefined<String>,
+    pub actions: Option<Vec<String>>,
+    pub results: Option<Vec<String>>,
+    pub metrics: Option<Vec<MetricInput>>,
+    pub links: Option<Vec<ReferenceInput>>,
+    pub published: Option<bool>,
+}
+
+/// Sets which skills an achievement used, in order.
+#[derive(InputObject)]
+pub struct SetAchievementSkillsInput {
+    pub id: ID,
+    /// The version the change is based on (CONFLICT if no longer current).
+    pub expected_version: Option<i32>,
+    /// Skills of the same person, in the order to show them.
+    pub skill_ids: Vec<ID>,
+}
+
+/// Orders the achievements of one role or activity.
+#[derive(InputObject)]
+pub struct ReorderAchievementsInput {
+    /// The role or activity whose achievements these are.
+    pub parent_id: ID,
+    /// Every achievement of it, in the new order.
+    pub ids: Vec<ID>,
+}
+
+/// The achievement as saved.
+#[derive(SimpleObject)]
+pub struct AchievementPayload {
+    /// The achievement as it is now.
+    pub achievement: Achievement,
+}
+
+/// The role or activity whose achievements were reordered.
+#[derive(SimpleObject)]
+pub struct ReorderAchievementsPayload {
+    /// Set when the parent is a role.
+    pub role: Option<Role>,
+    /// Set when the parent is an activity.
+    pub activity: Option<Activity>,
+}
+
+fn check_content(
+    c: &mut Checker,
+    title: Option<&str>,
+    context: Option<&str>,
+    actions: Option<&[String]>,
+    results: Option<&[String]>,
+    metrics: Option<&[MetricInput]>,
+    links: Option<&[ReferenceInput]>,
+) {
+    if let Some(title) = title {
+        c.text("input.title", title, limits::LONG_TEXT);
+    }
+    c.optional_text("input.context", context, limits::LONG_TEXT);
+    if let Some(actions) = actions {
+        c.texts("input.actions", actions, limits::LONG_TEXT);
+    }
+    if let Some(results) = results {
+        c.texts("input.results", results, limits::LONG_TEXT);
+    }
+    for (i, m) in metrics.unwrap_or_default().iter().enumerate() {
+        c.text(
+            &format!("input.metrics[{i}].label"),
+            &m.label,
+            limits::SHORT_TEXT,
+        );
+        c.text(
+            &format!("input.metrics[{i}].display"),
+            &m.display,
+            limits::METRIC_DISPLAY,
+        );
+        c.optional_text(
+            &format!("input.metrics[{i}].unit"),
+            m.unit.as_deref(),
+            limits::UNIT,
+        );
+        if m.value.is_some_and(|v| !v.is_finite()) {
+            c.fail(
+                format!("input.metrics[{i}].value"),
+                "must be a finite number",
+            );
+        }
+    }
+    if let Some(links) = links {
+        check_references(c, "input.links", links);
+    }
+}
+
+/// Replaces the metrics of an achievement.
+async fn write_metrics(
+    txn: &impl ConnectionTrait,
+    achievement: &achievement::Model,
+    metrics: &[MetricInput],
+) -> AppResult<()> {
+    metric::Entity::delete_many()
+        .filter(metric::Column::AchievementId.eq(achievement.id))
+        .exec(txn)
+        .await?;
+    let now = Utc::now();
+    let rows: Vec<_> = metrics
+        .iter()
+        .enumerate()
+        .map(|(position, m)| metric::ActiveModel {
+            id: NotSet,
+            achievement_id: Set(achievement.id),
+            person_id: Set(achievement.person_id),
+            label: Set(m.label.trim().to_owned()),
+            value: Set(m.value),
+            unit: Set(m.unit.clone()),
+            display: Set(m.display.trim().to_owned()),
+            position: Set(position as i32),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        })
+        .collect();
+    if !rows.is_empty() {
+        metric::Entity::insert_many(rows).exec(txn).await?;
+    }
+    Ok(())
+}
+
+/// Replaces the skills of an achievement; every id must be a skill of the
+/// achievement's person.
+async fn write_skills(
+    txn: &impl ConnectionTrait,
+    achievement: &achievement::Model,
+    skill_ids: &[ID],
+) -> AppResult<()> {
+    let skills = skill::Entity::find()
+        .filter(skill::Column::PersonId.eq(achievement.person_id))
+        .all(txn)
+        .await?;
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for (i, id) in skill_ids.iter().enumerate() {
+        let field = format!("input.skillIds[{i}]");
+        match row_id(&field, id, NodeType::Skill) {
+            Ok(row) if !skills.iter().any(|s| s.id == row) => {
+                problems.push((field, format!("{id:?} is not a skill of this person")))
+            }
+            Ok(row)
+                if rows
+                    .iter()
+                    .any(|r: &achievement_skill::ActiveModel| r.skill_id.as_ref() == &row) =>
+            {
+                problems.push((field, format!("{id:?} appears twice")))
+            }
+            Ok(row) => rows.push(achievement_skill::ActiveModel {
+                achievement_id: Set(achievement.id),
+                skill_id: Set(row),
+                person_id: Set(achievement.person_id),
+                position: Set(i as i32),
+            }),
+            Err(AppError::BadUserInput { message, field }) => {
+                problems.push((field.unwrap_or_default(), message))
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    achievement_skill::Entity::delete_many()
+        .filter(achievement_skill::Column::AchievementId.eq(achievement.id))
+        .exec(txn)
+        .await?;
+    if !rows.is_empty() {
+        achievement_skill::Entity::insert_many(rows)
+            .exec(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The parent named by a create or reorder input: its kind, row id and person.
+async fn parent(
+    txn: &impl ConnectionTrait,
+    viewer: &Viewer,
+    role_id: Option<&ID>,
+    activity_id: Option<&ID>,
+) -> AppResult<(NodeType, i64, i64)> {
+    match (role_id, activity_id) {
+        (Some(id), None) => {
+            let role = load::<role::Entity>(txn, viewer, "input.roleId", id).await?;
+            Ok((NodeType::Role, role.id, role.person_id))
+        }
+        (None, Some(id)) => {
+            let activity = load::<activity::Entity>(txn, viewer, "input.activityId", id).await?;
+            Ok((NodeType::Activity, activity.id, activity.person_id))
+        }
+        _ => Err(AppError::bad_input(
+            "input.roleId",
+            "give exactly one of `roleId` and `activityId`",
+        )),
+    }
+}
+
+async fn reload(txn: &impl ConnectionTrait, id: i64) -> AppResult<achievement::Model> {
+    achievement::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::internal("a saved achievement vanished"))
+}
+
+/// Mutations of achievements.
+#[derive(Default)]
+pub struct AchievementMutation;
+
+#[Object]
+impl AchievementMutation {
+    /// Adds an achievement at the end of a role's or activity's list, with its
+    /// metrics, links and skills, in one transaction.
+    async fn create_achievement(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateAchievementInput,
+    ) -> Result<AchievementPayload> {
+        let run = async {
+            let mut c = Checker::default();
+            check_content(
+                &mut c,
+                Some(&input.title),
+                input.context.as_deref(),
+                Some(&input.actions),
+                Some(&input.results),
+                Some(&input.metrics),
+                Some(&input.links),
+            );
+            ensure_valid(c)?;
+            let edit = Edit::new(ctx)?;
+            let input = &input;
+            let done = write(ctx, edit.db, async |txn| {
+                let (kind, parent_id, person_id) = parent(
+                    txn,
+                    &edit.viewer,
+                    input.role_id.as_ref(),
+                    input.activity_id.as_ref(),
+                )
+                .await?;
+                let position = next_position::<achievement::Entity>(txn, person_id).await?;
+                let now = Utc::now();
+                let model = achievement::ActiveModel {
+                    id: NotSet,
+                    person_id: Set(person_id),
+                    role_id: Set((kind == NodeType::Role).then_some(parent_id)),
+                    activity_id: Set((kind == NodeType::Activity).then_some(parent_id)),
+                    title: Set(input.title.trim().to_owned()),
+                    context: Set(input.context.clone()),
+                    actions: Set(encode(&input.actions)),
+                    results: Set(encode(&input.results)),
+                    links: Set(encode_references(&input.links)),
+                    position: Set(position),
+                    published: Set(input.published),
+                    version: Set(1),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                }
+                .insert(txn)
+                .await?;
+                write_metrics(txn, &model, &input.metrics).await?;
+                write_skills(txn, &model, &input.skill_ids).await?;
+                Ok(Some((model, person_id)))
+            })
+            .await?;
+            Ok(AchievementPayload {
+                achievement: Achievement(written(done)?),
+            })
+        };
+        run.await.map_err(|e| fail(ctx, e))
+    }
+
+    /// Changes an achievement; `metrics` given replaces all its metrics.
+    async fn update_achievement(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateAchievementInput,
+    ) -> Result<AchievementPayload> {
+        let run = async {
+            let mut c = Checker::default();
+            check_content(
+                &mut c,
+                input.title.as_deref(),
+                input.context.value().map(String::as_str),
+                input.actions.as_deref(),
+                input.results.as_deref(),
+                input.metrics.as_deref(),
+                input.links.as_deref(),
+            );
+            ensure_valid(c)?;
+            let edit = Edit::new(ctx)?;
+            let (input, edit) = (&input, &edit);
+            let model = with_retries(|| {
+                write(ctx, edit.db, async |txn| {
+                    let current =
+                        load::<achievement::Entity>(txn, &edit.viewer, "input.id", &input.id)
+                            .await?;
+                    check_version(current.version, input.expected_version, "achievement")?;
+                    let mut changes = <achievement::ActiveModel as Default>::default();
+                    if let Some(title) = &input.title {
+                        changes.title = Set(title.trim().to_owned());
+                    }
+                    changes.context = maybe(input.context.clone());
+                    if let Some(actions) = &input.actions {
+                        changes.actions = Set(encode(actions));
+                    }
+                    if let Some(results) = &input.results {
+                        changes.results = Set(encode(results));
+                    }
+                    if let Some(links) = &input.links {
+                        changes.links = Set(encode_references(links));
+                    }
+                    if let Some(published) = input.published {
+                        changes.published = Set(published);
+                    }
+                    if !compare_and_set::<achievement::Entity>(
+                        txn,
+                        changes,
+                        current.id,
+                        current.version,
+                    )
+                    .await?
+                    {
+                        return Ok(None);
+                    }
+                    if let Some(metrics) = &input.metrics {
+                        write_metrics(txn, &current, metrics).await?;
+                    }
+                    let updated = reload(txn, current.id).await?;
+                    let person_id = updated.person_id;
+                    Ok(Some((updated, person_id)))
+                })
+            })
+            .await?;
+            Ok(AchievementPayload {
+                achievement: Achievement(model),
+            })
+        };
+        run.await.map_err(|e| fail(ctx, e))
+    }
+
+    /// Sets the skills an achievement used, replacing the previous ones.
+    async fn set_achievement_skills(
+        &self,
+        ctx: &Context<'_>,
+        input: SetAchievementSkillsInput,
+    ) -> Result<AchievementPayload> {
+        let run = async {
+            let edit = Edit::new(ctx)?;
+            let (input, edit) = (&input, &edit);
+            let model = with_retries(|| {
+                write(ctx, edit.db, async |txn| {
+                    let current =
+                        load::<achievement::Entity>(txn, &edit.viewer, "input.id", &input.id)
+                            .await?;
+                    check_version(current.version, input.expected_version, "achievement")?;
+                    let unchanged = <achievement::ActiveModel as Default>::default();
+                    if !compare_and_set::<achievement::Entity>(
+                        txn,
+                        unchanged,
+                        current.id,
+                        current.version,
+                    )
+                    .await?
+                    {
+                        return Ok(None);
+                    }
+                    write_skills(txn, &current, &input.skill_ids).await?;
+                    let updated = reload(txn, current.id).await?;
+                    let person_id = updated.person_id;
+                    Ok(Some((updated, person_id)))
+                })
+            })
+            .await?;
+            Ok(AchievementPayload {
+                achievement: Achievement(model),
+            })
+        };
+        run.await.map_err(|e| fail(ctx, e))
+    }
+
+    /// Deletes an achievement with its metrics and skill links.
+    async fn delete_achievement(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteInput,
+    ) -> Result<DeletePayload> {
+        let deleted_id = items::delete::<achievement::Entity>(ctx, &input.id)
+            .await
+            .map_err(|e| fail(ctx, e))?;
+        Ok(DeletePayload { deleted_id })
+    }
+
+    /// Puts the achievements of one role or activity in a new order.
+    async fn reorder_achievements(
+        &self,
+        ctx: &Context<'_>,
+        input: ReorderAchievementsInput,
+    ) -> Result<ReorderAchievementsPayload> {
+        let run = async {
+            let edit = Edit::new(ctx)?;
+            let (node_type, _) = crate::graphql::ids::decode("input.parentId", &input.parent_id)?;
+            let (role_id, activity_id) = match node_type {
+                NodeType::Role => (Some(&input.parent_id), None),
+                NodeType::Activity => (None, Some(&input.parent_id)),
+                _ => {
+                    return Err(AppError::bad_input(
+                        "input.parentId",
+                        "must be the id of a role or an activity",
+                    ));
+                }
+            };
+            let input = &input;
+            let done = write(ctx, edit.db, async |txn| {
+                let (kind, parent_id, person_id) =
+                    parent(txn, &edit.viewer, role_id, activity_id).await?;
+                let column = if kind == NodeType::Role {
+                    achievement::Column::RoleId
+                } else {
+                    achievement::Column::ActivityId
+                };
+                let rows = achievement::Entity::find()
+                    .filter(column.eq(parent_id))
+                    .all(txn)
+                    .await?;
+                reorder::<achievement::Entity>(txn, rows, &input.ids).await?;
+                let role = match kind {
+                    NodeType::Role => role::Entity::find_by_id(parent_id)
+                        .one(txn)
+                        .await?
+                        .map(Role),
+                    _ => None,
+                };
+                let activity = match kind {
+                    NodeType::Activity => activity::Entity::find_by_id(parent_id)
+                        .one(txn)
+                        .await?
+                        .map(Activity),
+                    _ => None,
+                };
+                Ok(Some((
+                    ReorderAchievementsPayload { role, activity },
+                    person_id,
+                )))
+            })
+            .await?;
+            written(done)
+        };
+        run.await.map_err(|e| fail(ctx, e))
+    }
+}

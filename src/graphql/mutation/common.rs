@@ -1,0 +1,352 @@
+//! What every mutation shares: checking ids and tokens, loading the row to
+//! change, optimistic version checks, positions, and running all problems of
+//! an input into errors at once.
+
+use std::future::Future;
+
+use async_graphql::{Context, ID};
+use entity::{achievement, activity, education, language, person, profile_link, role, skill};
+use sea_orm::ExprTrait;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder,
+};
+
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
+use crate::graphql::ids::{self, NodeType};
+use crate::graphql::{state, viewer};
+
+/// A row that belongs to a person's portfolio and can be edited.
+pub trait Editable: EntityTrait
+where
+    Self::Model: IntoActiveModel<Self::ActiveModel> + Clone + Send + Sync,
+    Self::ActiveModel: ActiveModelTrait<Entity = Self> + Send,
+{
+    const NODE: NodeType;
+    /// A human name for messages, e.g. "role".
+    const NAME: &'static str;
+    fn id_column() -> Self::Column;
+    fn person_column() -> Self::Column;
+    fn version_column() -> Self::Column;
+    fn position_column() -> Self::Column;
+    fn updated_at_column() -> Self::Column;
+    fn id_of(model: &Self::Model) -> i64;
+    fn person_of(model: &Self::Model) -> i64;
+    fn version_of(model: &Self::Model) -> i32;
+    fn position_of(model: &Self::Model) -> i32;
+}
+
+macro_rules! editable {
+    ($module:ident, $node:ident, $name:literal) => {
+        impl Editable for $module::Entity {
+            const NODE: NodeType = NodeType::$node;
+            const NAME: &'static str = $name;
+            fn id_column() -> Self::Column {
+                $module::Column::Id
+            }
+            fn person_column() -> Self::Column {
+                $module::Column::PersonId
+            }
+            fn version_column() -> Self::Column {
+                $module::Column::Version
+            }
+            fn position_column() -> Self::Column {
+                $module::Column::Position
+            }
+            fn updated_at_column() -> Self::Column {
+                $module::Column::UpdatedAt
+            }
+            fn id_of(model: &Self::Model) -> i64 {
+                model.id
+            }
+            fn person_of(model: &Self::Model) -> i64 {
+                model.person_id
+            }
+            fn version_of(model: &Self::Model) -> i32 {
+                model.version
+            }
+            fn position_of(model: &Self::Model) -> i32 {
+                model.position
+            }
+        }
+    };
+}
+
+editable!(profile_link, ProfileLink, "profile link");
+editable!(role, Role, "role");
+editable!(achievement, Achievement, "achievement");
+editable!(skill, Skill, "skill");
+editable!(activity, Activity, "activity");
+editable!(education, Education, "education");
+editable!(language, Language, "language");
+
+/// The viewer of a mutation and the database.
+pub struct Edit<'a> {
+    pub viewer: Viewer,
+    pub db: &'a sea_orm::DatabaseConnection,
+}
+
+impl<'a> Edit<'a> {
+    pub fn new(ctx: &Context<'a>) -> AppResult<Self> {
+        Ok(Edit {
+            viewer: viewer(ctx),
+            db: &state(ctx)?.db,
+        })
+    }
+}
+
+/// The row id behind a global id that must be of `node_type`.
+pub fn row_id(field: &str, id: &ID, node_type: NodeType) -> AppResult<i64> {
+    match ids::decode(field, id)? {
+        (found, row) if found == node_type => Ok(row),
+        _ => Err(AppError::bad_input(
+            field,
+            format!("{id:?} is not the id of a {node_type:?}"),
+        )),
+    }
+}
+
+/// Loads the row of `E` with `id`, inside the transaction; NOT_FOUND when
+/// there is none, and the viewer's right to edit its person is checked.
+pub async fn load<E>(
+    txn: &impl ConnectionTrait,
+    viewer: &Viewer,
+    field: &str,
+    id: &ID,
+) -> AppResult<E::Model>
+where
+    E: Editable,
+    E::Model: IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+{
+    let row = row_id(field, id, E::NODE)?;
+    let model = E::find()
+        .filter(E::id_column().eq(row))
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no {} with id {id:?}", E::NAME)))?;
+    viewer.may_edit(E::person_of(&model))?;
+    Ok(model)
+}
+
+/// Loads the person with `id` for editing.
+pub async fn load_person(
+    txn: &impl ConnectionTrait,
+    viewer: &Viewer,
+    field: &str,
+    id: &ID,
+) -> AppResult<person::Model> {
+    let row = row_id(field, id, NodeType::Person)?;
+    let model = person::Entity::find_by_id(row)
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no person with id {id:?}")))?;
+    viewer.may_edit(model.id)?;
+    Ok(model)
+}
+
+/// Refuses a stale `expectedVersion`.
+pub fn check_version(current: i32, expected: Option<i32>, what: &str) -> AppResult<()> {
+    match expected {
+        Some(expected) if expected != current => Err(AppError::Conflict {
+            message: format!(
+                "the {what} was changed meanwhile: expected version {expected}, current version {current}"
+            ),
+            current_version: current,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Writes `changes` to row `id` if its version is still `read_version`,
+/// bumping the version. False when another writer got there first.
+pub async fn compare_and_set<E>(
+    txn: &impl ConnectionTrait,
+    changes: E::ActiveModel,
+    id: i64,
+    read_version: i32,
+) -> Result<bool, sea_orm::DbErr>
+where
+    E: Editable,
+    E::Model: IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+{
+    let result = E::update_many()
+        .set(changes)
+        .col_expr(E::version_column(), Expr::value(read_version + 1))
+        .col_expr(E::updated_at_column(), Expr::value(chrono::Utc::now()))
+        .filter(E::id_column().eq(id))
+        .filter(E::version_column().eq(read_version))
+        .exec(txn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// The position after the last of the person's rows of `E`.
+pub async fn next_position<E>(txn: &impl ConnectionTrait, person_id: i64) -> AppResult<i32>
+where
+    E: Editable,
+    E::Model: IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+{
+    let last = E::find()
+        .filter(E::person_column().eq(person_id))
+        .order_by_desc(E::position_column())
+        .one(txn)
+        .await?;
+    Ok(last.map_or(0, |m| E::position_of(&m) + 1))
+}
+
+/// Puts `rows` (one list) in the order of `ids`, which must name each of
+/// them exactly once. The list keeps the positions it had, handed out in the
+/// new order, so lists that share a numbering (a person's achievements
+/// across roles) stay consistent.
+pub async fn reorder<E>(
+    txn: &impl ConnectionTrait,
+    rows: Vec<E::Model>,
+    ids: &[ID],
+) -> AppResult<()>
+where
+    E: Editable,
+    E::Model: IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+{
+    let mut wanted = Vec::with_capacity(ids.len());
+    let mut problems = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        match row_id(&format!("input.ids[{i}]"), id, E::NODE) {
+            Ok(row) if !rows.iter().any(|m| E::id_of(m) == row) => problems.push((
+                format!("input.ids[{i}]"),
+                format!("{id:?} is not a {} of this list", E::NAME),
+            )),
+            Ok(row) if wanted.contains(&row) => {
+                problems.push((format!("input.ids[{i}]"), format!("{id:?} appears twice")))
+            }
+            Ok(row) => wanted.push(row),
+            Err(AppError::BadUserInput { message, field }) => {
+                problems.push((field.unwrap_or_default(), message))
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    if problems.is_empty() && wanted.len() != rows.len() {
+        problems.push((
+            "input.ids".to_owned(),
+            format!(
+                "must list all {} items of the list, in the new order; got {}",
+                rows.len(),
+                wanted.len()
+            ),
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let mut positions: Vec<i32> = rows.iter().map(E::position_of).collect();
+    positions.sort_unstable();
+    for (row, position) in wanted.into_iter().zip(positions) {
+        E::update_many()
+            .col_expr(E::position_column(), Expr::value(position))
+            .col_expr(E::version_column(), Expr::col(E::version_column()).add(1))
+            .filter(E::id_column().eq(row))
+            .exec(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Runs an update that reads, changes and compare-and-sets a row. Without
+/// `expectedVersion`, losing the race to another writer just means trying
+/// again on the fresh row (`Ok(None)` from `attempt`); with it, the attempt
+/// reports CONFLICT itself.
+pub async fn with_retries<T, F, Fut>(mut attempt: F) -> AppResult<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = AppResult<Option<T>>>,
+{
+    const ATTEMPTS: usize = 20;
+    for _ in 0..ATTEMPTS {
+        if let Some(done) = attempt().await? {
+            return Ok(done);
+        }
+    }
+    Err(AppError::Unavailable(format!(
+        "the row kept changing during {ATTEMPTS} attempts"
+    )))
+}
+
+/// Turns an error into GraphQL errors: all but the last are added to the
+/// response, the last is returned (so every problem of an input is listed).
+pub fn fail(ctx: &Context<'_>, err: AppError) -> async_graphql::Error {
+    let mut errors = err.into_errors();
+    let last = errors
+        .pop()
+        .unwrap_or_else(|| AppError::internal("an error without errors").into());
+    for error in errors {
+        ctx.add_error(error.into_server_error(ctx.item.pos));
+    }
+    last
+}
+
+/// Runs a change in one write transaction. `work` returns the result and
+/// the person whose portfolio changed (`None` when it lost a race and wrote
+/// nothing); the person's `updated_at` moves in the same transaction, and
+/// the rest of the request then reads fresh data.
+pub async fn write<T>(
+    ctx: &Context<'_>,
+    db: &sea_orm::DatabaseConnection,
+    work: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> AppResult<Option<(T, i64)>>,
+) -> AppResult<Option<T>> {
+    let done = crate::service::write::transaction(db, async |txn| match work(txn).await? {
+        Some((value, person_id)) => {
+            crate::service::write::touch_person(txn, person_id).await?;
+            Ok(Some(value))
+        }
+        None => Ok(None),
+    })
+    .await?;
+    if done.is_some()
+        && let Ok(loaders) = crate::graphql::loaders(ctx)
+    {
+        loaders.clear();
+    }
+    Ok(done)
+}
+
+/// The result of a change that cannot lose a race.
+pub fn written<T>(done: Option<T>) -> AppResult<T> {
+    done.ok_or_else(|| AppError::internal("a write finished without a result"))
+}
+
+/// `MaybeUndefined` as a column change: absent leaves it, null clears it.
+pub fn maybe<T>(value: async_graphql::MaybeUndefined<T>) -> sea_orm::ActiveValue<Option<T>>
+where
+    T: Into<sea_orm::Value>,
+    Option<T>: Into<sea_orm::Value>,
+{
+    match value {
+        async_graphql::MaybeUndefined::Undefined => sea_orm::ActiveValue::NotSet,
+        async_graphql::MaybeUndefined::Null => sea_orm::ActiveValue::Set(None),
+        async_graphql::MaybeUndefined::Value(v) => sea_orm::ActiveValue::Set(Some(v)),
+    }
+}
+
+/// The value a nullable field will have after an update.
+pub fn after<T: Clone>(change: &async_graphql::MaybeUndefined<T>, current: Option<T>) -> Option<T> {
+    match change {
+        async_graphql::MaybeUndefined::Undefined => current,
+        async_graphql::MaybeUndefined::Null => None,
+        async_graphql::MaybeUndefined::Value(v) => Some(v.clone()),
+    }
+}
+
+/// Fails with every problem the checker found, if any.
+pub fn ensure_valid(checker: crate::domain::validate::Checker) -> AppResult<()> {
+    if checker.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(checker.into_problems()))
+    }
+}

@@ -1,0 +1,307 @@
+//! Creating, changing and deleting people.
+
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
+use chrono::Utc;
+use entity::person;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+
+use super::common::*;
+use crate::domain::limits;
+use crate::domain::validate::Checker;
+use crate::error::{AppError, AppResult};
+use crate::graphql::ids::{self, NodeType};
+use crate::graphql::person::Person;
+use crate::service::codec::encode;
+use crate::service::write;
+
+/// A new person (admin only).
+#[derive(InputObject)]
+pub struct CreatePersonInput {
+    /// Unique URL-safe handle: `^[a-z0-9]+(-[a-z0-9]+)*$`, 3-64 characters.
+    pub slug: String,
+    pub name: String,
+    pub headline: String,
+    /// Introduction, one string per paragraph.
+    #[graphql(default)]
+    pub summary: Vec<String>,
+    pub location: Option<String>,
+    pub email: Option<String>,
+    /// Absolute http(s) URL.
+    pub avatar_url: Option<String>,
+    /// False to create the person as a draft, visible only with a token.
+    #[graphql(default = true)]
+    pub published: bool,
+}
+
+/// Changes to a person; fields left out stay as they are, `null` clears an
+/// optional field.
+#[derive(InputObject)]
+pub struct UpdatePersonInput {
+    pub id: ID,
+    /// The version the change is based on; a different current version
+    /// fails with CONFLICT. Left out, the change applies to whatever is current.
+    pub expected_version: Option<i32>,
+    pub slug: Option<String>,
+    pub name: Option<String>,
+    pub headline: Option<String>,
+    pub summary: Option<Vec<String>>,
+    pub location: MaybeUndefined<String>,
+    pub email: MaybeUndefined<String>,
+    pub avatar_url: MaybeUndefined<String>,
+    pub published: Option<bool>,
+}
+
+/// Deleting a person and the whole portfolio (admin only).
+#[derive(InputObject)]
+pub struct DeletePersonInput {
+    pub id: ID,
+}
+
+/// The person as created.
+#[derive(SimpleObject)]
+pub struct CreatePersonPayload {
+    /// The person as it is now.
+    pub person: Person,
+}
+
+/// The person as changed.
+#[derive(SimpleObject)]
+pub struct UpdatePersonPayload {
+    /// The person as it is now.
+    pub person: Person,
+}
+
+/// What was deleted.
+#[derive(SimpleObject)]
+pub struct DeletePersonPayload {
+    /// The id of the deleted person.
+    pub deleted_id: ID,
+}
+
+fn check_person_fields(
+    c: &mut Checker,
+    slug: Option<&str>,
+    name: Option<&str>,
+    headline: Option<&str>,
+    summary: Option<&[String]>,
+    location: Option<&str>,
+    email: Option<&str>,
+    avatar_url: Option<&str>,
+) {
+    if let Some(slug) = slug {
+        c.slug("input.slug", slug);
+    }
+    if let Some(name) = name {
+        c.text("input.name", name, limits::NAME);
+    }
+    if let Some(headline) = headline {
+        c.text("input.headline", headline, limits::HEADLINE);
+    }
+    if let Some(summary) = summary {
+        c.texts("input.summary", summary, limits::LONG_TEXT);
+    }
+    c.optional_text("input.location", location, limits::SHORT_TEXT);
+    c.optional_text("input.email", email, limits::EMAIL);
+    if let Some(url) = avatar_url {
+        c.url("input.avatarUrl", url);
+    }
+}
+
+async fn slug_taken(
+    txn: &impl sea_orm::ConnectionTrait,
+    slug: &str,
+    except: Option<i64>,
+) -> AppResult<bool> {
+    let mut query = person::Entity::find().filter(person::Column::Slug.eq(slug));
+    if let Some(id) = except {
+        query = query.filter(person::Column::Id.ne(id));
+    }
+    Ok(query.one(txn).await?.is_some())
+}
+
+const SLUG_TAKEN: &str = "this slug is taken by another person";
+
+/// Mutations of people.
+#[derive(Default)]
+pub struct PersonMutation;
+
+#[Object]
+impl PersonMutation {
+    /// Creates a person with an empty portfolio. Needs an admin token.
+    async fn create_person(
+        &self,
+        ctx: &Context<'_>,
+        input: CreatePersonInput,
+    ) -> Result<CreatePersonPayload> {
+        create_person(ctx, input).await.map_err(|e| fail(ctx, e))
+    }
+
+    /// Changes a person's own fields. Needs the person's token (or admin).
+    async fn update_person(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdatePersonInput,
+    ) -> Result<UpdatePersonPayload> {
+        update_person(ctx, input).await.map_err(|e| fail(ctx, e))
+    }
+
+    /// Deletes a person and everything in the portfolio. Needs an admin token.
+    async fn delete_person(
+        &self,
+        ctx: &Context<'_>,
+        input: DeletePersonInput,
+    ) -> Result<DeletePersonPayload> {
+        delete_person(ctx, input).await.map_err(|e| fail(ctx, e))
+    }
+}
+
+async fn create_person(
+    ctx: &Context<'_>,
+    input: CreatePersonInput,
+) -> AppResult<CreatePersonPayload> {
+    let edit = Edit::new(ctx)?;
+    edit.viewer.must_be_admin()?;
+    let mut c = Checker::default();
+    check_person_fields(
+        &mut c,
+        Some(&input.slug),
+        Some(&input.name),
+        Some(&input.headline),
+        Some(&input.summary),
+        input.location.as_deref(),
+        input.email.as_deref(),
+        input.avatar_url.as_deref(),
+    );
+    ensure_valid(c)?;
+    let input = &input;
+    let done = write(ctx, edit.db, async |txn| {
+        if slug_taken(txn, &input.slug, None).await? {
+            return Err(AppError::bad_input("input.slug", SLUG_TAKEN));
+        }
+        let now = Utc::now();
+        let model = person::ActiveModel {
+            slug: Set(input.slug.clone()),
+            name: Set(input.name.trim().to_owned()),
+            headline: Set(input.headline.trim().to_owned()),
+            summary: Set(encode(&input.summary)),
+            location: Set(input.location.clone()),
+            email: Set(input.email.clone()),
+            avatar_url: Set(input.avatar_url.clone()),
+            published: Set(input.published),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await
+        .map_err(|e| AppError::unique_violation(e, "input.slug", SLUG_TAKEN))?;
+        let id = model.id;
+        Ok(Some((model, id)))
+    })
+    .await?;
+    Ok(CreatePersonPayload {
+        person: Person(written(done)?),
+    })
+}
+
+async fn update_person(
+    ctx: &Context<'_>,
+    input: UpdatePersonInput,
+) -> AppResult<UpdatePersonPayload> {
+    let edit = Edit::new(ctx)?;
+    let mut c = Checker::default();
+    check_person_fields(
+        &mut c,
+        input.slug.as_deref(),
+        input.name.as_deref(),
+        input.headline.as_deref(),
+        input.summary.as_deref(),
+        input.location.value().map(String::as_str),
+        input.email.value().map(String::as_str),
+        input.avatar_url.value().map(String::as_str),
+    );
+    ensure_valid(c)?;
+    let (input, edit) = (&input, &edit);
+    let person = with_retries(|| {
+        write(ctx, edit.db, async |txn| {
+            let current = load_person(txn, &edit.viewer, "input.id", &input.id).await?;
+            check_version(current.version, input.expected_version, "person")?;
+            if let Some(slug) = &input.slug
+                && slug_taken(txn, slug, Some(current.id)).await?
+            {
+                return Err(AppError::bad_input("input.slug", SLUG_TAKEN));
+            }
+            let mut changes = <person::ActiveModel as Default>::default();
+            if let Some(slug) = &input.slug {
+                changes.slug = Set(slug.clone());
+            }
+            if let Some(name) = &input.name {
+                changes.name = Set(name.trim().to_owned());
+            }
+            if let Some(headline) = &input.headline {
+                changes.headline = Set(headline.trim().to_owned());
+            }
+            if let Some(summary) = &input.summary {
+                changes.summary = Set(encode(summary));
+            }
+            changes.location = maybe(input.location.clone());
+            changes.email = maybe(input.email.clone());
+            changes.avatar_url = maybe(input.avatar_url.clone());
+            if let Some(published) = input.published {
+                changes.published = Set(published);
+            }
+            changes.updated_at = Set(Utc::now());
+            let result = person::Entity::update_many()
+                .set(changes)
+                .col_expr(
+                    person::Column::Version,
+                    sea_orm::sea_query::Expr::value(current.version + 1),
+                )
+                .filter(person::Column::Id.eq(current.id))
+                .filter(person::Column::Version.eq(current.version))
+                .exec(txn)
+                .await
+                .map_err(|e| AppError::unique_violation(e, "input.slug", SLUG_TAKEN))?;
+            if result.rows_affected != 1 {
+                return Ok(None);
+            }
+            let updated = person::Entity::find_by_id(current.id)
+                .one(txn)
+                .await?
+                .ok_or_else(|| AppError::internal("an updated person vanished"))?;
+            let id = updated.id;
+            Ok(Some((updated, id)))
+        })
+    })
+    .await?;
+    Ok(UpdatePersonPayload {
+        person: Person(person),
+    })
+}
+
+async fn delete_person(
+    ctx: &Context<'_>,
+    input: DeletePersonInput,
+) -> AppResult<DeletePersonPayload> {
+    let edit = Edit::new(ctx)?;
+    edit.viewer.must_be_admin()?;
+    let row = row_id("input.id", &input.id, NodeType::Person)?;
+    let deleted = write::transaction(edit.db, async |txn| {
+        let deleted = person::Entity::delete_by_id(row).exec(txn).await?;
+        Ok((deleted.rows_affected == 1).then_some(()))
+    })
+    .await?;
+    if deleted.is_none() {
+        return Err(AppError::NotFound(format!(
+            "no person with id {:?}",
+            input.id
+        )));
+    }
+    if let Ok(loaders) = crate::graphql::loaders(ctx) {
+        loaders.clear();
+    }
+    Ok(DeletePersonPayload {
+        deleted_id: ids::encode(NodeType::Person, row),
+    })
+}
