@@ -48,15 +48,26 @@ pub enum Command {
         #[command(subcommand)]
         action: MigrateAction,
     },
-    /// Load a portfolio document, replacing the person with the same slug.
+    /// Load a portfolio document, replacing the person with the same slug
+    /// (native format), or create a person from a JSON Resume.
     Import {
-        /// A TOML portfolio document (see docs/portfolio-format.md).
+        /// A TOML portfolio document (docs/portfolio-format.md) or a JSON Resume.
         file: PathBuf,
+        /// The file's format.
+        #[arg(long, value_enum, default_value_t = Format::Native)]
+        format: Format,
+        /// The new person's slug (JSON Resume only; the native format names its own).
+        #[arg(long, required_if_eq("format", "json-resume"))]
+        slug: Option<String>,
     },
     /// Write the portfolio of a person as a document.
     Export {
         /// The person's slug, e.g. dahye-ahn.
         slug: String,
+        /// The format: the native document (everything, drafts marked) or a
+        /// JSON Resume (published content only).
+        #[arg(long, value_enum, default_value_t = Format::Native)]
+        format: Format,
         /// Write to this file instead of standard output.
         #[arg(long, short)]
         out: Option<PathBuf>,
@@ -68,6 +79,15 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+}
+
+/// Portfolio document formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// The TOML document of docs/portfolio-format.md.
+    Native,
+    /// JSON Resume, schema 1.0.0 (docs/json-resume.md).
+    JsonResume,
 }
 
 #[derive(Debug, Subcommand)]
@@ -160,8 +180,26 @@ async fn dispatch(cli: Cli) -> Result<(), String> {
         }
         Command::Serve(args) => serve(&cli.database_url, args).await,
         Command::Migrate { action } => migrate(&cli.database_url, action).await,
-        Command::Import { file } => import(&cli.database_url, &file).await,
-        Command::Export { slug, out } => export(&cli.database_url, &slug, out).await,
+        Command::Import {
+            file,
+            format: Format::Native,
+            ..
+        } => import(&cli.database_url, &file).await,
+        Command::Import {
+            file,
+            format: Format::JsonResume,
+            slug,
+        } => {
+            import_json_resume(
+                &cli.database_url,
+                &file,
+                slug.as_deref().unwrap_or_default(),
+            )
+            .await
+        }
+        Command::Export { slug, format, out } => {
+            export(&cli.database_url, &slug, format, out).await
+        }
         Command::Token { action } => token(&cli.database_url, action).await,
     }
 }
@@ -261,13 +299,53 @@ async fn import(database_url: &str, file: &std::path::Path) -> Result<(), String
     Ok(())
 }
 
-async fn export(database_url: &str, slug: &str, out: Option<PathBuf>) -> Result<(), String> {
+async fn import_json_resume(
+    database_url: &str,
+    file: &std::path::Path,
+    slug: &str,
+) -> Result<(), String> {
+    let name = file.display().to_string();
+    let text = std::fs::read_to_string(file).map_err(|err| format!("cannot read {name}: {err}"))?;
+    let resume: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|err| format!("{name}:{}:{}: not JSON: {err}", err.line(), err.column()))?;
+    let db = connect(database_url).await?;
+    db::migrate_up(&db)
+        .await
+        .map_err(|err| format!("migration failed: {err}"))?;
+    match service::json_resume::import(&db, &resume, slug, "resume").await {
+        Ok(_) => {
+            println!("imported {slug} from {name}");
+            Ok(())
+        }
+        Err(crate::error::AppError::Invalid(problems)) => {
+            let mut message = format!("{name} was not imported ({} problems):", problems.len());
+            for (field, problem) in problems {
+                message.push_str(&format!("\n  {field}: {problem}"));
+            }
+            Err(message)
+        }
+        Err(err) => Err(err.detail()),
+    }
+}
+
+async fn export(
+    database_url: &str,
+    slug: &str,
+    format: Format,
+    out: Option<PathBuf>,
+) -> Result<(), String> {
     let db = connect(database_url).await?;
     let document = service::export_document(&db, slug)
         .await
         .map_err(|err| err.detail())?
         .ok_or_else(|| format!("no person with slug {slug:?}"))?;
-    let text = document::to_toml(&document);
+    let text = match format {
+        Format::Native => document::to_toml(&document),
+        Format::JsonResume => {
+            let resume = document::json_resume::export(&document);
+            format!("{:#}\n", resume)
+        }
+    };
     match out {
         Some(path) => std::fs::write(&path, text)
             .map_err(|err| format!("cannot write {}: {err}", path.display()))?,

@@ -22,6 +22,7 @@ const config: CodegenConfig = {
         scalars: {
           YearMonth: 'string',
           DateTime: 'string',
+          JSON: 'unknown',
         },
         enumsAsTypes: true,
         useTypeImports: true,

@@ -6,6 +6,7 @@
 //! [`to_toml`] writes a document back. Parsing what `to_toml` wrote gives the
 //! same document, which is what makes import/export round-trip.
 
+pub mod json_resume;
 mod locate;
 mod model;
 mod validate;
@@ -90,6 +91,12 @@ pub fn parse(file: &str, text: &str) -> Result<PortfolioDocument, DocumentError>
                 .collect(),
         ))
     }
+}
+
+/// Checks a document built in code (e.g. from JSON Resume) by the same
+/// rules as a parsed one; every problem as `(field path, message)`.
+pub fn check(document: &PortfolioDocument) -> Vec<(String, String)> {
+    validate::check(document)
 }
 
 /// Writes a document in the native format.

@@ -13,6 +13,7 @@ pub mod ids;
 pub mod loaders;
 pub mod mutation;
 pub mod node;
+pub mod order;
 pub mod person;
 pub mod profile;
 pub mod role;
@@ -56,6 +57,7 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscript
         EmptySubscription,
     )
     .limit_depth(MAX_DEPTH)
+    .extension(order::FieldOrder)
 }
 
 /// The schema the server runs.

@@ -309,6 +309,20 @@ impl Person {
         self.0.published
     }
 
+    /// The published portfolio as a JSON Resume (schema 1.0.0) document, for
+    /// JSON Resume themes and tools; drafts are never included. The mapping
+    /// is described in docs/json-resume.md.
+    async fn json_resume(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<async_graphql::Json<serde_json::Value>> {
+        let db = &state(ctx)?.db;
+        let resume = crate::service::json_resume::export(db, &self.0.slug)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("no person with slug {:?}", self.0.slug)))?;
+        Ok(async_graphql::Json(resume))
+    }
+
     /// Incremented on every change of the person's own fields.
     async fn version(&self) -> i32 {
         self.0.version

@@ -209,3 +209,48 @@ async fn the_server_answers_on_a_real_socket_and_stops_cleanly_on_signal() {
         "no longer accepting"
     );
 }
+
+#[tokio::test]
+async fn response_fields_come_in_the_order_the_query_asked_for_them() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let query = r#"query { person(slug: "dahye-ahn") {
+        languages { name } ...Head education { institution } alias: slug
+        roles { nodes { end organization ... on Role { start title } } } name } }
+      fragment Head on Person { headline experience { months years } }"#;
+    for _ in 0..5 {
+        let request = Request::post("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(json!({ "query": query }).to_string()))
+            .expect("request");
+        let (_, _, body) = app.send(request).await;
+        let text = String::from_utf8(body).expect("utf-8");
+        let keys = [
+            "\"languages\"",
+            "\"headline\"",
+            "\"experience\"",
+            "\"education\"",
+            "\"alias\"",
+            "\"roles\"",
+            "\"name\":\"안다혜\"",
+        ];
+        let positions: Vec<usize> = keys
+            .iter()
+            .map(|k| text.find(k).unwrap_or_else(|| panic!("{k} in {text}")))
+            .collect();
+        assert!(
+            positions.windows(2).all(|w| w[0] < w[1]),
+            "person fields out of order: {text}"
+        );
+        let role = &text[text.find("\"nodes\"").expect("nodes")..];
+        let inner = ["\"end\"", "\"organization\"", "\"start\"", "\"title\""];
+        let positions: Vec<usize> = inner
+            .iter()
+            .map(|k| role.find(k).expect("role field"))
+            .collect();
+        assert!(
+            positions.windows(2).all(|w| w[0] < w[1]),
+            "role fields out of order: {role}"
+        );
+        assert!(text.find("\"months\"") < text.find("\"years\""), "{text}");
+    }
+}

@@ -10,6 +10,7 @@ mod documents;
 mod drafts;
 mod helpers;
 mod http;
+mod json_resume;
 mod mutations;
 mod nodes;
 mod pagination;

@@ -20,6 +20,7 @@ use async_graphql::MergedObject;
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(
     person::PersonMutation,
+    person::ImportMutation,
     roles::RoleMutation,
     achievements::AchievementMutation,
     simple::SimpleMutation,

@@ -305,3 +305,58 @@ async fn delete_person(
         deleted_id: ids::encode(NodeType::Person, row),
     })
 }
+
+/// A JSON Resume document to create a person from (admin only).
+#[derive(InputObject)]
+pub struct ImportJsonResumeInput {
+    /// The new person's slug.
+    pub slug: String,
+    /// A JSON Resume (schema 1.0.0) document.
+    pub resume: async_graphql::Json<serde_json::Value>,
+}
+
+/// The person created from the resume.
+#[derive(SimpleObject)]
+pub struct ImportJsonResumePayload {
+    /// The person as it is now.
+    pub person: Person,
+}
+
+/// Importing JSON Resume documents.
+#[derive(Default)]
+pub struct ImportMutation;
+
+#[Object]
+impl ImportMutation {
+    /// Creates a person from a JSON Resume document. Needs an admin token.
+    /// An invalid document writes nothing and gets one BAD_USER_INPUT per
+    /// problem, each naming its path (e.g. `input.resume.work[0].startDate`).
+    async fn import_json_resume(
+        &self,
+        ctx: &Context<'_>,
+        input: ImportJsonResumeInput,
+    ) -> Result<ImportJsonResumePayload> {
+        let run = async {
+            let edit = Edit::new(ctx)?;
+            edit.viewer.must_be_admin()?;
+            let id = crate::service::json_resume::import(
+                edit.db,
+                &input.resume.0,
+                &input.slug,
+                "input.resume",
+            )
+            .await?;
+            if let Ok(loaders) = crate::graphql::loaders(ctx) {
+                loaders.clear();
+            }
+            let person = person::Entity::find_by_id(id)
+                .one(edit.db)
+                .await?
+                .ok_or_else(|| AppError::internal("an imported person vanished"))?;
+            Ok(ImportJsonResumePayload {
+                person: Person(person),
+            })
+        };
+        run.await.map_err(|e| fail(ctx, e))
+    }
+}

@@ -8,5 +8,6 @@ import { portfolioPage } from './portfolio-page';
 import { roleById } from './role-by-id';
 import { skillGraph } from './skill-graph';
 import { skillsPagination } from './skills-pagination';
+import { updateHeadline } from './update-headline';
 
-export const checks: Check[] = [portfolioPage, roleById, skillGraph, skillsPagination, errorCodes];
+export const checks: Check[] = [portfolioPage, roleById, skillGraph, skillsPagination, errorCodes, updateHeadline];

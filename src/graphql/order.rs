@@ -1,0 +1,160 @@
+//! Response fields in the order the query asked for them.
+//!
+//! async-graphql 7.2 resolves the fields of an object concurrently and
+//! writes each into the response as it completes, so the order of a
+//! response's fields varies from run to run. The GraphQL specification asks
+//! for the order of the selection set, and people reading responses (in
+//! GraphiQL, in logs, in diffs) expect it. This extension keeps the parsed
+//! query and, after execution, puts every object's fields back in that order.
+
+use std::sync::{Arc, Mutex};
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery,
+};
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, FragmentDefinition, Selection, SelectionSet,
+};
+use async_graphql::{Name, Positioned, Response, ServerResult, Value, Variables};
+use std::collections::HashMap;
+
+/// Installs [`FieldOrderExtension`] on every request.
+pub struct FieldOrder;
+
+impl ExtensionFactory for FieldOrder {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(FieldOrderExtension::default())
+    }
+}
+
+/// The per-request state: the parsed query.
+#[derive(Default)]
+pub struct FieldOrderExtension {
+    document: Mutex<Option<ExecutableDocument>>,
+}
+
+#[async_trait::async_trait]
+impl Extension for FieldOrderExtension {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        *self.document.lock().unwrap_or_else(|p| p.into_inner()) = Some(document.clone());
+        Ok(document)
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let mut response = next.run(ctx, operation_name).await;
+        let document = self
+            .document
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(document) = document {
+            let operation = match (&document.operations, operation_name) {
+                (DocumentOperations::Single(op), _) => Some(op),
+                (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
+                (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
+                _ => None,
+            };
+            if let Some(operation) = operation {
+                reorder(
+                    &mut response.data,
+                    &[&operation.node.selection_set.node],
+                    &document.fragments,
+                    0,
+                );
+            }
+        }
+        response
+    }
+}
+
+/// Deeper than any query the depth limit lets through.
+const MAX_DEPTH: usize = 64;
+
+fn reorder(
+    value: &mut Value,
+    sets: &[&SelectionSet],
+    fragments: &HashMap<Name, Positioned<FragmentDefinition>>,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match value {
+        Value::List(items) => {
+            for item in items {
+                reorder(item, sets, fragments, depth + 1);
+            }
+        }
+        Value::Object(map) => {
+            let mut order: Vec<(Name, Vec<&SelectionSet>)> = Vec::new();
+            for set in sets {
+                collect(set, fragments, &mut order, 0);
+            }
+            let mut old = std::mem::take(map);
+            for (key, subsets) in order {
+                if let Some(mut field) = old.shift_remove(&key) {
+                    reorder(&mut field, &subsets, fragments, depth + 1);
+                    map.insert(key, field);
+                }
+            }
+            // Anything the selection did not name keeps its place at the end.
+            map.extend(old);
+        }
+        _ => {}
+    }
+}
+
+/// The response keys of a selection set in order, with the selection sets
+/// of each (a key can be selected several times, through fragments).
+fn collect<'d>(
+    set: &'d SelectionSet,
+    fragments: &'d HashMap<Name, Positioned<FragmentDefinition>>,
+    order: &mut Vec<(Name, Vec<&'d SelectionSet>)>,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    for selection in &set.items {
+        match &selection.node {
+            Selection::Field(field) => {
+                let key = field.node.response_key().node.clone();
+                let position = match order.iter().position(|(k, _)| *k == key) {
+                    Some(position) => position,
+                    None => {
+                        order.push((key, Vec::new()));
+                        order.len() - 1
+                    }
+                };
+                if !field.node.selection_set.node.items.is_empty() {
+                    order[position].1.push(&field.node.selection_set.node);
+                }
+            }
+            Selection::FragmentSpread(spread) => {
+                if let Some(fragment) = fragments.get(&spread.node.fragment_name.node) {
+                    collect(
+                        &fragment.node.selection_set.node,
+                        fragments,
+                        order,
+                        depth + 1,
+                    );
+                }
+            }
+            Selection::InlineFragment(inline) => {
+                collect(&inline.node.selection_set.node, fragments, order, depth + 1);
+            }
+        }
+    }
+}

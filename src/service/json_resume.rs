@@ -1,0 +1,73 @@
+//! JSON Resume export and import against the database.
+
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use serde_json::Value;
+
+use crate::document::{self, json_resume};
+use crate::domain::limits;
+use crate::error::{AppError, AppResult};
+
+/// The published portfolio of `slug` as a JSON Resume document.
+pub async fn export(db: &impl ConnectionTrait, slug: &str) -> AppResult<Option<Value>> {
+    Ok(super::export_document(db, slug)
+        .await?
+        .map(|doc| json_resume::export(&doc)))
+}
+
+/// Creates the person `slug` from a JSON Resume document. Every problem, of
+/// the document or of the slug, is reported at once with its path under
+/// `prefix`; nothing is written unless all is well.
+pub async fn import(
+    db: &DatabaseConnection,
+    resume: &Value,
+    slug: &str,
+    prefix: &str,
+) -> AppResult<i64> {
+    let mut problems = Vec::new();
+    if !limits::is_valid_slug(slug) {
+        problems.push((
+            "input.slug".to_owned(),
+            "must be 3-64 characters of a-z and 0-9 in words joined by single dashes".to_owned(),
+        ));
+    } else if entity::person::Entity::find()
+        .filter(entity::person::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        problems.push((
+            "input.slug".to_owned(),
+            "this slug is taken by another person".to_owned(),
+        ));
+    }
+    let doc = match json_resume::import(
+        resume,
+        if limits::is_valid_slug(slug) {
+            slug
+        } else {
+            "placeholder"
+        },
+    ) {
+        Ok(doc) => {
+            problems.extend(
+                document::check(&doc)
+                    .into_iter()
+                    .filter(|(field, _)| field != "person.slug")
+                    .map(|(field, message)| (format!("{prefix}(as portfolio).{field}"), message)),
+            );
+            Some(doc)
+        }
+        Err(found) => {
+            problems.extend(
+                found
+                    .into_iter()
+                    .map(|(field, message)| (format!("{prefix}.{field}"), message)),
+            );
+            None
+        }
+    };
+    match doc {
+        Some(doc) if problems.is_empty() => Ok(super::import_document(db, &doc).await?.person_id),
+        _ => Err(AppError::Invalid(problems)),
+    }
+}
