@@ -143,6 +143,53 @@ pub struct ServeArgs {
     /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.
     #[arg(long, env = "PORTFOLIO_DRAIN_TIMEOUT", default_value_t = 30)]
     pub drain_timeout: u64,
+    /// Allow introspection (and field suggestions in errors); false in production.
+    #[arg(long, env = "PORTFOLIO_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub introspection: bool,
+    /// Trusted documents: run only the operations of this manifest (Apollo
+    /// persisted-query manifest, or a JSON object of id -> query).
+    #[arg(long, env = "PORTFOLIO_PERSISTED_ONLY")]
+    pub persisted_only: Option<PathBuf>,
+    /// Largest request body in bytes.
+    #[arg(long, env = "PORTFOLIO_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// Seconds a request may run before it is answered 408.
+    #[arg(long, env = "PORTFOLIO_REQUEST_TIMEOUT", default_value_t = 10)]
+    pub request_timeout: u64,
+    /// Requests served at once; more are shed with 503 and Retry-After.
+    #[arg(long, env = "PORTFOLIO_MAX_CONCURRENT_REQUESTS", default_value_t = 64)]
+    pub max_concurrent_requests: usize,
+    /// Requests per second per client IP (429 beyond); unset for no limit.
+    #[arg(long, env = "PORTFOLIO_RATE_LIMIT")]
+    pub rate_limit: Option<u32>,
+    /// Accept batched requests of at most this many operations (max 10); off by default.
+    #[arg(long, env = "PORTFOLIO_BATCH_LIMIT", value_parser = clap::value_parser!(u8).range(1..=10))]
+    pub batch_limit: Option<u8>,
+    /// Deepest selection nesting.
+    #[arg(long, env = "PORTFOLIO_MAX_DEPTH", default_value_t = 16)]
+    pub max_depth: usize,
+    /// Highest query complexity (a list field costs its page size times its children).
+    #[arg(long, env = "PORTFOLIO_MAX_COMPLEXITY", default_value_t = 300_000)]
+    pub max_complexity: usize,
+    /// Most fields in one operation, `__typename` and fragments included.
+    #[arg(long, env = "PORTFOLIO_MAX_FIELDS", default_value_t = 1_000)]
+    pub max_fields: usize,
+    /// Most aliases in one operation.
+    #[arg(long, env = "PORTFOLIO_MAX_ALIASES", default_value_t = 50)]
+    pub max_aliases: usize,
+    /// Most directives on one field.
+    #[arg(long, env = "PORTFOLIO_MAX_DIRECTIVES", default_value_t = 5)]
+    pub max_directives: usize,
+    /// Memory for cached anonymous responses, in MiB (0 turns the cache off).
+    #[arg(long, env = "PORTFOLIO_RESPONSE_CACHE_MIB", default_value_t = 64)]
+    pub response_cache_mib: u64,
+    /// An origin allowed to call the API from a browser (repeatable; none by default).
+    #[arg(
+        long = "cors-origin",
+        env = "PORTFOLIO_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub cors_origins: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -215,6 +262,22 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
         acquire_timeout: Duration::from_secs(args.db_acquire_timeout.max(1)),
     };
     config.drain_timeout = Duration::from_secs(args.drain_timeout);
+    config.http = crate::config::HttpOptions {
+        max_body_bytes: args.max_body_bytes,
+        request_timeout: Duration::from_secs(args.request_timeout.max(1)),
+        max_concurrent_requests: args.max_concurrent_requests.max(1),
+        rate_limit_per_ip: args.rate_limit,
+        batch_limit: args.batch_limit.map(usize::from),
+        max_depth: args.max_depth,
+        max_complexity: args.max_complexity,
+        max_fields: args.max_fields,
+        max_aliases: args.max_aliases,
+        max_directives: args.max_directives,
+        introspection: args.introspection,
+        response_cache_bytes: args.response_cache_mib * 1024 * 1024,
+        persisted_only: args.persisted_only,
+        cors_origins: args.cors_origins,
+    };
     let app = startup::build(config)
         .await
         .map_err(|err| err.to_string())?;

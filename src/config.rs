@@ -2,6 +2,7 @@
 //! with `PORTFOLIO_*` environment fallbacks, see `cli`).
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use crate::db::PoolConfig;
 use crate::domain::Clock;
@@ -28,6 +29,67 @@ pub struct Config {
     pub playground_assets: std::path::PathBuf,
     /// How long in-flight requests get to finish after a shutdown signal.
     pub drain_timeout: std::time::Duration,
+    /// Limits and behaviour of the HTTP and GraphQL layer.
+    pub http: HttpOptions,
+}
+
+/// Limits against hostile requests and the serving behaviour of `/graphql`.
+/// Every limit has a safe default; each refusal carries an error code.
+#[derive(Clone, Debug)]
+pub struct HttpOptions {
+    /// Largest request body (413 beyond).
+    pub max_body_bytes: usize,
+    /// Longest a request may run (408 beyond).
+    pub request_timeout: Duration,
+    /// Requests served at once; more are shed with 503 and `Retry-After`
+    /// instead of queueing without bound.
+    pub max_concurrent_requests: usize,
+    /// Requests per second allowed per client IP (429 `RATE_LIMITED` beyond);
+    /// `None` for no limit.
+    pub rate_limit_per_ip: Option<u32>,
+    /// Operations allowed in one batched request; `None` refuses batches.
+    pub batch_limit: Option<usize>,
+    /// Deepest selection nesting.
+    pub max_depth: usize,
+    /// Highest complexity: every field costs 1, a list field its `first` or
+    /// `last` (100 when absent) times its children.
+    pub max_complexity: usize,
+    /// Most fields selected in one operation, `__typename` and fields reached
+    /// through fragments included.
+    pub max_fields: usize,
+    /// Most aliases in one operation.
+    pub max_aliases: usize,
+    /// Most directives on one field.
+    pub max_directives: usize,
+    /// Allow introspection (and, with it, field suggestions in errors).
+    pub introspection: bool,
+    /// Bytes of anonymous responses kept in memory; 0 turns the cache off.
+    pub response_cache_bytes: u64,
+    /// Trusted documents: only the operations of this manifest may run.
+    pub persisted_only: Option<std::path::PathBuf>,
+    /// Origins allowed to call the API from a browser (none by default).
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        HttpOptions {
+            max_body_bytes: 1024 * 1024,
+            request_timeout: Duration::from_secs(10),
+            max_concurrent_requests: 64,
+            rate_limit_per_ip: None,
+            batch_limit: None,
+            max_depth: 16,
+            max_complexity: 300_000,
+            max_fields: 1_000,
+            max_aliases: 50,
+            max_directives: 5,
+            introspection: true,
+            response_cache_bytes: 64 * 1024 * 1024,
+            persisted_only: None,
+            cors_origins: Vec::new(),
+        }
+    }
 }
 
 impl Config {
@@ -43,6 +105,7 @@ impl Config {
             playground: true,
             playground_assets: "playground/node_modules".into(),
             drain_timeout: std::time::Duration::from_secs(30),
+            http: HttpOptions::default(),
         }
     }
 }

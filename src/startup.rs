@@ -8,6 +8,7 @@
 
 use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
@@ -15,7 +16,9 @@ use tokio::net::TcpListener;
 use crate::config::Config;
 use crate::db::{self, SqlStats};
 use crate::graphql::{ApiState, build_schema};
-use crate::http::{AppState, PlaygroundAssets, router};
+use crate::http::{
+    AppState, Metrics, Persisted, PlaygroundAssets, RateLimiter, response_cache, router,
+};
 use crate::service;
 
 /// Why the application could not start.
@@ -31,6 +34,8 @@ pub enum StartupError {
     Pending(String),
     #[error("cannot load the bundled portfolio: {0}")]
     Seed(String),
+    #[error("cannot load the trusted documents: {0}")]
+    Manifest(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -70,11 +75,24 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
     } else {
         PlaygroundAssets::cdn()
     };
+    let persisted = match &config.http.persisted_only {
+        Some(manifest) => Persisted::trusted(manifest).map_err(StartupError::Manifest)?,
+        None => Persisted::automatic(),
+    };
     let state = AppState {
-        schema: build_schema(api.clone()),
+        schema: build_schema(api.clone(), &config.http),
         api,
         playground: config.playground,
         playground_assets,
+        options: Arc::new(config.http.clone()),
+        metrics: Arc::new(Metrics::new()),
+        sql_stats: stats.clone(),
+        persisted,
+        response_cache: response_cache(config.http.response_cache_bytes),
+        rate_limiter: config
+            .http
+            .rate_limit_per_ip
+            .map(|rate| Arc::new(RateLimiter::new(rate))),
     };
     Ok(App {
         listener,

@@ -48,7 +48,7 @@ pub struct Achievement(pub achievement::Model);
 
 /// One piece of work: the problem it answered (`context`), what was done
 /// (`actions`), what it achieved (`results`, `metrics`), the skills it used.
-#[Object]
+#[Object(cache_control(max_age = 60))]
 impl Achievement {
     /// Global id (opaque; resolve with `node(id:)`).
     pub async fn id(&self) -> ID {
@@ -158,7 +158,7 @@ pub struct Metric(pub metric::Model);
 
 /// A quantified impact: "분당 최대 2,150만 번" is `value` 21500000 with `unit`
 /// "requests/min"; "1/20배" is `value` 0.05 with `unit` "x" (a factor).
-#[Object]
+#[Object(cache_control(max_age = 60))]
 impl Metric {
     /// Global id (opaque; resolve with `node(id:)`).
     pub async fn id(&self) -> ID {

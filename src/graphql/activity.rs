@@ -17,7 +17,7 @@ use crate::service::codec::{decode, optional_month as month};
 pub struct Activity(pub activity::Model);
 
 /// Something done outside a role.
-#[Object]
+#[Object(cache_control(max_age = 60))]
 impl Activity {
     /// Global id (opaque; resolve with `node(id:)`).
     pub async fn id(&self) -> ID {

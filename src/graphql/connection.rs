@@ -104,6 +104,16 @@ impl PageArgs {
     }
 }
 
+/// The complexity of a connection field: its children, times the page size
+/// asked for (the default page size when none is).
+pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    let size = first
+        .or(last)
+        .unwrap_or(MAX_PAGE_SIZE)
+        .clamp(1, MAX_PAGE_SIZE) as usize;
+    size.saturating_mul(child_complexity).saturating_add(1)
+}
+
 /// One page of an in-memory list, following the Relay cursor specification:
 /// `after`/`before` narrow the list, then `first` keeps its head and `last`
 /// its tail.

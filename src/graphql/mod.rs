@@ -60,9 +60,17 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscript
     .extension(order::FieldOrder)
 }
 
-/// The schema the server runs.
-pub fn build_schema(state: ApiState) -> AppSchema {
-    schema_builder().data(state).finish()
+/// The schema the server runs, with the request limits of `options`.
+pub fn build_schema(state: ApiState, options: &crate::config::HttpOptions) -> AppSchema {
+    let mut builder = schema_builder()
+        .data(state)
+        .limit_depth(options.max_depth)
+        .limit_complexity(options.max_complexity)
+        .limit_directives(options.max_directives);
+    if !options.introspection {
+        builder = builder.disable_introspection().disable_suggestions();
+    }
+    builder.finish()
 }
 
 /// The SDL of the schema, as committed in `schema.graphql`.

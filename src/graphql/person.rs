@@ -11,7 +11,7 @@ use sea_orm::{
 
 use super::achievement::Achievement;
 use super::activity::Activity;
-use super::connection::{ConnectionFields, Cursor, Page, PageArgs, paginate};
+use super::connection::{ConnectionFields, Cursor, Page, PageArgs, page_cost, paginate};
 use super::enums::{ActivityKind, SkillCategory};
 use super::ids::{self, NodeType};
 use super::loaders::*;
@@ -45,6 +45,7 @@ impl PersonQuery {
     }
 
     /// Everyone with a portfolio here, oldest first.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn people(
         &self,
         ctx: &Context<'_>,
@@ -126,7 +127,7 @@ impl PersonQuery {
 pub struct Person(pub person::Model);
 
 /// Someone whose professional portfolio this is.
-#[Object]
+#[Object(cache_control(max_age = 60))]
 impl Person {
     /// Global id (opaque; resolve with `node(id:)`).
     pub async fn id(&self) -> ID {
@@ -175,6 +176,7 @@ impl Person {
     }
 
     /// Positions held: the current ones first, then the newest first.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn roles(
         &self,
         ctx: &Context<'_>,
@@ -194,6 +196,7 @@ impl Person {
 
     /// Every achievement, in role order then activity order; with `skill`,
     /// only those that used that skill (name compared ignoring case).
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn achievements(
         &self,
         ctx: &Context<'_>,
@@ -230,6 +233,7 @@ impl Person {
 
     /// Activities outside roles (community, open source, awards, ...), in
     /// display order; with `kind`, only that kind.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn activities(
         &self,
         ctx: &Context<'_>,
@@ -253,6 +257,7 @@ impl Person {
 
     /// Skills in display order (the featured tech stack first); filter by
     /// `category` and/or `featured`.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn skills(
         &self,
         ctx: &Context<'_>,

@@ -22,7 +22,7 @@ async fn owner(ctx: &Context<'_>, person_id: i64, what: &str) -> Result<Person> 
 pub struct ProfileLink(pub profile_link::Model);
 
 /// A profile elsewhere: LinkedIn, GitHub, a blog.
-#[Object]
+#[Object(cache_control(max_age = 60))]
 impl ProfileLink {
     /// Global id (opaque; resolve with `node(id:)`).
     pub async fn id(&self) -> ID {
@@ -73,7 +73,7 @@ impl ProfileLink {
 pub struct Education(pub education::Model);
 
 /// A course of study.
-#[Object]
+#[Object(cache_control(max_age = 60))]
 impl Education {
     /// Global id (opaque; resolve with `node(id:)`).
     pub async fn id(&self) -> ID {
@@ -139,7 +139,7 @@ impl Education {
 pub struct Language(pub language::Model);
 
 /// A spoken language.
-#[Object]
+#[Object(cache_control(max_age = 60))]
 impl Language {
     /// Global id (opaque; resolve with `node(id:)`).
     pub async fn id(&self) -> ID {

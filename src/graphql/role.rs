@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use entity::role;
 
 use super::achievement::Achievement;
-use super::connection::{Page, PageArgs, paginate};
+use super::connection::{Page, PageArgs, page_cost, paginate};
 use super::enums::EmploymentType;
 use super::ids::{self, NodeType};
 use super::loaders::*;
@@ -45,7 +45,7 @@ pub fn span(row: &role::Model, today: YearMonth) -> Result<(YearMonth, YearMonth
 pub struct Role(pub role::Model);
 
 /// A position held at an organization.
-#[Object]
+#[Object(cache_control(max_age = 60))]
 impl Role {
     /// Global id (opaque; resolve with `node(id:)`).
     pub async fn id(&self) -> ID {
@@ -115,6 +115,7 @@ impl Role {
     }
 
     /// What was achieved in the role, in display order.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn achievements(
         &self,
         ctx: &Context<'_>,

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use entity::skill;
 
 use super::achievement::Achievement;
-use super::connection::{Page, PageArgs, paginate};
+use super::connection::{Page, PageArgs, page_cost, paginate};
 use super::enums::SkillCategory;
 use super::ids::{self, NodeType};
 use super::loaders;
@@ -37,7 +37,7 @@ impl Skill {
 }
 
 /// A tool or technology, e.g. "Kubernetes".
-#[Object]
+#[Object(cache_control(max_age = 60))]
 impl Skill {
     /// Global id (opaque; resolve with `node(id:)`).
     pub async fn id(&self) -> ID {
@@ -60,6 +60,7 @@ impl Skill {
     }
 
     /// The achievements that used it, in the person's achievement order.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn achievements(
         &self,
         ctx: &Context<'_>,

@@ -2,33 +2,52 @@
 //! can drive it in-process with `tower::ServiceExt::oneshot` and the server
 //! binds it to a socket.
 //!
-//! - `POST /graphql`, `GET /graphql`: the API;
+//! - `POST /graphql`, `GET /graphql`: the API (GraphQL over HTTP);
 //! - `GET /`: the GraphiQL playground (unless disabled), its files under
 //!   `/playground/`;
-//! - `GET /healthz`: liveness, never touches the database.
+//! - `GET /healthz`: liveness, never touches the database;
+//! - `GET /readyz`: readiness, the database answers and is migrated;
+//! - `GET /metrics`: Prometheus metrics.
+//!
+//! Layers, outermost first: request id (echoed or generated), one log line
+//! per request, metrics, CORS (allow-list, none by default), compression
+//! (gzip, brotli), the body limit, the request timeout; `/graphql` also sheds
+//! load beyond its concurrency limit with 503 and `Retry-After`.
 
 mod graphql;
 mod health;
+mod metrics;
+mod persisted;
 mod playground;
+mod rate_limit;
+mod shape;
 
+pub use graphql::{MediaType, ResponseCache, response_cache};
+pub use metrics::Metrics;
+pub use persisted::{Persisted, sha256_hex};
 pub use playground::{DEFAULT_QUERY, PlaygroundAssets};
+pub use rate_limit::RateLimiter;
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
-use axum::http::{HeaderName, StatusCode};
+use axum::error_handling::HandleErrorLayer;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::response::IntoResponse;
 use axum::routing::get;
+use axum::{BoxError, Router};
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
+use crate::config::HttpOptions;
+use crate::db::SqlStats;
 use crate::graphql::{ApiState, AppSchema};
-
-/// Largest request body accepted (1 MiB).
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-/// Longest a request may take before it is answered 408.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Shared by every handler.
 #[derive(Clone)]
@@ -37,31 +56,100 @@ pub struct AppState {
     pub api: ApiState,
     pub playground: bool,
     pub playground_assets: PlaygroundAssets,
+    pub options: Arc<HttpOptions>,
+    pub metrics: Arc<Metrics>,
+    pub sql_stats: SqlStats,
+    pub persisted: Persisted,
+    pub response_cache: Option<Arc<ResponseCache>>,
+    pub rate_limiter: Option<Arc<RateLimiter>>,
 }
 
 /// Every route with its layers.
 pub fn router(state: AppState) -> Router {
+    let options = state.options.clone();
     let request_id = HeaderName::from_static("x-request-id");
+    // Beyond the concurrency limit, requests are refused at once rather than queued.
+    let shed = ServiceBuilder::new()
+        .layer(HandleErrorLayer::new(overloaded))
+        .load_shed()
+        .concurrency_limit(options.max_concurrent_requests.max(1));
     let mut router = Router::new()
-        .route("/graphql", get(graphql::handle).post(graphql::handle))
-        .route("/healthz", get(health::healthz));
+        .route(
+            "/graphql",
+            get(graphql::handle).post(graphql::handle).route_layer(shed),
+        )
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::metrics));
     if state.playground {
         router = router
             .route("/", get(playground::page))
             .route("/playground/{name}", get(playground::asset));
     }
-    router
+    let mut router = router
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .with_state(state)
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(RequestBodyLimitLayer::new(options.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            options.request_timeout,
+        ))
+        .layer(CompressionLayer::new().gzip(true).br(true));
+    if !options.cors_origins.is_empty() {
+        let origins: Vec<HeaderValue> = options
+            .cors_origins
+            .iter()
+            .filter_map(|o| HeaderValue::from_str(o).ok())
+            .collect();
+        router = router.layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(origins))
+                .allow_methods([Method::GET, Method::POST])
+                .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT])
+                .max_age(Duration::from_secs(600)),
+        );
+    }
+    router
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
-            let id = request
-                .headers()
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default();
-            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
-        }))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &axum::http::Request<_>| {
+                    let id = request
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default();
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                        request_id = %id,
+                        operation = tracing::field::Empty,
+                    )
+                })
+                .on_request(())
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Micros),
+                ),
+        )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+async fn overloaded(err: BoxError) -> axum::response::Response {
+    let message = if err.is::<tower::load_shed::error::Overloaded>() {
+        "the server is at capacity; retry shortly"
+    } else {
+        "the request could not be served"
+    };
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, "1"), (header::CONTENT_TYPE, "application/json")],
+        serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": "OVERLOADED" } }] }).to_string(),
+    )
+        .into_response()
 }

@@ -1,0 +1,195 @@
+//! `/metrics`: Prometheus text format.
+//!
+//! Requests by route and status with latency histograms, GraphQL operations
+//! by name and outcome, response-cache hits and misses, rejections by reason,
+//! SQL statements sent, and the database pool's connections in use and idle.
+
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry,
+    TextEncoder,
+};
+use sea_orm::{DatabaseConnection, DbBackend};
+
+use super::AppState;
+use crate::db::SqlStats;
+
+/// Every metric of the process.
+pub struct Metrics {
+    registry: Registry,
+    pub http_requests: IntCounterVec,
+    pub http_duration: HistogramVec,
+    pub operations: IntCounterVec,
+    pub cache: IntCounterVec,
+    pub rejections: IntCounterVec,
+    sql_statements: IntCounter,
+    pool: IntGaugeVec,
+}
+
+fn register<C: prometheus::core::Collector + Clone + 'static>(
+    registry: &Registry,
+    collector: C,
+) -> C {
+    registry
+        .register(Box::new(collector.clone()))
+        .unwrap_or_else(|err| unreachable!("metric names are fixed and unique: {err}"));
+    collector
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let registry = Registry::new_custom(Some("portfolio".to_owned()), None)
+            .unwrap_or_else(|err| unreachable!("a fixed prefix is valid: {err}"));
+        let counter = |name: &str, help: &str, labels: &[&str]| {
+            IntCounterVec::new(Opts::new(name, help), labels)
+                .unwrap_or_else(|err| unreachable!("{name}: {err}"))
+        };
+        Metrics {
+            http_requests: register(
+                &registry,
+                counter(
+                    "http_requests_total",
+                    "HTTP requests by route and status.",
+                    &["route", "status"],
+                ),
+            ),
+            http_duration: register(
+                &registry,
+                HistogramVec::new(
+                    HistogramOpts::new(
+                        "http_request_duration_seconds",
+                        "HTTP request latency by route.",
+                    )
+                    .buckets(vec![
+                        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+                        5.0, 10.0,
+                    ]),
+                    &["route"],
+                )
+                .unwrap_or_else(|err| unreachable!("{err}")),
+            ),
+            operations: register(
+                &registry,
+                counter(
+                    "graphql_operations_total",
+                    "GraphQL operations by name and outcome.",
+                    &["operation", "outcome"],
+                ),
+            ),
+            cache: register(
+                &registry,
+                counter(
+                    "response_cache_requests_total",
+                    "Response cache lookups by result.",
+                    &["result"],
+                ),
+            ),
+            rejections: register(
+                &registry,
+                counter(
+                    "rejections_total",
+                    "Requests refused, by reason.",
+                    &["reason"],
+                ),
+            ),
+            sql_statements: register(
+                &registry,
+                IntCounter::new(
+                    "sql_statements_total",
+                    "SQL statements sent to the database.",
+                )
+                .unwrap_or_else(|err| unreachable!("{err}")),
+            ),
+            pool: register(
+                &registry,
+                IntGaugeVec::new(
+                    Opts::new("db_pool_connections", "Database pool connections by state."),
+                    &["state"],
+                )
+                .unwrap_or_else(|err| unreachable!("{err}")),
+            ),
+            registry,
+        }
+    }
+
+    pub fn reject(&self, reason: &str) {
+        self.rejections.with_label_values(&[reason]).inc();
+    }
+
+    /// The text exposition, with the sampled values brought up to date.
+    pub fn render(&self, db: &DatabaseConnection, stats: &SqlStats) -> String {
+        let total = stats.statements();
+        let seen = self.sql_statements.get();
+        if total > seen {
+            self.sql_statements.inc_by(total - seen);
+        }
+        let (size, idle) = match db.get_database_backend() {
+            DbBackend::Sqlite => {
+                let pool = db.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            DbBackend::Postgres => {
+                let pool = db.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            DbBackend::MySql => {
+                let pool = db.get_mysql_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            _ => (0, 0),
+        };
+        self.pool.with_label_values(&["idle"]).set(idle as i64);
+        self.pool
+            .with_label_values(&["in_use"])
+            .set(i64::from(size) - idle as i64);
+        let mut out = Vec::new();
+        if let Err(err) = TextEncoder::new().encode(&self.registry.gather(), &mut out) {
+            tracing::error!(%err, "cannot encode metrics");
+        }
+        String::from_utf8(out).unwrap_or_default()
+    }
+}
+
+/// Counts every request by route and status, and times it.
+pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let metrics = &state.metrics;
+    metrics
+        .http_requests
+        .with_label_values(&[route.as_str(), response.status().as_str()])
+        .inc();
+    metrics
+        .http_duration
+        .with_label_values(&[route.as_str()])
+        .observe(started.elapsed().as_secs_f64());
+    response
+}
+
+/// `GET /metrics`.
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    let body = state.metrics.render(&state.api.db, &state.sql_stats);
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        body,
+    )
+        .into_response()
+}

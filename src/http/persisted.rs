@@ -1,0 +1,146 @@
+//! Persisted queries, two ways.
+//!
+//! - Automatic persisted queries (Apollo's protocol): a client sends only the
+//!   SHA-256 of its query; an unknown hash is answered
+//!   `PERSISTED_QUERY_NOT_FOUND`, the client sends hash and query once, and
+//!   from then on a GET with the hash alone runs it, which makes GETs short
+//!   and cacheable by a CDN.
+//! - Trusted documents (`--persisted-only MANIFEST`): only the operations of
+//!   a manifest run, by id or hash; any other document is refused. The
+//!   manifest is Apollo's persisted-query manifest
+//!   (`{"operations": [{"id", "body", ...}]}`) or a plain `{"id": "query"}`
+//!   object.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// Hex SHA-256 of a query text, as APQ and manifests name documents.
+pub fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Where query texts come from.
+#[derive(Clone)]
+pub enum Persisted {
+    /// APQ: learnt from clients, bounded in memory.
+    Automatic(moka::sync::Cache<String, Arc<str>>),
+    /// Only these, by id and by hash.
+    Trusted(Arc<HashMap<String, Arc<str>>>),
+}
+
+/// Why a request's document could not be had.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Unknown hash or id: send the query (APQ) or use a known one.
+    NotFound,
+    /// The hash does not match the query sent with it.
+    HashMismatch,
+    /// Trusted-documents mode and the document is not in the manifest.
+    NotTrusted,
+    /// Neither a query nor a persisted reference.
+    Missing,
+}
+
+impl Persisted {
+    pub fn automatic() -> Self {
+        Persisted::Automatic(moka::sync::Cache::builder().max_capacity(10_000).build())
+    }
+
+    /// Loads a manifest; the error says what is wrong with the file.
+    pub fn trusted(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+        let json: Value = serde_json::from_str(&text)
+            .map_err(|err| format!("{} is not JSON: {err}", path.display()))?;
+        let mut documents = HashMap::new();
+        let mut add = |id: Option<&str>, body: &str| {
+            let body: Arc<str> = Arc::from(body);
+            if let Some(id) = id {
+                documents.insert(id.to_owned(), body.clone());
+            }
+            documents.insert(sha256_hex(&body), body);
+        };
+        match &json {
+            Value::Object(map) if map.get("operations").is_some_and(Value::is_array) => {
+                for (i, op) in map["operations"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                {
+                    let body = op["body"].as_str().ok_or_else(|| {
+                        format!("{}: operations[{i}] has no string `body`", path.display())
+                    })?;
+                    add(op["id"].as_str(), body);
+                }
+            }
+            Value::Object(map) => {
+                for (id, body) in map {
+                    let body = body.as_str().ok_or_else(|| {
+                        format!(
+                            "{}: the value of {id:?} is not a query string",
+                            path.display()
+                        )
+                    })?;
+                    add(Some(id), body);
+                }
+            }
+            _ => return Err(format!("{} must be a JSON object", path.display())),
+        }
+        Ok(Persisted::Trusted(Arc::new(documents)))
+    }
+
+    /// The query text to run for a request that sent `query` and/or
+    /// `extensions`, or why there is none.
+    pub fn resolve(
+        &self,
+        query: Option<&str>,
+        extensions: &HashMap<String, Value>,
+    ) -> Result<Arc<str>, Refusal> {
+        let hash = extensions
+            .get("persistedQuery")
+            .and_then(|p| p.get("sha256Hash"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let id = extensions
+            .get("documentId")
+            .or_else(|| extensions.get("id"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let query = query.filter(|q| !q.trim().is_empty());
+        match self {
+            Persisted::Automatic(known) => match (query, hash) {
+                (Some(query), Some(hash)) => {
+                    if sha256_hex(query) != hash {
+                        return Err(Refusal::HashMismatch);
+                    }
+                    let query: Arc<str> = Arc::from(query);
+                    known.insert(hash, query.clone());
+                    Ok(query)
+                }
+                (Some(query), None) => Ok(Arc::from(query)),
+                (None, Some(hash)) => known.get(&hash).ok_or(Refusal::NotFound),
+                (None, None) => Err(Refusal::Missing),
+            },
+            Persisted::Trusted(documents) => {
+                if let Some(key) = id.or(hash) {
+                    return documents.get(&key).cloned().ok_or(Refusal::NotFound);
+                }
+                match query {
+                    Some(query) => documents
+                        .get(&sha256_hex(query))
+                        .cloned()
+                        .ok_or(Refusal::NotTrusted),
+                    None => Err(Refusal::Missing),
+                }
+            }
+        }
+    }
+}
