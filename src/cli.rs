@@ -74,6 +74,16 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL); `schema.graphql` is its output.
     Schema,
+    /// Write the site's responses as static JSON files for a CDN (docs/static-export.md).
+    ExportStatic {
+        /// The directory to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// The operations to answer (Apollo persisted-query manifest or
+        /// `{"id": "query"}`); without it, every person's whole portfolio.
+        #[arg(long)]
+        manifest: Option<PathBuf>,
+    },
     /// Create, list or revoke API tokens.
     Token {
         #[command(subcommand)]
@@ -248,6 +258,9 @@ async fn dispatch(cli: Cli) -> Result<(), String> {
             export(&cli.database_url, &slug, format, out).await
         }
         Command::Token { action } => token(&cli.database_url, action).await,
+        Command::ExportStatic { out, manifest } => {
+            export_static(&cli.database_url, &out, manifest.as_deref()).await
+        }
     }
 }
 
@@ -467,5 +480,30 @@ async fn token(database_url: &str, action: TokenAction) -> Result<(), String> {
             }
         }
     }
+    Ok(())
+}
+
+async fn export_static(
+    database_url: &str,
+    out: &std::path::Path,
+    manifest: Option<&std::path::Path>,
+) -> Result<(), String> {
+    let db = connect(database_url).await?;
+    let pending = db::pending_migrations(&db)
+        .await
+        .map_err(|err| format!("cannot read migrations: {err}"))?;
+    if !pending.is_empty() {
+        return Err(format!(
+            "the database has pending migrations ({}); run `portfolio migrate up`",
+            pending.join(", ")
+        ));
+    }
+    let api = graphql::ApiState {
+        db: db.clone(),
+        clock: crate::domain::Clock::System,
+    };
+    let schema = graphql::build_schema(api, &crate::config::HttpOptions::default());
+    let report = crate::static_export::export(&schema, &db, out, manifest).await?;
+    println!("wrote {} files to {}", report.files.len(), out.display());
     Ok(())
 }

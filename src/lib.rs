@@ -12,6 +12,7 @@
 //! - [`graphql`]: the schema (one builder used by the server, the tests and the
 //!   SDL export), one module per domain type, the batched DataLoaders that keep
 //!   the number of SQL statements independent of the data size.
+//! - [`static_export`]: CDN mode, the site's responses written as files.
 //! - [`service`]: database writes and whole-portfolio reads (import, export).
 //! - [`document`]: the native TOML portfolio format, its checks and its errors.
 //! - [`domain`]: year-months, durations, the clock, field limits.
@@ -31,3 +32,4 @@ pub mod graphql;
 pub mod http;
 pub mod service;
 pub mod startup;
+pub mod static_export;

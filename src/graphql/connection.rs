@@ -106,12 +106,18 @@ impl PageArgs {
 
 /// The complexity of a connection field: its children, times the page size
 /// asked for (the default page size when none is).
+///
+/// Capped far below `usize::MAX`, so that async-graphql's sums of sibling
+/// costs cannot overflow however deep a hostile query nests.
 pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    const CAP: usize = 1_000_000_000_000;
     let size = first
         .or(last)
         .unwrap_or(MAX_PAGE_SIZE)
         .clamp(1, MAX_PAGE_SIZE) as usize;
-    size.saturating_mul(child_complexity).saturating_add(1)
+    size.saturating_mul(child_complexity.min(CAP))
+        .saturating_add(1)
+        .min(CAP)
 }
 
 /// One page of an in-memory list, following the Relay cursor specification:

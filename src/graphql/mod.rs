@@ -33,6 +33,7 @@ pub use loaders::{Loaders, new_loaders};
 
 /// The root of all queries.
 #[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
 pub struct QueryRoot(person::PersonQuery, node::NodeQuery);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -24,7 +24,7 @@ mod shape;
 
 pub use graphql::{MediaType, ResponseCache, response_cache};
 pub use metrics::Metrics;
-pub use persisted::{Persisted, sha256_hex};
+pub use persisted::{Persisted, load_manifest, sha256_hex};
 pub use playground::{DEFAULT_QUERY, PlaygroundAssets};
 pub use rate_limit::RateLimiter;
 
@@ -37,6 +37,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{BoxError, Router};
 use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -113,6 +114,8 @@ pub fn router(state: AppState) -> Router {
         );
     }
     router
+        // A bug must cost one request a 500, never the connection or the process.
+        .layer(CatchPanicLayer::custom(panicked))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(
             TraceLayer::new_for_http()
@@ -138,6 +141,17 @@ pub fn router(state: AppState) -> Router {
                 ),
         )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+fn panicked(_: Box<dyn std::any::Any + Send>) -> axum::response::Response {
+    tracing::error!("a request handler panicked");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(header::CONTENT_TYPE, "application/json")],
+        serde_json::json!({ "errors": [{ "message": "internal server error", "extensions": { "code": "INTERNAL_SERVER_ERROR" } }] })
+            .to_string(),
+    )
+        .into_response()
 }
 
 async fn overloaded(err: BoxError) -> axum::response::Response {

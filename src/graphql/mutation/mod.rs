@@ -18,6 +18,7 @@ use async_graphql::MergedObject;
 
 /// The root of all mutations.
 #[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
 pub struct MutationRoot(
     person::PersonMutation,
     person::ImportMutation,
