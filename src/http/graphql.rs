@@ -531,7 +531,16 @@ fn respond(
     } else {
         HeaderValue::from_static("private, no-store")
     };
-    let body = Bytes::from(serde_json::to_vec(&response).unwrap_or_default());
+    let body = if request_error {
+        // Nothing was executed: no `data` entry at all, as the specification asks.
+        let mut value = serde_json::to_value(&response).unwrap_or_default();
+        if let Some(object) = value.as_object_mut() {
+            object.remove("data");
+        }
+        Bytes::from(serde_json::to_vec(&value).unwrap_or_default())
+    } else {
+        Bytes::from(serde_json::to_vec(&response).unwrap_or_default())
+    };
     if let (Some(key), Some(cache), true) = (
         cache_key,
         &state.response_cache,
