@@ -156,3 +156,67 @@ async fn readiness_and_queries_follow_a_postgres_outage_and_recover_by_themselve
     let _ = stop.send(());
     let _ = server.await;
 }
+
+#[tokio::test]
+async fn beyond_the_concurrency_limit_requests_are_shed_with_503_not_queued() {
+    let mut test =
+        TestApp::spawn_configured(&Backend::Sqlite, |c| c.http.max_concurrent_requests = 1).await;
+    let app = test.take_app();
+    let addr = app.local_addr();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    // Occupy the only slot: a request whose body is still arriving.
+    let body = json!({ "query": "{ people { totalCount } }" }).to_string();
+    let mut slow = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+        body.len(),
+        &body[..5]
+    );
+    slow.write_all(head.as_bytes()).await.expect("write");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let client = reqwest::Client::new();
+    let started = std::time::Instant::now();
+    let shed = client
+        .post(format!("http://{addr}/graphql"))
+        .json(&json!({ "query": "{ people { totalCount } }" }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(shed.status(), 503);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "refused at once, not queued"
+    );
+    assert_eq!(shed.headers()["retry-after"], "1");
+    let error: Value = shed.json().await.expect("json");
+    assert_eq!(error["errors"][0]["extensions"]["code"], "OVERLOADED");
+    // Liveness is not behind the limit.
+    assert_eq!(
+        client
+            .get(format!("http://{addr}/healthz"))
+            .send()
+            .await
+            .expect("healthz")
+            .status(),
+        200
+    );
+
+    // The slow request still completes, and then there is room again.
+    slow.write_all(body[5..].as_bytes()).await.expect("finish");
+    let mut response = String::new();
+    slow.read_to_string(&mut response).await.expect("read");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let again = client
+        .post(format!("http://{addr}/graphql"))
+        .json(&json!({ "query": "{ people { totalCount } }" }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(again.status(), 200);
+    let _ = stop.send(());
+    let _ = server.await;
+}

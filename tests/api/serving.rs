@@ -647,3 +647,59 @@ async fn introspection_and_suggestions_can_be_turned_off() {
         .await;
     assert_eq!(data["__schema"]["queryType"]["name"], "Query");
 }
+
+/// A log sink for one test: everything the app logs on this thread.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("log buffer").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn each_request_logs_one_line_with_its_id_and_operation_but_no_token_or_variables() {
+    let captured = Captured::default();
+    let sink = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .json()
+        .with_max_level(tracing::Level::INFO)
+        .with_writer(move || sink.clone())
+        .finish();
+    // The test runtime is single-threaded: every task of the app logs here.
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let token = app.token(Some("dahye-ahn")).await;
+    let request = Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header("x-request-id", "req-log-test")
+        .body(Body::from(
+            json!({ "query": "query WhoIs($slug: String!) { person(slug: $slug) { name } }", "variables": { "slug": "secret-variable-value" } })
+                .to_string(),
+        ))
+        .expect("request");
+    let (status, _, _) = app.send(request).await;
+    assert_eq!(status, StatusCode::OK);
+    let logs = String::from_utf8(captured.0.lock().expect("logs").clone()).expect("utf-8");
+    let lines: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.contains("req-log-test"))
+        .collect();
+    assert_eq!(lines.len(), 1, "one line per request: {logs}");
+    let line: Value = serde_json::from_str(lines[0]).expect("a JSON log line");
+    assert_eq!(line["span"]["operation"], "WhoIs", "{line}");
+    assert_eq!(line["fields"]["status"], 200, "{line}");
+    assert!(line["fields"]["latency"].is_string(), "{line}");
+    let secret = token.rsplit('_').next().expect("secret");
+    assert!(!logs.contains(secret), "the token never reaches the log");
+    assert!(
+        !logs.contains("secret-variable-value"),
+        "variables never reach the log"
+    );
+}
