@@ -206,7 +206,7 @@ async fn beyond_the_concurrency_limit_requests_are_shed_with_503_not_queued() {
     );
 
     // The slow request still completes, and then there is room again.
-    slow.write_all(body[5..].as_bytes()).await.expect("finish");
+    slow.write_all(&body.as_bytes()[5..]).await.expect("finish");
     let mut response = String::new();
     slow.read_to_string(&mut response).await.expect("read");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
