@@ -242,9 +242,22 @@ impl TestApp {
         apps
     }
 
-    /// Takes the built application, to run it on its real socket.
-    pub fn take_app(&mut self) -> App {
-        self.app.take().expect("the app was already taken")
+    /// Runs the application on its real socket until `stop` is sent;
+    /// `server` completes when it has stopped.
+    pub fn serve(
+        &mut self,
+    ) -> (
+        std::net::SocketAddr,
+        tokio::sync::oneshot::Sender<()>,
+        tokio::task::JoinHandle<std::io::Result<()>>,
+    ) {
+        let app: App = self.app.take().expect("the app is already serving");
+        let addr = app.local_addr();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(app.run_until_stopped(async {
+            let _ = stopped.await;
+        }));
+        (addr, stop, server)
     }
 
     /// Sends a request through the router; returns status, headers and body.

@@ -185,12 +185,7 @@ async fn bodies_over_one_mebibyte_are_refused() {
 #[tokio::test]
 async fn the_server_answers_on_a_real_socket_and_stops_cleanly_on_signal() {
     let mut test = TestApp::spawn(&Backend::Sqlite).await;
-    let app = test.take_app();
-    let addr = app.local_addr();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until_stopped(async {
-        let _ = stopped.await;
-    }));
+    let (addr, stop, server) = test.serve();
     let client = reqwest::Client::new();
     let response = client
         .post(format!("http://{addr}/graphql"))

@@ -11,12 +11,7 @@ use crate::helpers::*;
 #[tokio::test]
 async fn a_request_in_flight_when_shutdown_starts_is_still_answered() {
     let mut test = TestApp::spawn(&Backend::Sqlite).await;
-    let app = test.take_app();
-    let addr = app.local_addr();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until_stopped(async {
-        let _ = stopped.await;
-    }));
+    let (addr, stop, server) = test.serve();
 
     // Start a request: headers and half of the body.
     let body = json!({ "query": "{ person(slug: \"dahye-ahn\") { name } }" }).to_string();
@@ -70,12 +65,7 @@ async fn readiness_and_queries_follow_a_postgres_outage_and_recover_by_themselve
         c.pool.acquire_timeout = Duration::from_secs(2);
     })
     .await;
-    let app = test.take_app();
-    let addr = app.local_addr();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until_stopped(async {
-        let _ = stopped.await;
-    }));
+    let (addr, stop, server) = test.serve();
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(15))
         .build()
@@ -161,12 +151,7 @@ async fn readiness_and_queries_follow_a_postgres_outage_and_recover_by_themselve
 async fn beyond_the_concurrency_limit_requests_are_shed_with_503_not_queued() {
     let mut test =
         TestApp::spawn_configured(&Backend::Sqlite, |c| c.http.max_concurrent_requests = 1).await;
-    let app = test.take_app();
-    let addr = app.local_addr();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until_stopped(async {
-        let _ = stopped.await;
-    }));
+    let (addr, stop, server) = test.serve();
     // Occupy the only slot: a request whose body is still arriving.
     let body = json!({ "query": "{ people { totalCount } }" }).to_string();
     let mut slow = tokio::net::TcpStream::connect(addr).await.expect("connect");

@@ -593,12 +593,7 @@ async fn responses_are_compressed_when_asked() {
 async fn a_client_over_its_rate_is_refused_with_429() {
     let mut test =
         TestApp::spawn_configured(&Backend::Sqlite, |c| c.http.rate_limit_per_ip = Some(2)).await;
-    let app = test.take_app();
-    let addr = app.local_addr();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until_stopped(async {
-        let _ = stopped.await;
-    }));
+    let (addr, stop, server) = test.serve();
     let client = reqwest::Client::new();
     let mut statuses = Vec::new();
     let mut last = Value::Null;
