@@ -316,8 +316,8 @@ def report(jsonl: str, meta_path: str) -> None:
     skipped = meta.get("skipped", {})
     out = []
     out.append("| backend | scenario | req/s | p50 ms | p99 ms | errors (non-2xx / socket / GraphQL) "
-               "| peak RSS MiB | SQL statements/request |")
-    out.append("| --- | --- | ---: | ---: | ---: | --- | ---: | ---: |")
+               "| peak RSS MiB | SQL statements/request | bytes/response (with headers) |")
+    out.append("| --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |")
     for r in rows:
         socket_errors = r["connect_errors"] + r["read_errors"] + r["write_errors"] + r["timeouts"]
         extra = ""
@@ -325,9 +325,10 @@ def report(jsonl: str, meta_path: str) -> None:
             extra = f" ({r['writes_ok']}/{r['writes_sent']} writes ok)"
         out.append(f"| {r['backend']} | {r['scenario']}{extra} | {r['rps']:.0f} | {r['p50_ms']:.2f} "
                    f"| {r['p99_ms']:.2f} | {r['non2xx']} / {socket_errors} / {r['graphql_errors']} "
-                   f"| {mib(r.get('rss_hwm_kib'))} | {r.get('sql_per_request', 'n/a')} |")
+                   f"| {mib(r.get('rss_hwm_kib'))} | {r.get('sql_per_request', 'n/a')} "
+                   f"| {r['bytes'] / max(1, r['requests']):.0f} |")
     for name, why in skipped.items():
-        out.append(f"| {name.split(':')[0]} | {name.split(':')[-1]} | - | - | - | {why} | - | - |")
+        out.append(f"| {name.split(':')[0]} | {name.split(':')[-1]} | - | - | - | {why} | - | - | - |")
 
     def find(backend, scenario):
         for r in rows:
