@@ -643,45 +643,74 @@ async fn introspection_and_suggestions_can_be_turned_off() {
     assert_eq!(data["__schema"]["queryType"]["name"], "Query");
 }
 
-/// A log sink for one test: everything the app logs on this thread.
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("log buffer").extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn each_request_logs_one_line_with_its_id_and_operation_but_no_token_or_variables() {
-    let captured = Captured::default();
-    let sink = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .json()
-        .with_max_level(tracing::Level::INFO)
-        .with_writer(move || sink.clone())
-        .finish();
-    // The test runtime is single-threaded: every task of the app logs here.
-    let _guard = tracing::subscriber::set_default(subscriber);
-    let app = TestApp::spawn(&Backend::Sqlite).await;
-    let token = app.token(Some("dahye-ahn")).await;
-    let request = Request::post("/graphql")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header("x-request-id", "req-log-test")
-        .body(Body::from(
-            json!({ "query": "query WhoIs($slug: String!) { person(slug: $slug) { name } }", "variables": { "slug": "secret-variable-value" } })
-                .to_string(),
-        ))
-        .expect("request");
-    let (status, _, _) = app.send(request).await;
-    assert_eq!(status, StatusCode::OK);
-    let logs = String::from_utf8(captured.0.lock().expect("logs").clone()).expect("utf-8");
+    // The real binary, so that the log is exactly what an operator sees.
+    let db = TestDb::create(&Backend::Sqlite).await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("a free port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let bin = env!("CARGO_BIN_EXE_portfolio");
+    let mut server = std::process::Command::new(bin)
+        .args([
+            "--database-url",
+            &db.url,
+            "--log-format",
+            "json",
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("the server starts");
+    let client = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut up = false;
+    for _ in 0..100 {
+        if client.get(format!("{base}/healthz")).send().await.is_ok() {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let token = std::process::Command::new(bin)
+        .args([
+            "--database-url",
+            &db.url,
+            "token",
+            "create",
+            "--person",
+            "dahye-ahn",
+            "--name",
+            "log-test",
+        ])
+        .output()
+        .expect("token create");
+    let token = String::from_utf8_lossy(&token.stdout).trim().to_owned();
+    let status = if up {
+        client
+            .post(format!("{base}/graphql"))
+            .bearer_auth(&token)
+            .header("x-request-id", "req-log-test")
+            .json(&json!({ "query": "query WhoIs($slug: String!) { person(slug: $slug) { name } }", "variables": { "slug": "secret-variable-value" } }))
+            .send()
+            .await
+            .map(|r| r.status().as_u16())
+            .unwrap_or_default()
+    } else {
+        0
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let _ = server.kill();
+    let output = server.wait_with_output().expect("server output");
+    let logs = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(up, "the server did not start: {logs}");
+    assert_eq!(status, 200, "{logs}");
     let lines: Vec<&str> = logs
         .lines()
         .filter(|l| l.contains("req-log-test"))
@@ -691,8 +720,11 @@ async fn each_request_logs_one_line_with_its_id_and_operation_but_no_token_or_va
     assert_eq!(line["span"]["operation"], "WhoIs", "{line}");
     assert_eq!(line["fields"]["status"], 200, "{line}");
     assert!(line["fields"]["latency"].is_string(), "{line}");
-    let secret = token.rsplit('_').next().expect("secret");
-    assert!(!logs.contains(secret), "the token never reaches the log");
+    let secret = token.rsplit('_').next().unwrap_or("no token");
+    assert!(
+        !secret.is_empty() && !logs.contains(secret),
+        "the token never reaches the log"
+    );
     assert!(
         !logs.contains("secret-variable-value"),
         "variables never reach the log"
