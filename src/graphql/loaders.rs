@@ -270,23 +270,4 @@ impl Loaders {
                 .collect(),
         ))
     }
-
-    /// The rows of several keys, loaded together; missing ones left out.
-    pub async fn many<K, V>(
-        &self,
-        keys: impl IntoIterator<Item = K>,
-    ) -> Result<HashMap<K, V>, SharedError>
-    where
-        K: Key,
-        V: Clone + Send + Sync + 'static,
-        DbLoader: Loader<K, Value = V, Error = SharedError>,
-    {
-        let keys: Vec<K> = keys.into_iter().collect();
-        let values = futures::future::try_join_all(keys.iter().map(|key| self.get(*key))).await?;
-        Ok(keys
-            .into_iter()
-            .zip(values)
-            .filter_map(|(key, value)| value.map(|v| (key, v)))
-            .collect())
-    }
 }

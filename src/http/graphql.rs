@@ -410,7 +410,7 @@ fn prepare(
             .as_ref()
             .is_some_and(|s| s.operation_type == OperationType::Query);
     let cache_key = cacheable.then(|| {
-        sha256_hex(&format!(
+        sha256_hex(format!(
             "{}\u{0}{}\u{0}{}",
             raw.operation_name.as_deref().unwrap_or_default(),
             query,
@@ -572,7 +572,7 @@ fn finish(
     is_get: bool,
     request_headers: &HeaderMap,
 ) -> HttpResponse {
-    let etag = is_get.then(|| format!("\"{}\"", &sha256_hex_bytes(&body)[..32]));
+    let etag = is_get.then(|| format!("\"{}\"", &sha256_hex(&body)[..32]));
     if let Some(etag) = &etag
         && status == StatusCode::OK
         && request_headers
@@ -609,14 +609,6 @@ fn finish(
         headers.insert(header::ETAG, value);
     }
     response
-}
-
-fn sha256_hex_bytes(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// The operation's name for metrics and logs: letters, digits and `_` only,
@@ -789,7 +781,7 @@ fn set_code(error: &mut ServerError, value: &str) {
     error.extensions = extended.extensions;
 }
 
-/// Keeps the compiler honest about `Arc` use in the cache type.
+/// Anonymous responses by request key.
 pub type ResponseCache = moka::sync::Cache<String, Cached>;
 
 /// A bounded cache of anonymous responses: at most `bytes` of bodies, each

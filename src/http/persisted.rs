@@ -18,9 +18,10 @@ use std::sync::Arc;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-/// Hex SHA-256 of a query text, as APQ and manifests name documents.
-pub fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
+/// Hex SHA-256, as APQ and manifests name documents (and as ETags, token
+/// hashes and response-cache keys are made).
+pub fn sha256_hex(data: impl AsRef<[u8]>) -> String {
+    Sha256::digest(data.as_ref())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
@@ -101,7 +102,7 @@ impl Persisted {
         for (id, body) in load_manifest(path)? {
             let body: Arc<str> = Arc::from(body);
             documents.insert(id, body.clone());
-            documents.insert(sha256_hex(&body), body);
+            documents.insert(sha256_hex(body.as_bytes()), body);
         }
         Ok(Persisted::Trusted(Arc::new(documents)))
     }
