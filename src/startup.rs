@@ -17,7 +17,8 @@ use crate::config::Config;
 use crate::db::{self, SqlStats};
 use crate::graphql::{ApiState, build_schema};
 use crate::http::{
-    AppState, Metrics, Persisted, PlaygroundAssets, RateLimiter, response_cache, router,
+    AppState, DocumentCache, Metrics, Persisted, PlaygroundAssets, RateLimiter, Shared,
+    response_cache, router,
 };
 use crate::service;
 
@@ -79,7 +80,7 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         Some(manifest) => Persisted::trusted(manifest).map_err(StartupError::Manifest)?,
         None => Persisted::automatic(),
     };
-    let state = AppState {
+    let state = AppState::new(Shared {
         schema: build_schema(api.clone(), &config.http),
         api,
         playground: config.playground,
@@ -89,11 +90,14 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         sql_stats: stats.clone(),
         persisted,
         response_cache: response_cache(config.http.response_cache_bytes),
+        // Parsed documents: a few MiB of query text covers every client's
+        // operations many times over.
+        documents: DocumentCache::new(4 * 1024 * 1024),
         rate_limiter: config
             .http
             .rate_limit_per_ip
             .map(|rate| Arc::new(RateLimiter::new(rate))),
-    };
+    });
     Ok(App {
         listener,
         state,

@@ -18,6 +18,11 @@ use async_graphql::parser::types::{
 use async_graphql::{Name, Positioned, Response, ServerResult, Value, Variables};
 use std::collections::HashMap;
 
+/// The parsed document of a request, handed to the schema by the HTTP layer
+/// (which parsed it already) so that the extension reads it without a copy.
+#[derive(Clone)]
+pub struct ParsedDocument(pub Arc<ExecutableDocument>);
+
 /// Installs [`FieldOrderExtension`] on every request.
 pub struct FieldOrder;
 
@@ -27,10 +32,11 @@ impl ExtensionFactory for FieldOrder {
     }
 }
 
-/// The per-request state: the parsed query.
+/// The per-request state: the parsed query, when the request did not come
+/// with a [`ParsedDocument`].
 #[derive(Default)]
 pub struct FieldOrderExtension {
-    document: Mutex<Option<ExecutableDocument>>,
+    document: Mutex<Option<Arc<ExecutableDocument>>>,
 }
 
 #[async_trait::async_trait]
@@ -43,7 +49,10 @@ impl Extension for FieldOrderExtension {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
-        *self.document.lock().unwrap_or_else(|p| p.into_inner()) = Some(document.clone());
+        if ctx.data_opt::<ParsedDocument>().is_none() {
+            *self.document.lock().unwrap_or_else(|p| p.into_inner()) =
+                Some(Arc::new(document.clone()));
+        }
         Ok(document)
     }
 
@@ -54,11 +63,14 @@ impl Extension for FieldOrderExtension {
         next: NextExecute<'_>,
     ) -> Response {
         let mut response = next.run(ctx, operation_name).await;
-        let document = self
-            .document
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
+        let document = match ctx.data_opt::<ParsedDocument>() {
+            Some(parsed) => Some(parsed.0.clone()),
+            None => self
+                .document
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .take(),
+        };
         if let Some(document) = document {
             let operation = match (&document.operations, operation_name) {
                 (DocumentOperations::Single(op), _) => Some(op),
@@ -93,20 +105,67 @@ fn reorder(
     }
     match value {
         Value::List(items) => {
+            // Every item of a list has the same selection: read it once.
+            let order = keys_of(sets, fragments);
             for item in items {
-                reorder(item, sets, fragments, depth + 1);
+                reorder_object(item, &order, fragments, depth + 1);
+            }
+        }
+        Value::Object(_) => {
+            let order = keys_of(sets, fragments);
+            reorder_object(value, &order, fragments, depth);
+        }
+        _ => {}
+    }
+}
+
+/// The response keys the selection sets name, in order, each with its own
+/// selection sets.
+fn keys_of<'d>(
+    sets: &[&'d SelectionSet],
+    fragments: &'d HashMap<Name, Positioned<FragmentDefinition>>,
+) -> Vec<(Name, Vec<&'d SelectionSet>)> {
+    let mut order = Vec::new();
+    for set in sets {
+        collect(set, fragments, &mut order, 0);
+    }
+    order
+}
+
+fn reorder_object(
+    value: &mut Value,
+    order: &[(Name, Vec<&SelectionSet>)],
+    fragments: &HashMap<Name, Positioned<FragmentDefinition>>,
+    depth: usize,
+) {
+    match value {
+        Value::List(items) => {
+            for item in items {
+                reorder_object(item, order, fragments, depth + 1);
             }
         }
         Value::Object(map) => {
-            let mut order: Vec<(Name, Vec<&SelectionSet>)> = Vec::new();
-            for set in sets {
-                collect(set, fragments, &mut order, 0);
+            let in_order = map.len() == order.len()
+                && map
+                    .keys()
+                    .zip(order)
+                    .all(|(key, (wanted, _))| key == wanted);
+            if in_order {
+                for (field, (_, subsets)) in map.values_mut().zip(order) {
+                    if !subsets.is_empty() {
+                        reorder(field, subsets, fragments, depth + 1);
+                    }
+                }
+                return;
             }
             let mut old = std::mem::take(map);
+            map.reserve(old.len());
             for (key, subsets) in order {
-                if let Some(mut field) = old.shift_remove(&key) {
-                    reorder(&mut field, &subsets, fragments, depth + 1);
-                    map.insert(key, field);
+                if let Some(mut field) = old.swap_remove(key) {
+                    if !subsets.is_empty() {
+                        reorder(&mut field, subsets, fragments, depth + 1);
+                    }
+                    map.insert(key.clone(), field);
                 }
             }
             // Anything the selection did not name keeps its place at the end.

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use async_graphql::parser::types::OperationType;
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{ErrorExtensions, Response, ServerError, Variables};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Query, Request, State};
@@ -35,6 +35,7 @@ use super::shape::{self, Shape};
 use crate::auth::{self, Viewer};
 use crate::error::code;
 use crate::graphql::new_loaders;
+use crate::graphql::order::ParsedDocument;
 
 /// The response media types this endpoint speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -146,19 +147,46 @@ impl Refused {
     }
 }
 
+/// A request whose document is known: sent, or found by its persisted id.
+struct Resolved {
+    query: Arc<str>,
+    /// The document's persisted hash or id, when it has one.
+    persisted_as: Option<String>,
+    operation_name: Option<String>,
+    variables: Value,
+}
+
+impl Resolved {
+    /// The response-cache key: everything that decides the answer of an
+    /// anonymous query. The cache compares whole keys, so two requests share
+    /// an answer only when they are the same request. A persisted document
+    /// is named by its hash or id (which stands for exactly one text), any
+    /// other by its whole text.
+    fn cache_key(&self) -> String {
+        let operation = self.operation_name.as_deref().unwrap_or_default();
+        match &self.persisted_as {
+            Some(name) => format!("p\u{0}{operation}\u{0}{}\u{0}{name}", self.variables),
+            None => format!(
+                "q\u{0}{operation}\u{0}{}\u{0}{}",
+                self.variables, self.query
+            ),
+        }
+    }
+}
+
 /// A request ready to run.
 struct Prepared {
     request: async_graphql::Request,
     shape: Option<Shape>,
-    /// The response-cache key, for anonymous queries.
-    cache_key: Option<String>,
 }
 
-/// A cached response.
+/// A cached response, with everything its answers need precomputed.
 #[derive(Clone)]
 pub struct Cached {
     body: Bytes,
     cache_control: HeaderValue,
+    etag: HeaderValue,
+    operation: Arc<str>,
 }
 
 /// `GET|POST /graphql`.
@@ -171,7 +199,9 @@ pub async fn handle(State(state): State<AppState>, request: Request) -> HttpResp
         )
         .into_response(&state, MediaType::Json);
     };
-    match serve(&state, media, request).await {
+    // Boxed: the layers around the handler then move a pointer, not the
+    // whole state machine of a GraphQL execution.
+    match Box::pin(serve(&state, media, request)).await {
         Ok(response) => response,
         Err(refused) => refused.into_response(&state, media),
     }
@@ -241,41 +271,63 @@ async fn serve(
         return Ok(serve_batch(state, media, viewer, raws).await);
     }
     let raw = raws.into_iter().next().unwrap_or_default();
-    let prepared = match prepare(state, media, viewer, raw, is_get) {
+    let early = |early: Early| match early {
+        Early::Http(refused) => Err(refused),
+        Early::GraphQl(response) => Ok(respond(
+            state,
+            media,
+            viewer,
+            None,
+            *response,
+            is_get,
+            &parts.headers,
+        )),
+    };
+    let resolved = match resolve(state, raw) {
+        Ok(resolved) => resolved,
+        Err(refusal) => return early(refusal),
+    };
+
+    // Anonymous queries are answered from the cache before anything is
+    // parsed: only successful queries are ever stored, under the same limits.
+    let cache = state
+        .response_cache
+        .as_ref()
+        .filter(|_| viewer.is_anonymous());
+    let cache_key = cache.map(|_| resolved.cache_key());
+    if let (Some(cache), Some(key)) = (cache, &cache_key)
+        && let Some(cached) = cache.get(key)
+    {
+        tracing::Span::current().record("operation", &*cached.operation);
+        state.metrics.cache.with_label_values(&["hit"]).inc();
+        state
+            .metrics
+            .operations
+            .with_label_values(&[&*cached.operation, "success"])
+            .inc();
+        let etag = is_get.then_some(cached.etag);
+        return Ok(finish(
+            media,
+            StatusCode::OK,
+            cached.body,
+            cached.cache_control,
+            etag,
+            &parts.headers,
+        ));
+    }
+
+    let prepared = match prepare(state, resolved, is_get) {
         Ok(prepared) => prepared,
-        Err(Early::Http(refused)) => return Err(refused),
-        Err(Early::GraphQl(response)) => {
-            return Ok(respond(
-                state,
-                media,
-                viewer,
-                None,
-                *response,
-                is_get,
-                &parts.headers,
-            ));
-        }
+        Err(refusal) => return early(refusal),
     };
     let operation = operation_label(prepared.shape.as_ref());
     tracing::Span::current().record("operation", operation.as_str());
-
-    if let (Some(key), Some(cache)) = (&prepared.cache_key, &state.response_cache) {
-        if let Some(cached) = cache.get(key) {
-            state.metrics.cache.with_label_values(&["hit"]).inc();
-            state
-                .metrics
-                .operations
-                .with_label_values(&[operation.as_str(), "success"])
-                .inc();
-            return Ok(finish(
-                media,
-                StatusCode::OK,
-                cached.body,
-                cached.cache_control,
-                is_get,
-                &parts.headers,
-            ));
-        }
+    let is_query = prepared
+        .shape
+        .as_ref()
+        .is_some_and(|s| s.operation_type == OperationType::Query);
+    let cache_key = cache_key.filter(|_| is_query);
+    if cache_key.is_some() {
         state.metrics.cache.with_label_values(&["miss"]).inc();
     }
 
@@ -302,7 +354,9 @@ async fn serve(
         cache.invalidate_all();
     }
     coded(&mut response);
-    let cacheable = prepared.cache_key.filter(|_| response.errors.is_empty());
+    let cacheable = cache_key
+        .filter(|_| response.errors.is_empty())
+        .map(|key| (key, Arc::from(operation)));
     Ok(respond(
         state,
         media,
@@ -328,15 +382,11 @@ fn graphql_error(code: &'static str, message: impl Into<String>) -> Response {
     Response::from_errors(vec![server_error])
 }
 
-fn prepare(
-    state: &AppState,
-    _media: MediaType,
-    viewer: Viewer,
-    raw: RawRequest,
-    is_get: bool,
-) -> Result<Prepared, Early> {
+/// The query text and variables of a request, from the request itself or
+/// from the persisted documents.
+fn resolve(state: &AppState, raw: RawRequest) -> Result<Resolved, Early> {
     let extensions = raw.extensions.unwrap_or_default();
-    let query = state.persisted.resolve(raw.query.as_deref(), &extensions).map_err(|refusal| {
+    let document = state.persisted.resolve(raw.query.as_deref(), &extensions).map_err(|refusal| {
         state.metrics.reject(match refusal {
             Refusal::NotFound => "persisted_query_not_found",
             Refusal::HashMismatch => "persisted_query_hash_mismatch",
@@ -366,12 +416,28 @@ fn prepare(
             )));
         }
     };
+    Ok(Resolved {
+        query: document.text,
+        persisted_as: document.persisted_as,
+        operation_name: raw.operation_name,
+        variables,
+    })
+}
+
+/// Parses (or finds the parsed) document, checks what it asks for against
+/// the limits, and builds the request the schema runs.
+fn prepare(state: &AppState, resolved: Resolved, is_get: bool) -> Result<Prepared, Early> {
+    let Resolved {
+        query,
+        operation_name,
+        variables,
+        ..
+    } = resolved;
     let limits = &state.options;
-    let shape = match async_graphql::parser::parse_query(&*query) {
-        Ok(document) => shape::inspect(&document, raw.operation_name.as_deref(), limits.max_fields),
-        // Let the schema report the syntax error in its own words.
-        Err(_) => None,
-    };
+    let document = state.documents.parse(&query);
+    let shape = document
+        .as_ref()
+        .and_then(|d| shape::inspect(d, operation_name.as_deref(), limits.max_fields));
     if let Some(shape) = &shape {
         if is_get && shape.operation_type != OperationType::Query {
             state.metrics.reject("mutation_over_get");
@@ -404,29 +470,17 @@ fn prepare(
             ))));
         }
     }
-    let cacheable = viewer.is_anonymous()
-        && state.response_cache.is_some()
-        && shape
-            .as_ref()
-            .is_some_and(|s| s.operation_type == OperationType::Query);
-    let cache_key = cacheable.then(|| {
-        sha256_hex(format!(
-            "{}\u{0}{}\u{0}{}",
-            raw.operation_name.as_deref().unwrap_or_default(),
-            query,
-            variables
-        ))
-    });
     let mut request =
         async_graphql::Request::new(&*query).variables(Variables::from_json(variables));
-    if let Some(name) = raw.operation_name {
+    if let Some(name) = operation_name {
         request = request.operation_name(name);
     }
-    Ok(Prepared {
-        request,
-        shape,
-        cache_key,
-    })
+    if let Some(document) = document {
+        // Parsed once: the schema and the field-order extension use this copy.
+        request.set_parsed_query((*document).clone());
+        request = request.data(ParsedDocument(document));
+    }
+    Ok(Prepared { request, shape })
 }
 
 async fn execute(state: &AppState, viewer: Viewer, request: async_graphql::Request) -> Response {
@@ -446,7 +500,8 @@ async fn serve_batch(
     let mut responses = Vec::with_capacity(raws.len());
     let mut unavailable = false;
     for raw in raws {
-        let response = match prepare(state, media, viewer, raw, false) {
+        let prepared = resolve(state, raw).and_then(|resolved| prepare(state, resolved, false));
+        let response = match prepared {
             Ok(prepared) => {
                 let is_mutation = prepared
                     .shape
@@ -501,7 +556,7 @@ fn respond(
     state: &AppState,
     media: MediaType,
     viewer: Viewer,
-    cache_key: Option<String>,
+    cache_entry: Option<(String, Arc<str>)>,
     response: Response,
     is_get: bool,
     request_headers: &HeaderMap,
@@ -541,20 +596,23 @@ fn respond(
     } else {
         Bytes::from(serde_json::to_vec(&response).unwrap_or_default())
     };
-    if let (Some(key), Some(cache), true) = (
-        cache_key,
+    let etag = is_get.then(|| etag_of(&body));
+    if let (Some((key, operation)), Some(cache), true) = (
+        cache_entry,
         &state.response_cache,
         shareable && status == StatusCode::OK,
     ) {
         cache.insert(
             key,
             Cached {
+                etag: etag.clone().unwrap_or_else(|| etag_of(&body)),
                 body: body.clone(),
                 cache_control: cache_control.clone(),
+                operation,
             },
         );
     }
-    let mut http = finish(media, status, body, cache_control, is_get, request_headers);
+    let mut http = finish(media, status, body, cache_control, etag, request_headers);
     if unavailable {
         http.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
@@ -562,33 +620,34 @@ fn respond(
     http
 }
 
-/// The HTTP response, with a strong `ETag` on GET and 304 when the client's
+/// A strong `ETag` for a body.
+fn etag_of(body: &[u8]) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{}\"", &sha256_hex(body)[..32]))
+        .unwrap_or_else(|_| unreachable!("hex digits in quotes are a valid header value"))
+}
+
+/// The HTTP response, with its `ETag` (GET only) and 304 when the client's
 /// copy is current.
 fn finish(
     media: MediaType,
     status: StatusCode,
     body: Bytes,
     cache_control: HeaderValue,
-    is_get: bool,
+    etag: Option<HeaderValue>,
     request_headers: &HeaderMap,
 ) -> HttpResponse {
-    let etag = is_get.then(|| format!("\"{}\"", &sha256_hex(&body)[..32]));
     if let Some(etag) = &etag
         && status == StatusCode::OK
+        && let Some(tag) = etag.to_str().ok()
         && request_headers
             .get(header::IF_NONE_MATCH)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| {
-                v.split(',')
-                    .any(|tag| tag.trim() == etag || tag.trim() == "*")
-            })
+            .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"))
     {
         let mut response = StatusCode::NOT_MODIFIED.into_response();
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, cache_control);
-        if let Ok(value) = HeaderValue::from_str(etag) {
-            headers.insert(header::ETAG, value);
-        }
+        headers.insert(header::ETAG, etag.clone());
         headers.insert(
             header::VARY,
             HeaderValue::from_static("Accept, Authorization"),
@@ -603,10 +662,8 @@ fn finish(
         header::VARY,
         HeaderValue::from_static("Accept, Authorization"),
     );
-    if let Some(etag) = etag
-        && let Ok(value) = HeaderValue::from_str(&etag)
-    {
-        headers.insert(header::ETAG, value);
+    if let Some(etag) = etag {
+        headers.insert(header::ETAG, etag);
     }
     response
 }
@@ -792,7 +849,7 @@ pub fn response_cache(bytes: u64) -> Option<Arc<ResponseCache>> {
             moka::sync::Cache::builder()
                 .max_capacity(bytes)
                 .weigher(|key: &String, value: &Cached| {
-                    (key.len() + value.body.len())
+                    (key.len() + value.body.len() + value.operation.len())
                         .try_into()
                         .unwrap_or(u32::MAX)
                 })
@@ -800,4 +857,33 @@ pub fn response_cache(bytes: u64) -> Option<Arc<ResponseCache>> {
                 .build(),
         )
     })
+}
+
+/// Parsed documents by query text, so that a document sent again (every
+/// client sends the same few) is parsed once. Bounded; a document that does
+/// not parse is not kept (the schema reports its syntax error).
+#[derive(Clone)]
+pub struct DocumentCache(moka::sync::Cache<Arc<str>, Arc<ExecutableDocument>>);
+
+impl DocumentCache {
+    /// At most `bytes` of query text, each document dropped after an hour
+    /// unused.
+    pub fn new(bytes: u64) -> Self {
+        DocumentCache(
+            moka::sync::Cache::builder()
+                .max_capacity(bytes)
+                .weigher(|query: &Arc<str>, _| query.len().try_into().unwrap_or(u32::MAX))
+                .time_to_idle(std::time::Duration::from_secs(3600))
+                .build(),
+        )
+    }
+
+    fn parse(&self, query: &Arc<str>) -> Option<Arc<ExecutableDocument>> {
+        if let Some(document) = self.0.get(query) {
+            return Some(document);
+        }
+        let document = Arc::new(async_graphql::parser::parse_query(&**query).ok()?);
+        self.0.insert(query.clone(), document.clone());
+        Some(document)
+    }
 }

@@ -22,7 +22,7 @@ mod playground;
 mod rate_limit;
 mod shape;
 
-pub use graphql::{MediaType, ResponseCache, response_cache};
+pub use graphql::{DocumentCache, MediaType, ResponseCache, response_cache};
 pub use metrics::Metrics;
 pub use persisted::{Persisted, load_manifest, sha256_hex};
 pub use playground::{DEFAULT_QUERY, PlaygroundAssets};
@@ -50,9 +50,27 @@ use crate::config::HttpOptions;
 use crate::db::SqlStats;
 use crate::graphql::{ApiState, AppSchema};
 
-/// Shared by every handler.
+/// Shared by every handler: one pointer, so that handing it to a request
+/// costs one reference count however many parts it has.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What [`AppState`] holds.
+pub struct Shared {
     pub schema: AppSchema,
     pub api: ApiState,
     pub playground: bool,
@@ -62,6 +80,7 @@ pub struct AppState {
     pub sql_stats: SqlStats,
     pub persisted: Persisted,
     pub response_cache: Option<Arc<ResponseCache>>,
+    pub documents: DocumentCache,
     pub rate_limiter: Option<Arc<RateLimiter>>,
 }
 

@@ -113,7 +113,7 @@ impl Persisted {
         &self,
         query: Option<&str>,
         extensions: &HashMap<String, Value>,
-    ) -> Result<Arc<str>, Refusal> {
+    ) -> Result<Document, Refusal> {
         let hash = extensions
             .get("persistedQuery")
             .and_then(|p| p.get("sha256Hash"))
@@ -132,25 +132,59 @@ impl Persisted {
                         return Err(Refusal::HashMismatch);
                     }
                     let query: Arc<str> = Arc::from(query);
-                    known.insert(hash, query.clone());
-                    Ok(query)
+                    known.insert(hash.clone(), query.clone());
+                    Ok(Document::persisted(query, hash))
                 }
-                (Some(query), None) => Ok(Arc::from(query)),
-                (None, Some(hash)) => known.get(&hash).ok_or(Refusal::NotFound),
+                (Some(query), None) => Ok(Document::sent(query)),
+                (None, Some(hash)) => match known.get(&hash) {
+                    Some(query) => Ok(Document::persisted(query, hash)),
+                    None => Err(Refusal::NotFound),
+                },
                 (None, None) => Err(Refusal::Missing),
             },
             Persisted::Trusted(documents) => {
                 if let Some(key) = id.or(hash) {
-                    return documents.get(&key).cloned().ok_or(Refusal::NotFound);
+                    return match documents.get(&key) {
+                        Some(query) => Ok(Document::persisted(query.clone(), key)),
+                        None => Err(Refusal::NotFound),
+                    };
                 }
                 match query {
-                    Some(query) => documents
-                        .get(&sha256_hex(query))
-                        .cloned()
-                        .ok_or(Refusal::NotTrusted),
+                    Some(query) => {
+                        let hash = sha256_hex(query);
+                        match documents.get(&hash) {
+                            Some(query) => Ok(Document::persisted(query.clone(), hash)),
+                            None => Err(Refusal::NotTrusted),
+                        }
+                    }
                     None => Err(Refusal::Missing),
                 }
             }
+        }
+    }
+}
+
+/// The document a request runs.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub text: Arc<str>,
+    /// The hash or id it is known by, when it came from (or was registered
+    /// with) the persisted documents: a short name for the same text.
+    pub persisted_as: Option<String>,
+}
+
+impl Document {
+    fn sent(text: &str) -> Self {
+        Document {
+            text: Arc::from(text),
+            persisted_as: None,
+        }
+    }
+
+    fn persisted(text: Arc<str>, key: String) -> Self {
+        Document {
+            text,
+            persisted_as: Some(key),
         }
     }
 }

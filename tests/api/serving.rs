@@ -705,11 +705,28 @@ async fn each_request_logs_one_line_with_its_id_and_operation_but_no_token_or_va
     } else {
         0
     };
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    let _ = server.kill();
+    // A graceful stop: every line queued for the log is written before exit.
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status();
+    let mut stopped = None;
+    for _ in 0..100 {
+        if let Ok(Some(status)) = server.try_wait() {
+            stopped = Some(status);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    if stopped.is_none() {
+        let _ = server.kill();
+    }
     let output = server.wait_with_output().expect("server output");
     let logs = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(up, "the server did not start: {logs}");
+    assert!(
+        stopped.is_some_and(|s| s.success()),
+        "SIGTERM stops the server cleanly: {stopped:?} {logs}"
+    );
     assert_eq!(status, 200, "{logs}");
     let lines: Vec<&str> = logs
         .lines()
