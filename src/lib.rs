@@ -10,7 +10,7 @@
 //! - [`http`]: the axum router: `/graphql`, the GraphiQL playground at `/`,
 //!   `/healthz`.
 //! - [`graphql`]: the schema (one builder used by the server, the tests and the
-//!   SDL export), one module per domain type, the batched DataLoaders that keep
+//!   SDL export), one module per domain type, the batched loaders that keep
 //!   the number of SQL statements independent of the data size.
 //! - [`static_export`]: CDN mode, the site's responses written as files.
 //! - [`service`]: database writes and whole-portfolio reads (import, export).

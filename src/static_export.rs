@@ -56,11 +56,15 @@ async fn run(
     query: &str,
     variables: Value,
 ) -> Result<Value, String> {
-    let request = async_graphql::Request::new(query)
+    let document = async_graphql::parser::parse_query(query)
+        .map_err(|err| format!("the operation does not parse: {err}"))?;
+    let mut request = async_graphql::Request::new(query)
         .variables(Variables::from_json(variables))
         .data(Viewer::Anonymous)
         .data(new_loaders(db.clone(), Viewer::Anonymous));
-    let response = schema.execute(request).await;
+    request.set_parsed_query(document.clone());
+    let mut response = schema.execute(request).await;
+    crate::graphql::order::in_query_order(&mut response, &document, None);
     if let Some(error) = response.errors.first() {
         return Err(format!("the operation failed: {}", error.message));
     }

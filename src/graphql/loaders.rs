@@ -10,18 +10,21 @@
 //!   skill's achievements.
 //! - `XById(id)`: one row by primary key, for `node(id:)` and back-links.
 //!
-//! Loads go through async-graphql's `DataLoader` (which batches the keys asked
-//! for together into one `IN (...)` query) behind a per-request memo (which
-//! makes every key load at most once, even when its askers are spread over
-//! several batches). A fresh `Loaders` is made per request, so nothing is
-//! cached across requests.
+//! Batching: the first resolver to ask for a key of some kind opens a batch
+//! and yields once to the executor; every resolver of the same request that
+//! asks for a key of that kind meanwhile (the siblings of a list, the fields
+//! of an object, which async-graphql polls together) joins the batch; then
+//! one `IN (...)` query loads them all. No timer and no extra task: the
+//! whole request stays on one task, and a batch costs one yield. A
+//! per-request memo makes every key load at most once, even when its askers
+//! are spread over several batches. A fresh `Loaders` is made per request,
+//! so nothing is cached across requests.
 
 use std::any::{Any, TypeId};
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
-use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
     achievement, achievement_skill, activity, education, language, metric, person, profile_link,
     role, skill,
@@ -48,6 +51,17 @@ fn shared(err: sea_orm::DbErr) -> SharedError {
 /// A loader key: a newtype around a row id (of the person or of the row).
 pub trait Key: Copy + Eq + Hash + Send + Sync + 'static {
     fn id(self) -> i64;
+}
+
+/// Loads the values of many keys of one kind in one query.
+pub trait Loader<K: Key>: Send + Sync + 'static {
+    type Value: Clone + Send + Sync + 'static;
+    type Error: Clone + Send + Sync + 'static;
+
+    fn load(
+        &self,
+        keys: &[K],
+    ) -> impl std::future::Future<Output = Result<HashMap<K, Self::Value>, Self::Error>> + Send;
 }
 
 /// `Loader<$key>` loading `$module` rows by primary key.
@@ -183,17 +197,46 @@ pub fn run_of<M>(rows: &[M], id: i64, parent: impl Fn(&M) -> i64) -> &[M] {
 
 /// The per-request loader handle resolvers use.
 pub struct Loaders {
-    batch: DataLoader<DbLoader>,
+    loader: DbLoader,
+    /// Per key: its value, loaded once (`OnceCell<Option<V>>`).
     memo: Mutex<HashMap<(TypeId, i64), Arc<dyn Any + Send + Sync>>>,
+    /// Per kind of key: the batch still taking keys (`Batch<K, V>`).
+    open: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
 }
 
-/// A fresh set of loaders for one request. Keys asked for together are sent
-/// together after 1 ms; a batch can hold a whole portfolio's keys.
+/// Keys of one kind asked for together, and their values once loaded.
+struct Batch<K, V> {
+    keys: Mutex<Vec<K>>,
+    loaded: OnceCell<Result<Loaded<K, V>, SharedError>>,
+}
+
+/// The keys a batch loaded, and the values found for them.
+struct Loaded<K, V> {
+    keys: HashSet<K>,
+    values: HashMap<K, V>,
+}
+
+/// At most this many keys go into one `IN (...)` list, far below every
+/// backend's limit on bound parameters.
+const MAX_KEYS_PER_QUERY: usize = 5_000;
+
+/// A fresh set of loaders for one request.
 pub fn new_loaders(db: DatabaseConnection, viewer: Viewer) -> Loaders {
     Loaders {
-        batch: DataLoader::new(DbLoader { db, viewer }, tokio::spawn).max_batch_size(10_000),
+        loader: DbLoader { db, viewer },
         memo: Mutex::new(HashMap::new()),
+        open: Mutex::new(HashMap::new()),
     }
+}
+
+fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn mismatch() -> SharedError {
+    SharedError(Arc::new(AppError::internal(
+        "loader state holds a value of another type",
+    )))
 }
 
 impl Loaders {
@@ -204,32 +247,78 @@ impl Loaders {
         V: Clone + Send + Sync + 'static,
         DbLoader: Loader<K, Value = V, Error = SharedError>,
     {
-        let cell = {
-            let mut memo = self
-                .memo
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            memo.entry((TypeId::of::<K>(), key.id()))
-                .or_insert_with(|| Arc::new(OnceCell::<Option<V>>::new()))
+        let cell = locked(&self.memo)
+            .entry((TypeId::of::<K>(), key.id()))
+            .or_insert_with(|| Arc::new(OnceCell::<Option<V>>::new()))
+            .clone();
+        let cell = cell
+            .downcast::<OnceCell<Option<V>>>()
+            .map_err(|_| mismatch())?;
+        cell.get_or_try_init(|| self.batched(key)).await.cloned()
+    }
+
+    /// Loads `key` with every other key of its kind asked for meanwhile.
+    async fn batched<K, V>(&self, key: K) -> Result<Option<V>, SharedError>
+    where
+        K: Key,
+        V: Clone + Send + Sync + 'static,
+        DbLoader: Loader<K, Value = V, Error = SharedError>,
+    {
+        let batch = {
+            let mut open = locked(&self.open);
+            let batch = open
+                .entry(TypeId::of::<K>())
+                .or_insert_with(|| {
+                    Arc::new(Batch::<K, V> {
+                        keys: Mutex::new(Vec::new()),
+                        loaded: OnceCell::new(),
+                    })
+                })
                 .clone()
+                .downcast::<Batch<K, V>>()
+                .map_err(|_| mismatch())?;
+            locked(&batch.keys).push(key);
+            batch
         };
-        let cell = cell.downcast::<OnceCell<Option<V>>>().map_err(|_| {
-            SharedError(Arc::new(AppError::internal(
-                "loader memo holds a value of another type",
-            )))
-        })?;
-        cell.get_or_try_init(|| self.batch.load_one(key))
-            .await
-            .cloned()
+        // The first asker loads; the others wait for its result.
+        let loaded = batch
+            .loaded
+            .get_or_init(|| async {
+                // Let the rest of the request ask for its keys first.
+                tokio::task::yield_now().await;
+                {
+                    let mut open = locked(&self.open);
+                    let current = open.get(&TypeId::of::<K>()).and_then(|b| {
+                        b.clone().downcast::<Batch<K, V>>().ok()
+                    });
+                    if current.is_some_and(|b| Arc::ptr_eq(&b, &batch)) {
+                        open.remove(&TypeId::of::<K>());
+                    }
+                }
+                let keys = std::mem::take(&mut *locked(&batch.keys));
+                let mut values = HashMap::with_capacity(keys.len());
+                for chunk in keys.chunks(MAX_KEYS_PER_QUERY) {
+                    values.extend(self.loader.load(chunk).await?);
+                }
+                Ok(Loaded {
+                    keys: keys.into_iter().collect(),
+                    values,
+                })
+            })
+            .await;
+        match loaded {
+            Ok(loaded) if loaded.keys.contains(&key) => Ok(loaded.values.get(&key).cloned()),
+            // The first asker was dropped (its part of the query was
+            // abandoned) after taking the keys: load this one alone.
+            Ok(_) => Ok(self.loader.load(&[key]).await?.remove(&key)),
+            Err(err) => Err(err.clone()),
+        }
     }
 
     /// Forgets everything loaded so far: after a mutation, the rest of the
     /// request must read what it wrote.
     pub fn clear(&self) {
-        self.memo
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clear();
+        locked(&self.memo).clear();
     }
 
     /// Every row of one table for a person.

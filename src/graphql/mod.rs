@@ -58,7 +58,6 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscript
         EmptySubscription,
     )
     .limit_depth(MAX_DEPTH)
-    .extension(order::FieldOrder)
 }
 
 /// The schema the server runs, with the request limits of `options`.

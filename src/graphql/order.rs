@@ -4,90 +4,38 @@
 //! writes each into the response as it completes, so the order of a
 //! response's fields varies from run to run. The GraphQL specification asks
 //! for the order of the selection set, and people reading responses (in
-//! GraphiQL, in logs, in diffs) expect it. This extension keeps the parsed
-//! query and, after execution, puts every object's fields back in that order.
+//! GraphiQL, in logs, in diffs) expect it. Whoever executes a request puts
+//! every object's fields back in that order with [`in_query_order`].
 
-use std::sync::{Arc, Mutex};
+use std::collections::HashMap;
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery,
-};
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, FragmentDefinition, Selection, SelectionSet,
 };
-use async_graphql::{Name, Positioned, Response, ServerResult, Value, Variables};
-use std::collections::HashMap;
+use async_graphql::{Name, Positioned, Response, Value};
 
-/// The parsed document of a request, handed to the schema by the HTTP layer
-/// (which parsed it already) so that the extension reads it without a copy.
-#[derive(Clone)]
-pub struct ParsedDocument(pub Arc<ExecutableDocument>);
-
-/// Installs [`FieldOrderExtension`] on every request.
-pub struct FieldOrder;
-
-impl ExtensionFactory for FieldOrder {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(FieldOrderExtension::default())
-    }
-}
-
-/// The per-request state: the parsed query, when the request did not come
-/// with a [`ParsedDocument`].
-#[derive(Default)]
-pub struct FieldOrderExtension {
-    document: Mutex<Option<Arc<ExecutableDocument>>>,
-}
-
-#[async_trait::async_trait]
-impl Extension for FieldOrderExtension {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        if ctx.data_opt::<ParsedDocument>().is_none() {
-            *self.document.lock().unwrap_or_else(|p| p.into_inner()) =
-                Some(Arc::new(document.clone()));
-        }
-        Ok(document)
-    }
-
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let mut response = next.run(ctx, operation_name).await;
-        let document = match ctx.data_opt::<ParsedDocument>() {
-            Some(parsed) => Some(parsed.0.clone()),
-            None => self
-                .document
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .take(),
-        };
-        if let Some(document) = document {
-            let operation = match (&document.operations, operation_name) {
-                (DocumentOperations::Single(op), _) => Some(op),
-                (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
-                (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
-                _ => None,
-            };
-            if let Some(operation) = operation {
-                reorder(
-                    &mut response.data,
-                    &[&operation.node.selection_set.node],
-                    &document.fragments,
-                    0,
-                );
-            }
-        }
-        response
+/// Puts the fields of `response` in the order `document` selects them for
+/// the operation `operation_name` picks. Done on the finished response
+/// rather than in a schema extension: an extension makes async-graphql route
+/// every field of every object through its hook chain.
+pub fn in_query_order(
+    response: &mut Response,
+    document: &ExecutableDocument,
+    operation_name: Option<&str>,
+) {
+    let operation = match (&document.operations, operation_name) {
+        (DocumentOperations::Single(op), _) => Some(op),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
+        _ => None,
+    };
+    if let Some(operation) = operation {
+        reorder(
+            &mut response.data,
+            &[&operation.node.selection_set.node],
+            &document.fragments,
+            0,
+        );
     }
 }
 

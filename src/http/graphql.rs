@@ -35,7 +35,7 @@ use super::shape::{self, Shape};
 use crate::auth::{self, Viewer};
 use crate::error::code;
 use crate::graphql::new_loaders;
-use crate::graphql::order::ParsedDocument;
+use crate::graphql::order::in_query_order;
 
 /// The response media types this endpoint speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -178,6 +178,8 @@ impl Resolved {
 struct Prepared {
     request: async_graphql::Request,
     shape: Option<Shape>,
+    document: Option<Arc<ExecutableDocument>>,
+    operation_name: Option<String>,
 }
 
 /// A cached response, with everything its answers need precomputed.
@@ -335,7 +337,7 @@ async fn serve(
         .shape
         .as_ref()
         .is_some_and(|s| s.operation_type == OperationType::Mutation);
-    let mut response = execute(state, viewer, prepared.request).await;
+    let mut response = execute(state, viewer, prepared).await;
     let outcome = if response.errors.is_empty() {
         "success"
     } else {
@@ -472,22 +474,35 @@ fn prepare(state: &AppState, resolved: Resolved, is_get: bool) -> Result<Prepare
     }
     let mut request =
         async_graphql::Request::new(&*query).variables(Variables::from_json(variables));
-    if let Some(name) = operation_name {
+    if let Some(name) = &operation_name {
         request = request.operation_name(name);
     }
-    if let Some(document) = document {
-        // Parsed once: the schema and the field-order extension use this copy.
-        request.set_parsed_query((*document).clone());
-        request = request.data(ParsedDocument(document));
+    if let Some(document) = &document {
+        // Parsed once: the schema runs this copy.
+        request.set_parsed_query((**document).clone());
     }
-    Ok(Prepared { request, shape })
+    Ok(Prepared {
+        request,
+        shape,
+        document,
+        operation_name,
+    })
 }
 
-async fn execute(state: &AppState, viewer: Viewer, request: async_graphql::Request) -> Response {
-    let request = request
+async fn execute(state: &AppState, viewer: Viewer, prepared: Prepared) -> Response {
+    let request = prepared
+        .request
         .data(viewer)
         .data(new_loaders(state.api.db.clone(), viewer));
-    state.schema.execute(request).await
+    let mut response = state.schema.execute(request).await;
+    if let Some(document) = &prepared.document {
+        in_query_order(
+            &mut response,
+            document,
+            prepared.operation_name.as_deref(),
+        );
+    }
+    response
 }
 
 /// Runs a batch, one operation after the other.
@@ -507,7 +522,7 @@ async fn serve_batch(
                     .shape
                     .as_ref()
                     .is_some_and(|s| s.operation_type == OperationType::Mutation);
-                let mut response = execute(state, viewer, prepared.request).await;
+                let mut response = execute(state, viewer, prepared).await;
                 if is_mutation
                     && response.errors.is_empty()
                     && let Some(cache) = &state.response_cache
