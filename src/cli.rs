@@ -153,6 +153,10 @@ pub struct ServeArgs {
     /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.
     #[arg(long, env = "PORTFOLIO_DRAIN_TIMEOUT", default_value_t = 30)]
     pub drain_timeout: u64,
+    /// Seconds to keep serving after SIGTERM or Ctrl-C with `/readyz`
+    /// answering 503, so that a load balancer stops sending first.
+    #[arg(long, env = "PORTFOLIO_SHUTDOWN_DELAY", default_value_t = 0)]
+    pub shutdown_delay: u64,
     /// Allow introspection (and field suggestions in errors); false in production.
     #[arg(long, env = "PORTFOLIO_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
     pub introspection: bool,
@@ -275,6 +279,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
         acquire_timeout: Duration::from_secs(args.db_acquire_timeout.max(1)),
     };
     config.drain_timeout = Duration::from_secs(args.drain_timeout);
+    config.shutdown_delay = Duration::from_secs(args.shutdown_delay);
     config.http = crate::config::HttpOptions {
         max_body_bytes: args.max_body_bytes,
         request_timeout: Duration::from_secs(args.request_timeout.max(1)),

@@ -29,6 +29,9 @@ pub struct Config {
     pub playground_assets: std::path::PathBuf,
     /// How long in-flight requests get to finish after a shutdown signal.
     pub drain_timeout: std::time::Duration,
+    /// How long to keep serving after a shutdown signal, `/readyz` failing,
+    /// before the listener closes.
+    pub shutdown_delay: std::time::Duration,
     /// Limits and behaviour of the HTTP and GraphQL layer.
     pub http: HttpOptions,
 }
@@ -105,6 +108,7 @@ impl Config {
             playground: true,
             playground_assets: "playground/node_modules".into(),
             drain_timeout: std::time::Duration::from_secs(30),
+            shutdown_delay: std::time::Duration::ZERO,
             http: HttpOptions::default(),
         }
     }

@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::db::{self, SqlStats};
 use crate::graphql::{ApiState, build_schema};
 use crate::http::{
-    AppState, DocumentCache, Metrics, Persisted, PlaygroundAssets, RateLimiter, Shared,
+    AppState, ClientAddr, DocumentCache, Metrics, Persisted, PlaygroundAssets, RateLimiter, Shared,
     response_cache, router,
 };
 use crate::service;
@@ -50,6 +50,7 @@ pub struct App {
     state: AppState,
     stats: SqlStats,
     drain_timeout: std::time::Duration,
+    shutdown_delay: std::time::Duration,
 }
 
 /// Connects, migrates and seeds as configured, and binds the listener.
@@ -93,6 +94,7 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         // Parsed documents: a few MiB of query text covers every client's
         // operations many times over.
         documents: DocumentCache::new(4 * 1024 * 1024),
+        stopping: Arc::default(),
         rate_limiter: config
             .http
             .rate_limit_per_ip
@@ -103,6 +105,7 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         state,
         stats,
         drain_timeout: config.drain_timeout,
+        shutdown_delay: config.shutdown_delay,
     })
 }
 
@@ -154,20 +157,44 @@ impl App {
         router(self.state.clone())
     }
 
-    /// Serves until `shutdown` completes, then stops accepting connections and
-    /// lets in-flight requests finish, for at most the drain timeout.
+    /// Serves until `shutdown` completes, then stops: `/readyz` fails at
+    /// once; after the shutdown delay the listener stops taking new
+    /// connections, but first accepts every connection the kernel has
+    /// already queued (a client whose `connect` succeeded gets its answer);
+    /// then in-flight requests finish, for at most the drain timeout.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let (drained_tx, drained_rx) = tokio::sync::oneshot::channel::<()>();
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+        let listener = DrainingListener {
+            inner: self.listener,
+            stop: stop_rx,
+            stopped: false,
+            drained: Some(drained_tx),
+        };
+        let stopping = self.state.stopping.clone();
+        let delay = self.shutdown_delay;
         let signal = async move {
             shutdown.await;
+            stopping.store(true, std::sync::atomic::Ordering::Relaxed);
+            if !delay.is_zero() {
+                tracing::info!(
+                    ?delay,
+                    "shutting down: /readyz answers 503; still serving for the shutdown delay"
+                );
+                tokio::time::sleep(delay).await;
+            }
+            let _ = stop_tx.send(true);
+            // Every connection already queued by the kernel is accepted first.
+            let _ = drained_rx.await;
             tracing::info!("shutting down: no new connections, draining in-flight requests");
             let _ = stopping_tx.send(());
         };
-        let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
-        let server = axum::serve(self.listener, app)
+        let app = router(self.state).into_make_service_with_connect_info::<ClientAddr>();
+        let server = axum::serve(listener, app)
             .with_graceful_shutdown(signal)
             .into_future();
         let drain_timeout = self.drain_timeout;
@@ -186,6 +213,98 @@ impl App {
             }
         }
     }
+}
+
+/// The server's listener. Once told to stop, it takes the connections the
+/// kernel has already completed (without waiting for more), then reports
+/// itself drained and accepts nothing else. Closing a listening socket
+/// resets the connections still in its queue, whose clients already
+/// believe they are connected; this hands them to the server instead.
+struct DrainingListener {
+    inner: TcpListener,
+    stop: tokio::sync::watch::Receiver<bool>,
+    stopped: bool,
+    drained: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl DrainingListener {
+    /// A connection already in the kernel's queue, if there is one.
+    fn queued(&self) -> std::io::Result<Option<(tokio::net::TcpStream, SocketAddr)>> {
+        loop {
+            match socket2::SockRef::from(&self.inner).accept() {
+                Ok((socket, addr)) => {
+                    let stream: std::net::TcpStream = socket.into();
+                    stream.set_nonblocking(true)?;
+                    let addr = addr.as_socket().ok_or_else(|| {
+                        std::io::Error::other("a TCP connection without an IP address")
+                    })?;
+                    return Ok(Some((tokio::net::TcpStream::from_std(stream)?, addr)));
+                }
+                Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => return Ok(None),
+                Err(err) if is_connection_error(&err) => continue,
+                Err(err) => return Err(err),
+            }
+        }
+    }
+}
+
+impl axum::serve::Listener for DrainingListener {
+    type Io = tokio::net::TcpStream;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            if self.stopped {
+                match self.queued() {
+                    Ok(Some(connection)) => return connection,
+                    Ok(None) => {}
+                    Err(err) => tracing::error!(%err, "cannot accept the queued connections"),
+                }
+                if let Some(drained) = self.drained.take() {
+                    let _ = drained.send(());
+                }
+                // The server stops calling once it sees the drained signal.
+                std::future::pending::<()>().await;
+            }
+            tokio::select! {
+                accepted = self.inner.accept() => match accepted {
+                    Ok(connection) => return connection,
+                    Err(err) if is_connection_error(&err) => {}
+                    Err(err) => {
+                        // Out of file descriptors, most likely: wait rather than spin.
+                        tracing::error!(%err, "cannot accept connections");
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    }
+                },
+                changed = self.stop.changed() => {
+                    self.stopped = changed.is_err() || *self.stop.borrow();
+                }
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.inner.local_addr()
+    }
+}
+
+impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, DrainingListener>>
+    for ClientAddr
+{
+    fn connect_info(stream: axum::serve::IncomingStream<'_, DrainingListener>) -> Self {
+        ClientAddr(*stream.remote_addr())
+    }
+}
+
+/// Errors of one connection (the client gave up before it was accepted),
+/// not of the listener.
+fn is_connection_error(err: &std::io::Error) -> bool {
+    matches!(
+        err.kind(),
+        std::io::ErrorKind::ConnectionRefused
+            | std::io::ErrorKind::ConnectionAborted
+            | std::io::ErrorKind::ConnectionReset
+    )
 }
 
 /// Completes on Ctrl-C (SIGINT) or SIGTERM.
@@ -213,5 +332,47 @@ pub async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use axum::serve::Listener;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_stopped_listener_hands_out_the_queued_connections_then_reports_drained() {
+        let inner = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = inner.local_addr().expect("addr");
+        let (_stop_tx, stop) = tokio::sync::watch::channel(true);
+        let (drained_tx, mut drained) = tokio::sync::oneshot::channel();
+        let mut listener = DrainingListener {
+            inner,
+            stop,
+            stopped: true,
+            drained: Some(drained_tx),
+        };
+        let mut clients = Vec::new();
+        for _ in 0..3 {
+            clients.push(
+                tokio::net::TcpStream::connect(addr)
+                    .await
+                    .expect("queued by the kernel"),
+            );
+        }
+        for i in 0..3 {
+            let accepted = tokio::time::timeout(Duration::from_secs(2), listener.accept()).await;
+            assert!(accepted.is_ok(), "queued connection {i} is handed out");
+            assert!(drained.try_recv().is_err(), "not drained yet");
+        }
+        let after = tokio::time::timeout(Duration::from_millis(200), listener.accept()).await;
+        assert!(after.is_err(), "nothing more is accepted");
+        assert!(
+            drained.try_recv().is_ok(),
+            "drained once the queue is empty"
+        );
     }
 }

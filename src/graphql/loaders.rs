@@ -230,7 +230,9 @@ pub fn new_loaders(db: DatabaseConnection, viewer: Viewer) -> Loaders {
 }
 
 fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn mismatch() -> SharedError {
@@ -288,9 +290,9 @@ impl Loaders {
                 tokio::task::yield_now().await;
                 {
                     let mut open = locked(&self.open);
-                    let current = open.get(&TypeId::of::<K>()).and_then(|b| {
-                        b.clone().downcast::<Batch<K, V>>().ok()
-                    });
+                    let current = open
+                        .get(&TypeId::of::<K>())
+                        .and_then(|b| b.clone().downcast::<Batch<K, V>>().ok());
                     if current.is_some_and(|b| Arc::ptr_eq(&b, &batch)) {
                         open.remove(&TypeId::of::<K>());
                     }

@@ -17,7 +17,6 @@
 //!   Anything authenticated or erroneous is `private, no-store`.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
@@ -29,9 +28,9 @@ use axum::response::{IntoResponse, Response as HttpResponse};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::AppState;
 use super::persisted::{Refusal, sha256_hex};
 use super::shape::{self, Shape};
+use super::{AppState, ClientAddr};
 use crate::auth::{self, Viewer};
 use crate::error::code;
 use crate::graphql::new_loaders;
@@ -218,8 +217,8 @@ async fn serve(
     if let Some(limiter) = &state.rate_limiter {
         let ip = parts
             .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
+            .get::<ConnectInfo<ClientAddr>>()
+            .map(|c| c.0.0.ip());
         if let Some(ip) = ip
             && !limiter.allow(ip)
         {
@@ -496,11 +495,7 @@ async fn execute(state: &AppState, viewer: Viewer, prepared: Prepared) -> Respon
         .data(new_loaders(state.api.db.clone(), viewer));
     let mut response = state.schema.execute(request).await;
     if let Some(document) = &prepared.document {
-        in_query_order(
-            &mut response,
-            document,
-            prepared.operation_name.as_deref(),
-        );
+        in_query_order(&mut response, document, prepared.operation_name.as_deref());
     }
     response
 }

@@ -4,7 +4,7 @@
 //! the database: a database outage must not get the process restarted.
 //! `/readyz` answers 200 only when the database answers and every migration
 //! is applied, so a load balancer sends no traffic to an instance that cannot
-//! serve it.
+//! serve it; from a shutdown signal on, it answers 503.
 
 use std::time::Duration;
 
@@ -24,6 +24,9 @@ pub async fn healthz() -> &'static str {
 
 /// `GET /readyz`.
 pub async fn readyz(State(state): State<AppState>) -> Response {
+    if state.stopping.load(std::sync::atomic::Ordering::Relaxed) {
+        return not_ready("shutting down");
+    }
     let db = &state.api.db;
     let check = async {
         db.ping()

@@ -81,8 +81,14 @@ pub struct Shared {
     pub persisted: Persisted,
     pub response_cache: Option<Arc<ResponseCache>>,
     pub documents: DocumentCache,
+    /// Set once a shutdown signal arrived: `/readyz` then answers 503.
+    pub stopping: Arc<std::sync::atomic::AtomicBool>,
     pub rate_limiter: Option<Arc<RateLimiter>>,
 }
+
+/// The address of the client at the other end of a connection.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientAddr(pub std::net::SocketAddr);
 
 /// Every route with its layers.
 pub fn router(state: AppState) -> Router {

@@ -244,6 +244,14 @@ impl TestApp {
 
     /// Runs the application on its real socket until `stop` is sent;
     /// `server` completes when it has stopped.
+    /// The address the app listens on (bound already, served or not).
+    pub fn local_addr(&self) -> std::net::SocketAddr {
+        self.app
+            .as_ref()
+            .expect("the app is already serving")
+            .local_addr()
+    }
+
     pub fn serve(
         &mut self,
     ) -> (

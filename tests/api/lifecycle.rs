@@ -52,6 +52,93 @@ async fn a_request_in_flight_when_shutdown_starts_is_still_answered() {
     assert!(result.is_ok(), "{result:?}");
 }
 
+#[tokio::test]
+async fn connections_already_queued_when_shutdown_starts_are_answered_not_reset() {
+    let mut test = TestApp::spawn(&Backend::Sqlite).await;
+    let addr = test.local_addr();
+    // The listener is bound but nothing accepts yet: these connections wait,
+    // complete, in the kernel's queue, their requests sent.
+    let mut streams = Vec::new();
+    for _ in 0..8 {
+        let mut stream = tokio::net::TcpStream::connect(addr)
+            .await
+            .expect("the kernel completes the connection");
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+            .await
+            .expect("write");
+        streams.push(stream);
+    }
+    // The shutdown signal is given before the server first runs.
+    let (_, stop, server) = test.serve();
+    let _ = stop.send(());
+    for (i, mut stream) in streams.into_iter().enumerate() {
+        let mut response = String::new();
+        let read = tokio::time::timeout(
+            Duration::from_secs(10),
+            stream.read_to_string(&mut response),
+        )
+        .await
+        .expect("answered in time");
+        assert!(
+            read.is_ok() && response.starts_with("HTTP/1.1 200"),
+            "connection {i}: {read:?} {response:?}"
+        );
+    }
+    let result = tokio::time::timeout(Duration::from_secs(10), server)
+        .await
+        .expect("the server stops")
+        .expect("no panic");
+    assert!(result.is_ok(), "{result:?}");
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "the listener is closed"
+    );
+}
+
+#[tokio::test]
+async fn readiness_fails_at_once_on_shutdown_while_the_delay_keeps_serving() {
+    let mut test = TestApp::spawn_configured(&Backend::Sqlite, |config| {
+        config.shutdown_delay = Duration::from_secs(2);
+    })
+    .await;
+    let (addr, stop, server) = test.serve();
+    let client = reqwest::Client::new();
+    let ready = |client: &reqwest::Client| {
+        let request = client.get(format!("http://{addr}/readyz")).send();
+        async move {
+            let response = request.await.expect("readyz answers");
+            (
+                response.status().as_u16(),
+                response.text().await.unwrap_or_default(),
+            )
+        }
+    };
+    assert_eq!(ready(&client).await.0, 200);
+
+    let _ = stop.send(());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (status, body) = ready(&client).await;
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("shutting down"), "{body}");
+    let answer: Value = client
+        .post(format!("http://{addr}/graphql"))
+        .json(&json!({ "query": "{ person(slug: \"dahye-ahn\") { name } }" }))
+        .send()
+        .await
+        .expect("still served during the delay")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(answer["data"]["person"]["name"], "안다혜");
+
+    let result = tokio::time::timeout(Duration::from_secs(10), server)
+        .await
+        .expect("the server stops after the delay")
+        .expect("no panic");
+    assert!(result.is_ok(), "{result:?}");
+}
+
 /// Stops the machine's PostgreSQL for a few seconds, so it runs alone:
 /// `cargo test --test api -- --ignored --test-threads=1` (CI does).
 #[tokio::test]

@@ -82,3 +82,28 @@ async fn the_full_portfolio_query_costs_the_same_statements_whatever_the_size() 
         assert!(small <= 20, "[{b}] {small} statements for the full query");
     }
 }
+
+#[tokio::test]
+async fn people_count_everyone_only_when_total_count_is_asked() {
+    for app in TestApp::all().await {
+        let b = app.backend;
+        let before = app.stats.statements();
+        let page = app
+            .data("{ people(first: 10) { nodes { slug } } }", json!({}))
+            .await;
+        let without = app.stats.statements() - before;
+        assert_eq!(page["people"]["nodes"][0]["slug"], "dahye-ahn", "[{b}]");
+
+        let before = app.stats.statements();
+        let page = app
+            .data(
+                "{ people(first: 10) { totalCount nodes { slug } } }",
+                json!({}),
+            )
+            .await;
+        let with = app.stats.statements() - before;
+        assert_eq!(page["people"]["totalCount"], 1, "[{b}]");
+        assert_eq!(without, 1, "[{b}] the page alone is one statement");
+        assert_eq!(with, 2, "[{b}] the page and the count");
+    }
+}

@@ -266,15 +266,29 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = AppResult<Option<T>>>,
 {
-    const ATTEMPTS: usize = 20;
-    for _ in 0..ATTEMPTS {
+    const ATTEMPTS: u32 = 20;
+    for tried in 0..ATTEMPTS {
         if let Some(done) = attempt().await? {
             return Ok(done);
         }
+        // Writers that collided must not collide again in lockstep: wait a
+        // random time below a bound that doubles per attempt, up to 32 ms
+        // ("full jitter"); all 20 attempts wait about 0.3 s at most on average.
+        let bound_us = 1_000u64 << Ord::min(tried, 5);
+        tokio::time::sleep(std::time::Duration::from_micros(jitter() % bound_us)).await;
     }
     Err(AppError::Unavailable(format!(
         "the row kept changing during {ATTEMPTS} attempts"
     )))
+}
+
+/// A random number for backoff jitter, from the standard library's randomly
+/// seeded hasher (no cryptographic quality needed).
+fn jitter() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish()
 }
 
 /// Turns an error into GraphQL errors: all but the last are added to the
