@@ -8,12 +8,6 @@ use portfolio::cli::{self, Cli, LogFormat};
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::EnvFilter;
 
-/// mimalloc instead of the system allocator: a GraphQL execution makes many
-/// small, short-lived allocations across threads, where glibc's malloc spends
-/// a large share of the CPU (measured: see BENCHMARKS.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
