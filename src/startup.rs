@@ -170,7 +170,8 @@ impl App {
         let (drained_tx, drained_rx) = tokio::sync::oneshot::channel::<()>();
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
         let listener = DrainingListener {
-            inner: self.listener,
+            addr: self.local_addr(),
+            inner: Some(self.listener),
             stop: stop_rx,
             stopped: false,
             drained: Some(drained_tx),
@@ -188,8 +189,12 @@ impl App {
                 tokio::time::sleep(delay).await;
             }
             let _ = stop_tx.send(true);
-            // Every connection already queued by the kernel is accepted first.
+            // Every connection already queued by the kernel is accepted
+            // first; then they get a moment to have their request read: a
+            // connection still waiting for its first bytes when the drain
+            // starts would be closed unanswered.
             let _ = drained_rx.await;
+            tokio::time::sleep(SETTLE).await;
             tracing::info!("shutting down: no new connections, draining in-flight requests");
             let _ = stopping_tx.send(());
         };
@@ -215,13 +220,20 @@ impl App {
     }
 }
 
+/// How long connections accepted from the kernel's queue at shutdown get to
+/// have their first request read before the drain starts.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// The server's listener. Once told to stop, it takes the connections the
-/// kernel has already completed (without waiting for more), then reports
-/// itself drained and accepts nothing else. Closing a listening socket
-/// resets the connections still in its queue, whose clients already
-/// believe they are connected; this hands them to the server instead.
+/// kernel has already completed (without waiting for more), closes the
+/// listening socket, reports itself drained and accepts nothing else.
+/// Closing a listening socket resets the connections still in its queue,
+/// whose clients already believe they are connected; this hands them to the
+/// server instead, and closes the socket at once so that no new connection
+/// waits in a queue nobody reads.
 struct DrainingListener {
-    inner: TcpListener,
+    addr: SocketAddr,
+    inner: Option<TcpListener>,
     stop: tokio::sync::watch::Receiver<bool>,
     stopped: bool,
     drained: Option<tokio::sync::oneshot::Sender<()>>,
@@ -230,8 +242,11 @@ struct DrainingListener {
 impl DrainingListener {
     /// A connection already in the kernel's queue, if there is one.
     fn queued(&self) -> std::io::Result<Option<(tokio::net::TcpStream, SocketAddr)>> {
+        let Some(inner) = &self.inner else {
+            return Ok(None);
+        };
         loop {
-            match socket2::SockRef::from(&self.inner).accept() {
+            match socket2::SockRef::from(inner).accept() {
                 Ok((socket, addr)) => {
                     let stream: std::net::TcpStream = socket.into();
                     stream.set_nonblocking(true)?;
@@ -260,14 +275,20 @@ impl axum::serve::Listener for DrainingListener {
                     Ok(None) => {}
                     Err(err) => tracing::error!(%err, "cannot accept the queued connections"),
                 }
+                // Closed: from now on a client is refused at connect.
+                self.inner = None;
                 if let Some(drained) = self.drained.take() {
                     let _ = drained.send(());
                 }
                 // The server stops calling once it sees the drained signal.
                 std::future::pending::<()>().await;
             }
+            let Some(inner) = &self.inner else {
+                self.stopped = true;
+                continue;
+            };
             tokio::select! {
-                accepted = self.inner.accept() => match accepted {
+                accepted = inner.accept() => match accepted {
                     Ok(connection) => return connection,
                     Err(err) if is_connection_error(&err) => {}
                     Err(err) => {
@@ -284,7 +305,7 @@ impl axum::serve::Listener for DrainingListener {
     }
 
     fn local_addr(&self) -> std::io::Result<Self::Addr> {
-        self.inner.local_addr()
+        Ok(self.addr)
     }
 }
 
@@ -350,7 +371,8 @@ mod tests {
         let (_stop_tx, stop) = tokio::sync::watch::channel(true);
         let (drained_tx, mut drained) = tokio::sync::oneshot::channel();
         let mut listener = DrainingListener {
-            inner,
+            addr,
+            inner: Some(inner),
             stop,
             stopped: true,
             drained: Some(drained_tx),
@@ -373,6 +395,10 @@ mod tests {
         assert!(
             drained.try_recv().is_ok(),
             "drained once the queue is empty"
+        );
+        assert!(
+            tokio::net::TcpStream::connect(addr).await.is_err(),
+            "the listening socket is closed"
         );
     }
 }
