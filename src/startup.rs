@@ -91,9 +91,11 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         sql_stats: stats.clone(),
         persisted,
         response_cache: response_cache(config.http.response_cache_bytes),
-        // Parsed documents: a few MiB of query text covers every client's
-        // operations many times over.
-        documents: DocumentCache::new(4 * 1024 * 1024),
+        // Parsed documents: 1 MiB of query text covers every client's
+        // operations many times over, and bounds what a flood of distinct
+        // documents can make the server keep (a parsed document takes
+        // several times its text).
+        documents: DocumentCache::new(1024 * 1024),
         stopping: Arc::default(),
         rate_limiter: config
             .http

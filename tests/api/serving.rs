@@ -431,6 +431,81 @@ async fn automatic_persisted_queries_register_then_run_by_hash_over_get() {
 }
 
 #[tokio::test]
+async fn cached_answers_are_told_apart_by_operation_variables_and_document() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let document = "query Name($slug: String!) { person(slug: $slug) { name } } \
+                    query Headline($slug: String!) { person(slug: $slug) { headline } }";
+    let hash = portfolio::http::sha256_hex(document);
+    let persisted = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } }).to_string();
+    let by_hash = |operation: &str, slug: &str| {
+        let variables = json!({ "slug": slug }).to_string();
+        Request::get(format!(
+            "/graphql?operationName={operation}&variables={}&extensions={}",
+            urlencode(&variables),
+            urlencode(&persisted)
+        ))
+        .body(Body::empty())
+        .expect("request")
+    };
+    // Registered with its text, then asked by hash alone, twice each.
+    let register = Request::get(format!(
+        "/graphql?query={}&operationName=Name&variables={}&extensions={}",
+        urlencode(document),
+        urlencode(&json!({ "slug": "dahye-ahn" }).to_string()),
+        urlencode(&persisted)
+    ))
+    .body(Body::empty())
+    .expect("request");
+    let (status, first_headers, first) = app.send(register).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json_body(&first)["data"]["person"]["name"], "안다혜");
+    for _ in 0..2 {
+        let (_, headers, body) = app.send(by_hash("Name", "dahye-ahn")).await;
+        assert_eq!(json_body(&body)["data"]["person"]["name"], "안다혜");
+        assert_eq!(
+            headers[header::ETAG],
+            first_headers[header::ETAG],
+            "a cached answer keeps the ETag of its body"
+        );
+        let (_, _, body) = app.send(by_hash("Headline", "dahye-ahn")).await;
+        assert_eq!(
+            json_body(&body)["data"]["person"],
+            json!({ "headline": "Software Engineer (Site Reliability Engineer)" }),
+            "another operation of the same document"
+        );
+        let (_, _, body) = app.send(by_hash("Name", "nobody")).await;
+        assert_eq!(
+            json_body(&body)["data"]["person"],
+            Value::Null,
+            "other variables"
+        );
+    }
+    // The same text sent whole is the same request as far as answers go.
+    let (_, _, body) = app
+        .send(get(
+            document,
+            &format!(
+                "&operationName=Headline&variables={}",
+                urlencode(&json!({ "slug": "dahye-ahn" }).to_string())
+            ),
+        ))
+        .await;
+    assert_eq!(
+        json_body(&body)["data"]["person"]["headline"],
+        "Software Engineer (Site Reliability Engineer)"
+    );
+    let text = metrics(&app).await;
+    assert_eq!(
+        metric(
+            &text,
+            "portfolio_response_cache_requests_total{result=\"hit\"}"
+        ),
+        4.0,
+        "the registered answer and the whole second round came from the cache: {text}"
+    );
+}
+
+#[tokio::test]
 async fn trusted_documents_mode_runs_only_the_manifest() {
     let dir = std::env::temp_dir().join(format!("portfolio-manifest-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
