@@ -285,9 +285,9 @@ impl axum::serve::Listener for DrainingListener {
                 // The server stops calling once it sees the drained signal.
                 std::future::pending::<()>().await;
             }
+            // Gone only once drained, after which nothing is accepted.
             let Some(inner) = &self.inner else {
-                self.stopped = true;
-                continue;
+                return std::future::pending().await;
             };
             tokio::select! {
                 accepted = inner.accept() => match accepted {

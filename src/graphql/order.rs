@@ -10,7 +10,8 @@
 use std::collections::HashMap;
 
 use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, FragmentDefinition, Selection, SelectionSet,
+    DocumentOperations, ExecutableDocument, FragmentDefinition, OperationDefinition, Selection,
+    SelectionSet,
 };
 use async_graphql::{Name, Positioned, Response, Value};
 
@@ -23,13 +24,7 @@ pub fn in_query_order(
     document: &ExecutableDocument,
     operation_name: Option<&str>,
 ) {
-    let operation = match (&document.operations, operation_name) {
-        (DocumentOperations::Single(op), _) => Some(op),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
-        _ => None,
-    };
-    if let Some(operation) = operation {
+    if let Some((_, operation)) = selected_operation(document, operation_name) {
         reorder(
             &mut response.data,
             &[&operation.node.selection_set.node],
@@ -37,6 +32,22 @@ pub fn in_query_order(
             0,
         );
     }
+}
+
+/// The operation a request runs: the one named `operation_name`, or the
+/// document's only one; with its name, when it has one. `None` when there is
+/// no such operation (validation reports that).
+pub fn selected_operation<'d>(
+    document: &'d ExecutableDocument,
+    operation_name: Option<&str>,
+) -> Option<(Option<&'d Name>, &'d Positioned<OperationDefinition>)> {
+    let (name, operation) = match (&document.operations, operation_name) {
+        (DocumentOperations::Single(op), _) => return Some((None, op)),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get_key_value(name)?,
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.iter().next()?,
+        _ => return None,
+    };
+    Some((Some(name), operation))
 }
 
 /// Deeper than any query the depth limit lets through.

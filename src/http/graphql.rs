@@ -181,6 +181,14 @@ struct Prepared {
     operation_name: Option<String>,
 }
 
+impl Prepared {
+    /// Whether the request runs an operation of this type (unknown when
+    /// the document did not parse or names no operation).
+    fn is(&self, ty: OperationType) -> bool {
+        self.shape.as_ref().is_some_and(|s| s.operation_type == ty)
+    }
+}
+
 /// A cached response, with everything its answers need precomputed.
 #[derive(Clone)]
 pub struct Cached {
@@ -323,19 +331,11 @@ async fn serve(
     };
     let operation = operation_label(prepared.shape.as_ref());
     tracing::Span::current().record("operation", operation.as_str());
-    let is_query = prepared
-        .shape
-        .as_ref()
-        .is_some_and(|s| s.operation_type == OperationType::Query);
-    let cache_key = cache_key.filter(|_| is_query);
+    let cache_key = cache_key.filter(|_| prepared.is(OperationType::Query));
     if cache_key.is_some() {
         state.metrics.cache.with_label_values(&["miss"]).inc();
     }
 
-    let is_mutation = prepared
-        .shape
-        .as_ref()
-        .is_some_and(|s| s.operation_type == OperationType::Mutation);
     let mut response = execute(state, viewer, prepared).await;
     let outcome = if response.errors.is_empty() {
         "success"
@@ -347,13 +347,6 @@ async fn serve(
         .operations
         .with_label_values(&[operation.as_str(), outcome])
         .inc();
-    if is_mutation
-        && response.errors.is_empty()
-        && let Some(cache) = &state.response_cache
-    {
-        // Whatever changed, no cached answer may outlive it.
-        cache.invalidate_all();
-    }
     coded(&mut response);
     let cacheable = cache_key
         .filter(|_| response.errors.is_empty())
@@ -488,7 +481,11 @@ fn prepare(state: &AppState, resolved: Resolved, is_get: bool) -> Result<Prepare
     })
 }
 
+/// Runs a prepared request: its answer in query order, and after a
+/// successful mutation an empty response cache (whatever changed, no cached
+/// answer may outlive it).
 async fn execute(state: &AppState, viewer: Viewer, prepared: Prepared) -> Response {
+    let is_mutation = prepared.is(OperationType::Mutation);
     let request = prepared
         .request
         .data(viewer)
@@ -496,6 +493,12 @@ async fn execute(state: &AppState, viewer: Viewer, prepared: Prepared) -> Respon
     let mut response = state.schema.execute(request).await;
     if let Some(document) = &prepared.document {
         in_query_order(&mut response, document, prepared.operation_name.as_deref());
+    }
+    if is_mutation
+        && response.errors.is_empty()
+        && let Some(cache) = &state.response_cache
+    {
+        cache.invalidate_all();
     }
     response
 }
@@ -513,17 +516,7 @@ async fn serve_batch(
         let prepared = resolve(state, raw).and_then(|resolved| prepare(state, resolved, false));
         let response = match prepared {
             Ok(prepared) => {
-                let is_mutation = prepared
-                    .shape
-                    .as_ref()
-                    .is_some_and(|s| s.operation_type == OperationType::Mutation);
                 let mut response = execute(state, viewer, prepared).await;
-                if is_mutation
-                    && response.errors.is_empty()
-                    && let Some(cache) = &state.response_cache
-                {
-                    cache.invalidate_all();
-                }
                 coded(&mut response);
                 response
             }

@@ -6,10 +6,11 @@
 use std::collections::HashMap;
 
 use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, FragmentDefinition, OperationType, Selection,
-    SelectionSet,
+    ExecutableDocument, FragmentDefinition, OperationType, Selection, SelectionSet,
 };
 use async_graphql::{Name, Positioned};
+
+use crate::graphql::order::selected_operation;
 
 /// The shape of the operation a request will run.
 #[derive(Debug, Clone)]
@@ -31,15 +32,8 @@ pub fn inspect(
     operation_name: Option<&str>,
     cap: usize,
 ) -> Option<Shape> {
-    let (name, operation) = match (&document.operations, operation_name) {
-        (DocumentOperations::Single(op), _) => (None, op),
-        (DocumentOperations::Multiple(ops), Some(name)) => (Some(name.to_owned()), ops.get(name)?),
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
-            let (name, op) = ops.iter().next()?;
-            (Some(name.to_string()), op)
-        }
-        _ => return None,
-    };
+    let (name, operation) = selected_operation(document, operation_name)?;
+    let name = name.map(ToString::to_string);
     let mut counts = Counts {
         fields: 0,
         aliases: 0,
