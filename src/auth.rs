@@ -88,7 +88,7 @@ fn unauthenticated() -> AppError {
 }
 
 fn hash(secret: &str) -> String {
-    crate::http::sha256_hex(secret)
+    crate::digest::sha256_hex(secret)
 }
 
 /// Who the `Authorization` header value says the request is. `None` means

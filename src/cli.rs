@@ -42,7 +42,7 @@ pub enum LogFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the GraphQL API (and the playground at /).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply, revert or inspect schema migrations.
     Migrate {
         #[command(subcommand)]
@@ -183,7 +183,7 @@ pub struct ServeArgs {
     #[arg(long, env = "PORTFOLIO_MAX_DEPTH", default_value_t = 16)]
     pub max_depth: usize,
     /// Highest query complexity (a list field costs its page size times its children).
-    #[arg(long, env = "PORTFOLIO_MAX_COMPLEXITY", default_value_t = 300_000)]
+    #[arg(long, env = "PORTFOLIO_MAX_COMPLEXITY", default_value_t = 1_000_000)]
     pub max_complexity: usize,
     /// Most fields in one operation, `__typename` and fragments included.
     #[arg(long, env = "PORTFOLIO_MAX_FIELDS", default_value_t = 1_000)]
@@ -194,6 +194,22 @@ pub struct ServeArgs {
     /// Most directives on one field.
     #[arg(long, env = "PORTFOLIO_MAX_DIRECTIVES", default_value_t = 5)]
     pub max_directives: usize,
+    /// Most tokens in one document, counted before it is parsed.
+    #[arg(long, env = "PORTFOLIO_MAX_TOKENS", default_value_t = 15_000)]
+    pub max_tokens: usize,
+    /// Deepest nesting of `{`, `[` and `(` together in one document, counted
+    /// before it is parsed.
+    #[arg(long, env = "PORTFOLIO_MAX_NESTING", default_value_t = 48)]
+    pub max_nesting: usize,
+    /// Largest answer, in MiB: execution stops past it with RESPONSE_TOO_LARGE.
+    #[arg(long, env = "PORTFOLIO_MAX_RESPONSE_MIB", default_value_t = 8)]
+    pub max_response_mib: usize,
+    /// Memory for parsed documents, in MiB (weighed as parsed, not as text).
+    #[arg(long, env = "PORTFOLIO_DOCUMENT_CACHE_MIB", default_value_t = 8)]
+    pub document_cache_mib: u64,
+    /// Memory for automatic persisted queries, in MiB.
+    #[arg(long, env = "PORTFOLIO_PERSISTED_CACHE_MIB", default_value_t = 8)]
+    pub persisted_cache_mib: u64,
     /// Memory for cached anonymous responses, in MiB (0 turns the cache off).
     #[arg(long, env = "PORTFOLIO_RESPONSE_CACHE_MIB", default_value_t = 64)]
     pub response_cache_mib: u64,
@@ -239,7 +255,7 @@ async fn dispatch(cli: Cli) -> Result<(), String> {
             print!("{}", graphql::sdl());
             Ok(())
         }
-        Command::Serve(args) => serve(&cli.database_url, args).await,
+        Command::Serve(args) => serve(&cli.database_url, *args).await,
         Command::Migrate { action } => migrate(&cli.database_url, action).await,
         Command::Import {
             file,
@@ -291,6 +307,11 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
         max_fields: args.max_fields,
         max_aliases: args.max_aliases,
         max_directives: args.max_directives,
+        max_tokens: args.max_tokens,
+        max_nesting: args.max_nesting,
+        max_response_bytes: args.max_response_mib.saturating_mul(1024 * 1024),
+        document_cache_bytes: args.document_cache_mib * 1024 * 1024,
+        persisted_cache_bytes: args.persisted_cache_mib * 1024 * 1024,
         introspection: args.introspection,
         response_cache_bytes: args.response_cache_mib * 1024 * 1024,
         persisted_only: args.persisted_only,

@@ -64,6 +64,17 @@ pub struct HttpOptions {
     pub max_aliases: usize,
     /// Most directives on one field.
     pub max_directives: usize,
+    /// Most tokens in one document, counted before it is parsed.
+    pub max_tokens: usize,
+    /// Deepest nesting of brackets and braces in one document, counted
+    /// before it is parsed (the parser recurses once per level).
+    pub max_nesting: usize,
+    /// Largest answer in bytes; execution stops past it.
+    pub max_response_bytes: usize,
+    /// Bytes of parsed documents kept, weighed as parsed.
+    pub document_cache_bytes: u64,
+    /// Bytes of automatic persisted queries kept.
+    pub persisted_cache_bytes: u64,
     /// Allow introspection (and, with it, field suggestions in errors).
     pub introspection: bool,
     /// Bytes of anonymous responses kept in memory; 0 turns the cache off.
@@ -83,10 +94,15 @@ impl Default for HttpOptions {
             rate_limit_per_ip: None,
             batch_limit: None,
             max_depth: 16,
-            max_complexity: 300_000,
+            max_complexity: 1_000_000,
             max_fields: 1_000,
             max_aliases: 50,
             max_directives: 5,
+            max_tokens: 15_000,
+            max_nesting: 48,
+            max_response_bytes: 8 * 1024 * 1024,
+            document_cache_bytes: 8 * 1024 * 1024,
+            persisted_cache_bytes: 8 * 1024 * 1024,
             introspection: true,
             response_cache_bytes: 64 * 1024 * 1024,
             persisted_only: None,

@@ -29,6 +29,16 @@ pub mod code {
     pub const TOO_MANY_ALIASES: &str = "TOO_MANY_ALIASES";
     pub const PERSISTED_QUERY_NOT_FOUND: &str = "PERSISTED_QUERY_NOT_FOUND";
     pub const PERSISTED_QUERY_REQUIRED: &str = "PERSISTED_QUERY_REQUIRED";
+    pub const TOO_MANY_TOKENS: &str = "TOO_MANY_TOKENS";
+    pub const NESTED_TOO_DEEP: &str = "NESTED_TOO_DEEP";
+    pub const RESPONSE_TOO_LARGE: &str = "RESPONSE_TOO_LARGE";
+    pub const REQUEST_TIMEOUT: &str = "REQUEST_TIMEOUT";
+    pub const NOT_ACCEPTABLE: &str = "NOT_ACCEPTABLE";
+    pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
+    pub const UNSUPPORTED_MEDIA_TYPE: &str = "UNSUPPORTED_MEDIA_TYPE";
+    pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";
+    pub const OVERLOADED: &str = "OVERLOADED";
+    pub const TOO_MANY_ERRORS: &str = "TOO_MANY_ERRORS";
 }
 
 pub enum AppError {

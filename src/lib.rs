@@ -25,6 +25,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod digest;
 pub mod document;
 pub mod domain;
 pub mod error;

@@ -17,8 +17,8 @@ use crate::config::Config;
 use crate::db::{self, SqlStats};
 use crate::graphql::{ApiState, build_schema};
 use crate::http::{
-    AppState, ClientAddr, DocumentCache, Metrics, Persisted, PlaygroundAssets, RateLimiter, Shared,
-    response_cache, router,
+    AppState, ClientAddr, DocumentCache, Metrics, Persisted, PlaygroundAssets, RateLimiter,
+    ResponseCache, Shared, router,
 };
 use crate::service;
 
@@ -79,7 +79,7 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
     };
     let persisted = match &config.http.persisted_only {
         Some(manifest) => Persisted::trusted(manifest).map_err(StartupError::Manifest)?,
-        None => Persisted::automatic(),
+        None => Persisted::automatic(config.http.persisted_cache_bytes),
     };
     let state = AppState::new(Shared {
         schema: build_schema(api.clone(), &config.http),
@@ -90,12 +90,8 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         metrics: Arc::new(Metrics::new()),
         sql_stats: stats.clone(),
         persisted,
-        response_cache: response_cache(config.http.response_cache_bytes),
-        // Parsed documents: 1 MiB of query text covers every client's
-        // operations many times over, and bounds what a flood of distinct
-        // documents can make the server keep (a parsed document takes
-        // several times its text).
-        documents: DocumentCache::new(1024 * 1024),
+        response_cache: ResponseCache::new(config.http.response_cache_bytes),
+        documents: DocumentCache::new(config.http.document_cache_bytes),
         stopping: Arc::default(),
         rate_limiter: config
             .http

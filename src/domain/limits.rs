@@ -13,6 +13,23 @@ pub const EMAIL: usize = 320;
 pub const LONG_TEXT: usize = 10_000;
 pub const URL: usize = 2_000;
 
+// How many items a portfolio may hold. Enforced on every write, and the
+// maxima the complexity limit prices plain lists with (`graphql::cost`).
+pub const MAX_ROLES_PER_PERSON: usize = 50;
+pub const MAX_ACHIEVEMENTS_PER_PARENT: usize = 50;
+pub const MAX_ACHIEVEMENTS_PER_PERSON: usize = 500;
+pub const MAX_SKILLS_PER_PERSON: usize = 200;
+pub const MAX_ACTIVITIES_PER_PERSON: usize = 100;
+pub const MAX_EDUCATION_PER_PERSON: usize = 20;
+pub const MAX_LANGUAGES_PER_PERSON: usize = 20;
+pub const MAX_PROFILE_LINKS_PER_PERSON: usize = 20;
+pub const MAX_METRICS_PER_ACHIEVEMENT: usize = 10;
+pub const MAX_SKILLS_PER_ACHIEVEMENT: usize = 20;
+/// Links of one achievement or activity.
+pub const MAX_LINKS_PER_ITEM: usize = 10;
+/// Items of one list of text: summary paragraphs, actions, results, highlights.
+pub const MAX_LIST_ITEMS: usize = 20;
+
 /// `^[a-z0-9]+(-[a-z0-9]+)*$`, `SLUG_MIN..=SLUG_MAX` characters.
 pub fn is_valid_slug(slug: &str) -> bool {
     (SLUG_MIN..=SLUG_MAX).contains(&slug.len())

@@ -44,6 +44,7 @@ pub(crate) fn references(column: &str, json: &str) -> Result<Vec<Reference>, App
         .collect())
 }
 
+#[derive(Clone)]
 pub struct Achievement(pub achievement::Model);
 
 /// One piece of work: the problem it answered (`context`), what was done
@@ -66,16 +67,25 @@ impl Achievement {
     }
 
     /// What was done, in order.
+    #[graphql(
+        complexity = "super::cost::list(crate::domain::limits::MAX_LIST_ITEMS, child_complexity)"
+    )]
     async fn actions(&self) -> Result<Vec<String>> {
         Ok(decode("achievement.actions", &self.0.actions)?)
     }
 
     /// What it achieved, in order.
+    #[graphql(
+        complexity = "super::cost::list(crate::domain::limits::MAX_LIST_ITEMS, child_complexity)"
+    )]
     async fn results(&self) -> Result<Vec<String>> {
         Ok(decode("achievement.results", &self.0.results)?)
     }
 
     /// Its impact in numbers.
+    #[graphql(
+        complexity = "super::cost::list(crate::domain::limits::MAX_METRICS_PER_ACHIEVEMENT, child_complexity)"
+    )]
     async fn metrics(&self, ctx: &Context<'_>) -> Result<Vec<Metric>> {
         let rows = loaders(ctx)?.rows(MetricsOf(self.0.person_id)).await?;
         Ok(run_of(&rows, self.0.id, |m| m.achievement_id)
@@ -86,6 +96,9 @@ impl Achievement {
     }
 
     /// The skills (tools, technologies) it used, in the achievement's order.
+    #[graphql(
+        complexity = "super::cost::list(crate::domain::limits::MAX_SKILLS_PER_ACHIEVEMENT, child_complexity)"
+    )]
     async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
         let loaders = loaders(ctx)?;
         let links = loaders.rows(SkillLinksOf(self.0.person_id)).await?;
@@ -99,6 +112,9 @@ impl Achievement {
     }
 
     /// Talks and posts about it.
+    #[graphql(
+        complexity = "super::cost::list(crate::domain::limits::MAX_LINKS_PER_ITEM, child_complexity)"
+    )]
     async fn links(&self) -> Result<Vec<Reference>> {
         Ok(references("achievement.links", &self.0.links)?)
     }
@@ -154,6 +170,7 @@ impl Achievement {
     }
 }
 
+#[derive(Clone)]
 pub struct Metric(pub metric::Model);
 
 /// A quantified impact: "분당 최대 2,150만 번" is `value` 21500000 with `unit`

@@ -14,6 +14,7 @@ use crate::domain::YearMonth;
 use crate::error::AppError;
 use crate::service::codec::{decode, optional_month as month};
 
+#[derive(Clone)]
 pub struct Activity(pub activity::Model);
 
 /// Something done outside a role.
@@ -60,16 +61,25 @@ impl Activity {
     }
 
     /// Notable points, in order.
+    #[graphql(
+        complexity = "super::cost::list(crate::domain::limits::MAX_LIST_ITEMS, child_complexity)"
+    )]
     async fn highlights(&self) -> Result<Vec<String>> {
         Ok(decode("activity.highlights", &self.0.highlights)?)
     }
 
     /// Talks and posts it produced.
+    #[graphql(
+        complexity = "super::cost::list(crate::domain::limits::MAX_LINKS_PER_ITEM, child_complexity)"
+    )]
     async fn links(&self) -> Result<Vec<Reference>> {
         Ok(references("activity.links", &self.0.links)?)
     }
 
     /// Measured results of the activity, like a competition rank.
+    #[graphql(
+        complexity = "super::cost::list(crate::domain::limits::MAX_ACHIEVEMENTS_PER_PARENT, child_complexity)"
+    )]
     async fn achievements(&self, ctx: &Context<'_>) -> Result<Vec<Achievement>> {
         let rows = loaders(ctx)?.achievements(self.0.person_id).await?;
         Ok(rows

@@ -7,7 +7,9 @@
 
 pub mod achievement;
 pub mod activity;
+pub mod budget;
 pub mod connection;
+pub mod cost;
 pub mod enums;
 pub mod ids;
 pub mod loaders;
@@ -18,7 +20,9 @@ pub mod person;
 pub mod profile;
 pub mod role;
 pub mod scalars;
+pub mod scan;
 pub mod skill;
+pub mod weigh;
 
 use async_graphql::{
     Context, EmptySubscription, MergedObject, Schema, SchemaBuilder, SimpleObject,
@@ -66,7 +70,11 @@ pub fn build_schema(state: ApiState, options: &crate::config::HttpOptions) -> Ap
         .data(state)
         .limit_depth(options.max_depth)
         .limit_complexity(options.max_complexity)
-        .limit_directives(options.max_directives);
+        .limit_directives(options.max_directives)
+        .extension(budget::Budgets {
+            max_response_bytes: options.max_response_bytes,
+            timeout: options.request_timeout,
+        });
     if !options.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }

@@ -24,6 +24,7 @@ use crate::error::{AppError, SharedError};
     ty = "ID",
     desc = "Global id (opaque; resolve with `node(id:)`)."
 ))]
+#[derive(Clone)]
 pub enum Node {
     Person(Person),
     ProfileLink(ProfileLink),
@@ -168,7 +169,9 @@ impl NodeQuery {
     }
 
     /// The objects with these global ids, in the same order; null for each
-    /// that does not exist. At most 100 ids.
+    /// that does not exist. At most 100 ids; an id given twice is looked up
+    /// once.
+    #[graphql(complexity = "super::cost::list(ids.len(), child_complexity)")]
     async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
         if ids.len() > MAX_NODES {
             return Err(AppError::bad_input(
@@ -182,10 +185,18 @@ impl NodeQuery {
             .enumerate()
             .map(|(i, id)| ids::decode(&format!("ids[{i}]"), id))
             .collect::<Result<Vec<_>, AppError>>()?;
+        let mut distinct = decoded.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
         // All lookups start together, so the loaders batch them per type.
-        let lookups = decoded
-            .into_iter()
-            .map(|(node_type, row)| fetch(ctx, node_type, row));
-        futures::future::try_join_all(lookups).await
+        let lookups = distinct
+            .iter()
+            .map(|&(node_type, row)| fetch(ctx, node_type, row));
+        let found = futures::future::try_join_all(lookups).await?;
+        let found: std::collections::HashMap<_, _> = distinct.into_iter().zip(found).collect();
+        Ok(decoded
+            .iter()
+            .map(|key| found.get(key).cloned().flatten())
+            .collect())
     }
 }

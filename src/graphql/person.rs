@@ -11,7 +11,8 @@ use sea_orm::{
 
 use super::achievement::Achievement;
 use super::activity::Activity;
-use super::connection::{ConnectionFields, Cursor, Page, PageArgs, page_cost, paginate};
+use super::connection::{ConnectionFields, Cursor, Page, PageArgs, paginate};
+use super::cost;
 use super::enums::{ActivityKind, SkillCategory};
 use super::ids::{self, NodeType};
 use super::loaders::*;
@@ -45,7 +46,7 @@ impl PersonQuery {
     }
 
     /// Everyone with a portfolio here, oldest first.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[graphql(complexity = "cost::page(first, last, usize::MAX, child_complexity)")]
     async fn people(
         &self,
         ctx: &Context<'_>,
@@ -129,6 +130,7 @@ impl PersonQuery {
     }
 }
 
+#[derive(Clone)]
 pub struct Person(pub person::Model);
 
 /// Someone whose professional portfolio this is.
@@ -155,6 +157,7 @@ impl Person {
     }
 
     /// Introduction, one string per paragraph.
+    #[graphql(complexity = "cost::list(crate::domain::limits::MAX_LIST_ITEMS, child_complexity)")]
     async fn summary(&self) -> Result<Vec<String>> {
         Ok(decode("person.summary", &self.0.summary)?)
     }
@@ -175,13 +178,18 @@ impl Person {
     }
 
     /// Profiles elsewhere (LinkedIn, GitHub, blog), in display order.
+    #[graphql(
+        complexity = "cost::list(crate::domain::limits::MAX_PROFILE_LINKS_PER_PERSON, child_complexity)"
+    )]
     async fn profile_links(&self, ctx: &Context<'_>) -> Result<Vec<ProfileLink>> {
         let rows = loaders(ctx)?.rows(ProfileLinksOf(self.0.id)).await?;
         Ok(rows.iter().cloned().map(ProfileLink).collect())
     }
 
     /// Positions held: the current ones first, then the newest first.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "cost::page(first, last, crate::domain::limits::MAX_ROLES_PER_PERSON, child_complexity)"
+    )]
     async fn roles(
         &self,
         ctx: &Context<'_>,
@@ -201,7 +209,9 @@ impl Person {
 
     /// Every achievement, in role order then activity order; with `skill`,
     /// only those that used that skill (name compared ignoring case).
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "cost::page(first, last, crate::domain::limits::MAX_ACHIEVEMENTS_PER_PERSON, child_complexity)"
+    )]
     async fn achievements(
         &self,
         ctx: &Context<'_>,
@@ -238,7 +248,9 @@ impl Person {
 
     /// Activities outside roles (community, open source, awards, ...), in
     /// display order; with `kind`, only that kind.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "cost::page(first, last, crate::domain::limits::MAX_ACTIVITIES_PER_PERSON, child_complexity)"
+    )]
     async fn activities(
         &self,
         ctx: &Context<'_>,
@@ -262,7 +274,9 @@ impl Person {
 
     /// Skills in display order (the featured tech stack first); filter by
     /// `category` and/or `featured`.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "cost::page(first, last, crate::domain::limits::MAX_SKILLS_PER_PERSON, child_complexity)"
+    )]
     async fn skills(
         &self,
         ctx: &Context<'_>,
@@ -291,12 +305,18 @@ impl Person {
     }
 
     /// Schools and degrees, in display order.
+    #[graphql(
+        complexity = "cost::list(crate::domain::limits::MAX_EDUCATION_PER_PERSON, child_complexity)"
+    )]
     async fn education(&self, ctx: &Context<'_>) -> Result<Vec<Education>> {
         let rows = loaders(ctx)?.rows(EducationOf(self.0.id)).await?;
         Ok(rows.iter().cloned().map(Education).collect())
     }
 
     /// Spoken languages, in display order.
+    #[graphql(
+        complexity = "cost::list(crate::domain::limits::MAX_LANGUAGES_PER_PERSON, child_complexity)"
+    )]
     async fn languages(&self, ctx: &Context<'_>) -> Result<Vec<Language>> {
         let rows = loaders(ctx)?.rows(LanguagesOf(self.0.id)).await?;
         Ok(rows.iter().cloned().map(Language).collect())
@@ -322,15 +342,51 @@ impl Person {
     /// The published portfolio as a JSON Resume (schema 1.0.0) document, for
     /// JSON Resume themes and tools; drafts are never included. The mapping
     /// is described in docs/json-resume.md.
+    #[graphql(complexity = "cost::json_resume()")]
     async fn json_resume(
         &self,
         ctx: &Context<'_>,
     ) -> Result<async_graphql::Json<serde_json::Value>> {
-        let db = &state(ctx)?.db;
-        let resume = crate::service::json_resume::export(db, &self.0.slug)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("no person with slug {:?}", self.0.slug)))?;
-        Ok(async_graphql::Json(resume))
+        // From the request's batched loaders: the same statements for one
+        // person or a hundred.
+        let l = loaders(ctx)?;
+        let id = self.0.id;
+        let (
+            links,
+            skills,
+            roles,
+            activities,
+            achievements,
+            metrics,
+            skill_links,
+            education,
+            languages,
+        ) = futures::try_join!(
+            l.rows(ProfileLinksOf(id)),
+            l.rows(SkillsOf(id)),
+            l.rows(RolesOf(id)),
+            l.rows(ActivitiesOf(id)),
+            l.achievements(id),
+            l.rows(MetricsOf(id)),
+            l.rows(SkillLinksOf(id)),
+            l.rows(EducationOf(id)),
+            l.rows(LanguagesOf(id)),
+        )?;
+        let document = crate::service::export::assemble(crate::service::export::Rows {
+            person: self.0.clone(),
+            links: &links,
+            skills: &skills,
+            roles: &roles,
+            activities: &activities,
+            achievements: &achievements,
+            metrics: &metrics,
+            skill_links: &skill_links,
+            education: &education,
+            languages: &languages,
+        })?;
+        Ok(async_graphql::Json(crate::document::json_resume::export(
+            &document,
+        )))
     }
 
     /// Incremented on every change of the person's own fields.

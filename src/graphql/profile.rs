@@ -19,6 +19,7 @@ async fn owner(ctx: &Context<'_>, person_id: i64, what: &str) -> Result<Person> 
         .ok_or_else(|| AppError::internal(format!("{what} has no person")).into())
 }
 
+#[derive(Clone)]
 pub struct ProfileLink(pub profile_link::Model);
 
 /// A profile elsewhere: LinkedIn, GitHub, a blog.
@@ -70,6 +71,7 @@ impl ProfileLink {
     }
 }
 
+#[derive(Clone)]
 pub struct Education(pub education::Model);
 
 /// A course of study.
@@ -136,6 +138,7 @@ impl Education {
     }
 }
 
+#[derive(Clone)]
 pub struct Language(pub language::Model);
 
 /// A spoken language.

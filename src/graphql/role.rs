@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use entity::role;
 
 use super::achievement::Achievement;
-use super::connection::{Page, PageArgs, page_cost, paginate};
+use super::connection::{Page, PageArgs, paginate};
+use super::cost;
 use super::enums::EmploymentType;
 use super::ids::{self, NodeType};
 use super::loaders::*;
@@ -42,6 +43,7 @@ pub fn span(row: &role::Model, today: YearMonth) -> Result<(YearMonth, YearMonth
     Ok((start, end))
 }
 
+#[derive(Clone)]
 pub struct Role(pub role::Model);
 
 /// A position held at an organization.
@@ -115,7 +117,9 @@ impl Role {
     }
 
     /// What was achieved in the role, in display order.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "cost::page(first, last, crate::domain::limits::MAX_ACHIEVEMENTS_PER_PARENT, child_complexity)"
+    )]
     async fn achievements(
         &self,
         ctx: &Context<'_>,
@@ -139,6 +143,9 @@ impl Role {
 
     /// Skills used by the role's achievements, each once, in the person's
     /// skill order.
+    #[graphql(
+        complexity = "cost::list(crate::domain::limits::MAX_SKILLS_PER_PERSON, child_complexity)"
+    )]
     async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
         let loaders = loaders(ctx)?;
         let person = self.0.person_id;

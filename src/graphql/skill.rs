@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use entity::skill;
 
 use super::achievement::Achievement;
-use super::connection::{Page, PageArgs, page_cost, paginate};
+use super::connection::{Page, PageArgs, paginate};
+use super::cost;
 use super::enums::SkillCategory;
 use super::ids::{self, NodeType};
 use super::loaders;
@@ -16,6 +17,7 @@ use super::person::Person;
 use super::role::{Role, sort_roles};
 use crate::error::AppError;
 
+#[derive(Clone)]
 pub struct Skill(pub skill::Model);
 
 impl Skill {
@@ -60,7 +62,9 @@ impl Skill {
     }
 
     /// The achievements that used it, in the person's achievement order.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[graphql(
+        complexity = "cost::page(first, last, crate::domain::limits::MAX_ACHIEVEMENTS_PER_PERSON, child_complexity)"
+    )]
     async fn achievements(
         &self,
         ctx: &Context<'_>,
@@ -78,6 +82,9 @@ impl Skill {
 
     /// The roles in which it was used (through their achievements), current
     /// first, then newest first.
+    #[graphql(
+        complexity = "cost::list(crate::domain::limits::MAX_ROLES_PER_PERSON, child_complexity)"
+    )]
     async fn roles(&self, ctx: &Context<'_>) -> Result<Vec<Role>> {
         let role_ids: HashSet<i64> = self
             .used_by(ctx)

@@ -4,153 +4,52 @@
 //!   `Allow: POST`.
 //! - `POST` takes `application/json` bodies only (415 otherwise), which also
 //!   closes the cross-site request forgery hole of form posts.
-//! - The response media type follows `Accept`: `application/graphql-response+json`
-//!   (request errors answered 400) or `application/json` (200 with errors);
-//!   neither acceptable: 406.
-//! - Before anything runs: the body limit (413), batches (refused unless
-//!   enabled, then capped), the per-IP rate limit (429), the token (401), the
-//!   persisted document (APQ or trusted documents), the operation's field and
-//!   alias counts. Depth, complexity and directives are checked by the schema.
-//! - Anonymous query results are cached in memory (invalidated by every
-//!   successful mutation), carry `Cache-Control` from the schema's cache
-//!   hints, and on `GET` a strong `ETag` that `If-None-Match` revalidates (304).
-//!   Anything authenticated or erroneous is `private, no-store`.
+//! - The response media type follows `Accept` ([`MediaType`]).
+//!
+//! A request meets the cheapest checks first, and nothing is kept for it
+//! before it has passed them all: the body limit (413), batches (refused
+//! unless enabled, then capped), the per-IP rate limit (429), the token
+//! (401), the persisted document (APQ or trusted documents); then the
+//! response cache, for an anonymous query asked before; then one linear
+//! pass over the document's text (tokens and nesting, [`scan`]), so that no
+//! document can make the parser recurse deeply or work long; then parsing,
+//! the operation's field and alias counts, and in the schema depth,
+//! complexity (every list priced) and directives; then execution under the
+//! answer's byte budget and the request's deadline. Only a document that
+//! validated is kept parsed, and only then is an automatic persisted query
+//! registered, each in a cache bounded in bytes.
+//!
+//! Anonymous query answers are cached in memory (see [`super::cache`] for
+//! how a write makes them stale), carry `Cache-Control` from the schema's
+//! cache hints, and on `GET` a strong `ETag` that `If-None-Match`
+//! revalidates (304). Anything authenticated or erroneous is
+//! `private, no-store`.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
-use async_graphql::{ErrorExtensions, Response, ServerError, Variables};
-use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::response::{IntoResponse, Response as HttpResponse};
-use serde::Deserialize;
+use async_graphql::{Response, Variables};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::response::Response as HttpResponse;
 use serde_json::Value;
 
-use super::persisted::{Refusal, sha256_hex};
+use super::persisted::{Document, Refusal};
+use super::reply::{
+    self, Asked, Refused, ToCache, coded, graphql_error, has_code, is_request_error, respond,
+};
+use super::request::{self, MediaType, RawRequest};
 use super::shape::{self, Shape};
 use super::{AppState, ClientAddr};
 use crate::auth::{self, Viewer};
 use crate::error::code;
 use crate::graphql::new_loaders;
 use crate::graphql::order::in_query_order;
-
-/// The response media types this endpoint speaks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum MediaType {
-    GraphqlResponse,
-    Json,
-}
-
-impl MediaType {
-    fn header(self) -> HeaderValue {
-        HeaderValue::from_static(match self {
-            MediaType::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
-            MediaType::Json => "application/json; charset=utf-8",
-        })
-    }
-
-    /// Chooses from `Accept`; no header means `application/json`, as the
-    /// specification asks for legacy clients.
-    fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
-        let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
-            return Some(MediaType::Json);
-        };
-        let ranges: Vec<(String, f32)> = accept
-            .split(',')
-            .map(|part| {
-                let mut pieces = part.split(';');
-                let range = pieces
-                    .next()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_ascii_lowercase();
-                let q = pieces
-                    .filter_map(|p| {
-                        p.trim()
-                            .strip_prefix("q=")
-                            .and_then(|q| q.parse::<f32>().ok())
-                    })
-                    .next()
-                    .unwrap_or(1.0);
-                (range, q)
-            })
-            .filter(|(_, q)| *q > 0.0)
-            .collect();
-        let has = |range: &str| ranges.iter().any(|(r, _)| r == range);
-        if has("application/graphql-response+json") {
-            Some(MediaType::GraphqlResponse)
-        } else if has("application/json") || has("application/*") || has("*/*") {
-            Some(MediaType::Json)
-        } else {
-            None
-        }
-    }
-}
-
-/// One GraphQL request as sent over HTTP, before anything is trusted.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawRequest {
-    query: Option<String>,
-    operation_name: Option<String>,
-    #[serde(default)]
-    variables: Option<Value>,
-    #[serde(default)]
-    extensions: Option<HashMap<String, Value>>,
-}
-
-/// A refusal before execution: an HTTP status and one coded error.
-struct Refused {
-    status: StatusCode,
-    code: &'static str,
-    message: String,
-    allow: Option<&'static str>,
-    retry_after: bool,
-}
-
-impl Refused {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Refused {
-            status,
-            code,
-            message: message.into(),
-            allow: None,
-            retry_after: false,
-        }
-    }
-
-    fn into_response(self, state: &AppState, media: MediaType) -> HttpResponse {
-        state.metrics.reject(&self.code.to_ascii_lowercase());
-        let error =
-            async_graphql::Error::new(self.message).extend_with(|_, e| e.set("code", self.code));
-        let mut server_error = ServerError::new(error.message, None);
-        server_error.extensions = error.extensions;
-        let body =
-            serde_json::to_vec(&Response::from_errors(vec![server_error])).unwrap_or_default();
-        let mut response = (self.status, body).into_response();
-        let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, media.header());
-        headers.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("private, no-store"),
-        );
-        if let Some(allow) = self.allow {
-            headers.insert(header::ALLOW, HeaderValue::from_static(allow));
-        }
-        if self.retry_after {
-            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-        }
-        response
-    }
-}
+use crate::graphql::scan::{self, ScanError, ScanLimits};
 
 /// A request whose document is known: sent, or found by its persisted id.
 struct Resolved {
-    query: Arc<str>,
-    /// The document's persisted hash or id, when it has one.
-    persisted_as: Option<String>,
+    document: Document,
     operation_name: Option<String>,
     variables: Value,
 }
@@ -163,11 +62,11 @@ impl Resolved {
     /// other by its whole text.
     fn cache_key(&self) -> String {
         let operation = self.operation_name.as_deref().unwrap_or_default();
-        match &self.persisted_as {
+        match &self.document.persisted_as {
             Some(name) => format!("p\u{0}{operation}\u{0}{}\u{0}{name}", self.variables),
             None => format!(
                 "q\u{0}{operation}\u{0}{}\u{0}{}",
-                self.variables, self.query
+                self.variables, self.document.text
             ),
         }
     }
@@ -177,7 +76,10 @@ impl Resolved {
 struct Prepared {
     request: async_graphql::Request,
     shape: Option<Shape>,
-    document: Option<Arc<ExecutableDocument>>,
+    /// The parsed document, and whether it was parsed for this request
+    /// (rather than found in the cache).
+    parsed: Option<(Arc<ExecutableDocument>, bool)>,
+    source: Document,
     operation_name: Option<String>,
 }
 
@@ -189,13 +91,11 @@ impl Prepared {
     }
 }
 
-/// A cached response, with everything its answers need precomputed.
-#[derive(Clone)]
-pub struct Cached {
-    body: Bytes,
-    cache_control: HeaderValue,
-    etag: HeaderValue,
-    operation: Arc<str>,
+/// A request that ends before execution: refused at the HTTP level, or
+/// answered with GraphQL errors.
+enum Early {
+    Http(Refused),
+    GraphQl(Box<Response>),
 }
 
 /// `GET|POST /graphql`.
@@ -203,7 +103,7 @@ pub async fn handle(State(state): State<AppState>, request: Request) -> HttpResp
     let Some(media) = MediaType::negotiate(request.headers()) else {
         return Refused::new(
             StatusCode::NOT_ACCEPTABLE,
-            "NOT_ACCEPTABLE",
+            code::NOT_ACCEPTABLE,
             "this endpoint answers application/graphql-response+json or application/json",
         )
         .into_response(&state, MediaType::Json);
@@ -242,12 +142,12 @@ async fn serve(
 
     let is_get = parts.method == Method::GET;
     let (raws, batch) = match parts.method {
-        Method::GET => (vec![get_request(&parts.uri)?], false),
-        Method::POST => post_requests(state, &parts.headers, body).await?,
+        Method::GET => (vec![request::get_request(&parts.uri)?], false),
+        Method::POST => request::post_requests(state, &parts.headers, body).await?,
         _ => {
             let mut refused = Refused::new(
                 StatusCode::METHOD_NOT_ALLOWED,
-                "METHOD_NOT_ALLOWED",
+                code::METHOD_NOT_ALLOWED,
                 "use GET for queries or POST",
             );
             refused.allow = Some("GET, POST");
@@ -279,18 +179,16 @@ async fn serve(
     if batch {
         return Ok(serve_batch(state, media, viewer, raws).await);
     }
+    let asked = Asked {
+        media,
+        viewer,
+        is_get,
+        headers: &parts.headers,
+    };
     let raw = raws.into_iter().next().unwrap_or_default();
     let early = |early: Early| match early {
         Early::Http(refused) => Err(refused),
-        Early::GraphQl(response) => Ok(respond(
-            state,
-            media,
-            viewer,
-            None,
-            *response,
-            is_get,
-            &parts.headers,
-        )),
+        Early::GraphQl(response) => Ok(respond(state, &asked, None, *response)),
     };
     let resolved = match resolve(state, raw) {
         Ok(resolved) => resolved,
@@ -298,7 +196,7 @@ async fn serve(
     };
 
     // Anonymous queries are answered from the cache before anything is
-    // parsed: only successful queries are ever stored, under the same limits.
+    // parsed: only answers to documents that passed every limit are stored.
     let cache = state
         .response_cache
         .as_ref()
@@ -315,15 +213,16 @@ async fn serve(
             .with_label_values(&[&*cached.operation, "success"])
             .inc();
         let etag = is_get.then_some(cached.etag);
-        return Ok(finish(
-            media,
+        return Ok(reply::finish(
+            &asked,
             StatusCode::OK,
             cached.body,
             cached.cache_control,
             etag,
-            &parts.headers,
         ));
     }
+    // Noted before execution: a write that answers meanwhile outdates it.
+    let generation = cache.map(|c| c.generation()).unwrap_or_default();
 
     let prepared = match prepare(state, resolved, is_get) {
         Ok(prepared) => prepared,
@@ -348,32 +247,12 @@ async fn serve(
         .with_label_values(&[operation.as_str(), outcome])
         .inc();
     coded(&mut response);
-    let cacheable = cache_key
-        .filter(|_| response.errors.is_empty())
-        .map(|key| (key, Arc::from(operation)));
-    Ok(respond(
-        state,
-        media,
-        viewer,
-        cacheable,
-        response,
-        is_get,
-        &parts.headers,
-    ))
-}
-
-/// A request that ends before execution: refused at the HTTP level, or
-/// answered with GraphQL errors.
-enum Early {
-    Http(Refused),
-    GraphQl(Box<Response>),
-}
-
-fn graphql_error(code: &'static str, message: impl Into<String>) -> Response {
-    let error = async_graphql::Error::new(message.into()).extend_with(|_, e| e.set("code", code));
-    let mut server_error = ServerError::new(error.message, None);
-    server_error.extensions = error.extensions;
-    Response::from_errors(vec![server_error])
+    let to_cache = cache_key.map(|key| ToCache {
+        key,
+        operation: Arc::from(operation),
+        generation,
+    });
+    Ok(respond(state, &asked, to_cache, response))
 }
 
 /// The query text and variables of a request, from the request itself or
@@ -411,33 +290,58 @@ fn resolve(state: &AppState, raw: RawRequest) -> Result<Resolved, Early> {
         }
     };
     Ok(Resolved {
-        query: document.text,
-        persisted_as: document.persisted_as,
+        document,
         operation_name: raw.operation_name,
         variables,
     })
 }
 
-/// Parses (or finds the parsed) document, checks what it asks for against
-/// the limits, and builds the request the schema runs.
+/// Finds the parsed document, or scans and parses it; checks what it asks
+/// for against the limits, and builds the request the schema runs.
 fn prepare(state: &AppState, resolved: Resolved, is_get: bool) -> Result<Prepared, Early> {
     let Resolved {
-        query,
+        document: source,
         operation_name,
         variables,
-        ..
     } = resolved;
     let limits = &state.options;
-    let document = state.documents.parse(&query);
-    let shape = document
+    let parsed = match state.documents.get(&source.text) {
+        // Kept only after it passed every limit below.
+        Some(document) => Some((document, false)),
+        None => {
+            let scanned = scan::scan(
+                &source.text,
+                ScanLimits {
+                    max_tokens: limits.max_tokens,
+                    max_nesting: limits.max_nesting,
+                },
+            );
+            if let Err(err) = scanned {
+                let (reason, code) = match err {
+                    ScanError::TooManyTokens { .. } => ("too_many_tokens", code::TOO_MANY_TOKENS),
+                    ScanError::NestedTooDeep { .. } => ("nested_too_deep", code::NESTED_TOO_DEEP),
+                };
+                state.metrics.reject(reason);
+                return Err(Early::GraphQl(Box::new(graphql_error(
+                    code,
+                    err.to_string(),
+                ))));
+            }
+            // A syntax error is reported by the schema, which parses again
+            // (bounded by the scan) to say where.
+            async_graphql::parser::parse_query(&*source.text)
+                .ok()
+                .map(|document| (Arc::new(document), true))
+        }
+    };
+    let shape = parsed
         .as_ref()
-        .and_then(|d| shape::inspect(d, operation_name.as_deref(), limits.max_fields));
+        .and_then(|(d, _)| shape::inspect(d, operation_name.as_deref(), limits.max_fields));
     if let Some(shape) = &shape {
         if is_get && shape.operation_type != OperationType::Query {
-            state.metrics.reject("mutation_over_get");
             let mut refused = Refused::new(
                 StatusCode::METHOD_NOT_ALLOWED,
-                "METHOD_NOT_ALLOWED",
+                code::METHOD_NOT_ALLOWED,
                 "mutations must be sent with POST",
             );
             refused.allow = Some("POST");
@@ -465,25 +369,28 @@ fn prepare(state: &AppState, resolved: Resolved, is_get: bool) -> Result<Prepare
         }
     }
     let mut request =
-        async_graphql::Request::new(&*query).variables(Variables::from_json(variables));
+        async_graphql::Request::new(&*source.text).variables(Variables::from_json(variables));
     if let Some(name) = &operation_name {
         request = request.operation_name(name);
     }
-    if let Some(document) = &document {
+    if let Some((document, _)) = &parsed {
         // Parsed once: the schema runs this copy.
         request.set_parsed_query((**document).clone());
     }
     Ok(Prepared {
         request,
         shape,
-        document,
+        parsed,
+        source,
         operation_name,
     })
 }
 
-/// Runs a prepared request: its answer in query order, and after a
-/// successful mutation an empty response cache (whatever changed, no cached
-/// answer may outlive it).
+/// Runs a prepared request: its answer in query order. A document that
+/// validated is kept parsed (and registered, when it came as a new
+/// automatic persisted query). After any mutation the response cache is
+/// outdated, whether or not every field of it succeeded: one that failed
+/// may follow one that committed.
 async fn execute(state: &AppState, viewer: Viewer, prepared: Prepared) -> Response {
     let is_mutation = prepared.is(OperationType::Mutation);
     let request = prepared
@@ -491,14 +398,19 @@ async fn execute(state: &AppState, viewer: Viewer, prepared: Prepared) -> Respon
         .data(viewer)
         .data(new_loaders(state.api.db.clone(), viewer));
     let mut response = state.schema.execute(request).await;
-    if let Some(document) = &prepared.document {
-        in_query_order(&mut response, document, prepared.operation_name.as_deref());
-    }
-    if is_mutation
-        && response.errors.is_empty()
-        && let Some(cache) = &state.response_cache
-    {
+    if is_mutation && let Some(cache) = &state.response_cache {
         cache.invalidate_all();
+    }
+    if let Some((document, fresh)) = &prepared.parsed {
+        in_query_order(&mut response, document, prepared.operation_name.as_deref());
+        if !is_request_error(&response) {
+            if *fresh {
+                state
+                    .documents
+                    .insert(prepared.source.text.clone(), document.clone());
+            }
+            state.persisted.register(&prepared.source);
+        }
     }
     response
 }
@@ -510,6 +422,9 @@ async fn serve_batch(
     viewer: Viewer,
     raws: Vec<RawRequest>,
 ) -> HttpResponse {
+    use axum::http::HeaderValue;
+    use axum::response::IntoResponse;
+
     let mut responses = Vec::with_capacity(raws.len());
     let mut unavailable = false;
     for raw in raws {
@@ -545,132 +460,6 @@ async fn serve_batch(
     response
 }
 
-fn has_code(response: &Response, wanted: &str) -> bool {
-    response.errors.iter().any(|e| {
-        e.extensions
-            .as_ref()
-            .and_then(|x| x.get("code"))
-            .is_some_and(|c| matches!(c, async_graphql::Value::String(s) if s == wanted))
-    })
-}
-
-/// Status, caching headers and body of an executed (or early-answered) request.
-fn respond(
-    state: &AppState,
-    media: MediaType,
-    viewer: Viewer,
-    cache_entry: Option<(String, Arc<str>)>,
-    response: Response,
-    is_get: bool,
-    request_headers: &HeaderMap,
-) -> HttpResponse {
-    let unavailable = has_code(&response, code::SERVICE_UNAVAILABLE);
-    // A request error (nothing executed): the document or its variables
-    // were refused, so there is no `data`.
-    let request_error = !response.errors.is_empty()
-        && response.data == async_graphql::Value::Null
-        && response.errors.iter().all(|e| e.path.is_empty());
-    let status = if unavailable {
-        StatusCode::SERVICE_UNAVAILABLE
-    } else if request_error && media == MediaType::GraphqlResponse {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    let hinted = response.cache_control;
-    let shareable = viewer.is_anonymous() && response.errors.is_empty() && hinted.max_age > 0;
-    let cache_control = if shareable {
-        HeaderValue::from_str(&format!(
-            "{}, max-age={}",
-            if hinted.public { "public" } else { "private" },
-            hinted.max_age
-        ))
-        .unwrap_or_else(|_| HeaderValue::from_static("private, no-store"))
-    } else {
-        HeaderValue::from_static("private, no-store")
-    };
-    let body = if request_error {
-        // Nothing was executed: no `data` entry at all, as the specification asks.
-        let mut value = serde_json::to_value(&response).unwrap_or_default();
-        if let Some(object) = value.as_object_mut() {
-            object.remove("data");
-        }
-        Bytes::from(serde_json::to_vec(&value).unwrap_or_default())
-    } else {
-        Bytes::from(serde_json::to_vec(&response).unwrap_or_default())
-    };
-    let etag = is_get.then(|| etag_of(&body));
-    if let (Some((key, operation)), Some(cache), true) = (
-        cache_entry,
-        &state.response_cache,
-        shareable && status == StatusCode::OK,
-    ) {
-        cache.insert(
-            key,
-            Cached {
-                etag: etag.clone().unwrap_or_else(|| etag_of(&body)),
-                body: body.clone(),
-                cache_control: cache_control.clone(),
-                operation,
-            },
-        );
-    }
-    let mut http = finish(media, status, body, cache_control, etag, request_headers);
-    if unavailable {
-        http.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-    }
-    http
-}
-
-/// A strong `ETag` for a body.
-fn etag_of(body: &[u8]) -> HeaderValue {
-    HeaderValue::from_str(&format!("\"{}\"", &sha256_hex(body)[..32]))
-        .unwrap_or_else(|_| unreachable!("hex digits in quotes are a valid header value"))
-}
-
-/// The HTTP response, with its `ETag` (GET only) and 304 when the client's
-/// copy is current.
-fn finish(
-    media: MediaType,
-    status: StatusCode,
-    body: Bytes,
-    cache_control: HeaderValue,
-    etag: Option<HeaderValue>,
-    request_headers: &HeaderMap,
-) -> HttpResponse {
-    if let Some(etag) = &etag
-        && status == StatusCode::OK
-        && let Some(tag) = etag.to_str().ok()
-        && request_headers
-            .get(header::IF_NONE_MATCH)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"))
-    {
-        let mut response = StatusCode::NOT_MODIFIED.into_response();
-        let headers = response.headers_mut();
-        headers.insert(header::CACHE_CONTROL, cache_control);
-        headers.insert(header::ETAG, etag.clone());
-        headers.insert(
-            header::VARY,
-            HeaderValue::from_static("Accept, Authorization"),
-        );
-        return response;
-    }
-    let mut response = (status, Body::from(body)).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, media.header());
-    headers.insert(header::CACHE_CONTROL, cache_control);
-    headers.insert(
-        header::VARY,
-        HeaderValue::from_static("Accept, Authorization"),
-    );
-    if let Some(etag) = etag {
-        headers.insert(header::ETAG, etag);
-    }
-    response
-}
-
 /// The operation's name for metrics and logs: letters, digits and `_` only,
 /// at most 64 of them, so that clients cannot flood the label space with
 /// arbitrary text.
@@ -683,210 +472,5 @@ fn operation_label(shape: Option<&Shape>) -> String {
         }
         Some(_) => "invalid_name".to_owned(),
         None => "anonymous".to_owned(),
-    }
-}
-
-fn get_request(uri: &axum::http::Uri) -> Result<RawRequest, Refused> {
-    let Query(params) = Query::<HashMap<String, String>>::try_from_uri(uri).map_err(|_| {
-        Refused::new(
-            StatusCode::BAD_REQUEST,
-            code::BAD_REQUEST,
-            "the query string cannot be read",
-        )
-    })?;
-    let json = |name: &str| -> Result<Option<Value>, Refused> {
-        params
-            .get(name)
-            .filter(|v| !v.is_empty())
-            .map(|v| serde_json::from_str(v))
-            .transpose()
-            .map_err(|_| {
-                Refused::new(
-                    StatusCode::BAD_REQUEST,
-                    code::BAD_REQUEST,
-                    format!("`{name}` is not valid JSON"),
-                )
-            })
-    };
-    let extensions = match json("extensions")? {
-        None => None,
-        Some(Value::Object(map)) => Some(map.into_iter().collect()),
-        Some(_) => {
-            return Err(Refused::new(
-                StatusCode::BAD_REQUEST,
-                code::BAD_REQUEST,
-                "`extensions` must be a JSON object",
-            ));
-        }
-    };
-    Ok(RawRequest {
-        query: params.get("query").cloned(),
-        operation_name: params
-            .get("operationName")
-            .filter(|v| !v.is_empty())
-            .cloned(),
-        variables: json("variables")?,
-        extensions,
-    })
-}
-
-async fn post_requests(
-    state: &AppState,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<(Vec<RawRequest>, bool), Refused> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    if essence != "application/json" {
-        return Err(Refused::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UNSUPPORTED_MEDIA_TYPE",
-            "POST bodies must be application/json",
-        ));
-    }
-    let bytes = axum::body::to_bytes(body, state.options.max_body_bytes)
-        .await
-        .map_err(|_| {
-            Refused::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "PAYLOAD_TOO_LARGE",
-                format!(
-                    "the body is larger than {} bytes",
-                    state.options.max_body_bytes
-                ),
-            )
-        })?;
-    let json: Value = serde_json::from_slice(&bytes).map_err(|err| {
-        Refused::new(
-            StatusCode::BAD_REQUEST,
-            code::BAD_REQUEST,
-            format!("the body is not valid JSON: {err}"),
-        )
-    })?;
-    let parse = |value: Value| -> Result<RawRequest, Refused> {
-        if !value.is_object() {
-            return Err(Refused::new(
-                StatusCode::BAD_REQUEST,
-                code::BAD_REQUEST,
-                "a GraphQL request must be a JSON object",
-            ));
-        }
-        serde_json::from_value(value).map_err(|err| {
-            Refused::new(
-                StatusCode::BAD_REQUEST,
-                code::BAD_REQUEST,
-                format!("the request does not have the GraphQL shape: {err}"),
-            )
-        })
-    };
-    match json {
-        Value::Array(items) => match state.options.batch_limit {
-            None => Err(Refused::new(
-                StatusCode::BAD_REQUEST,
-                code::BATCH_NOT_ALLOWED,
-                "batched requests are not accepted",
-            )),
-            Some(limit) if items.len() > limit || items.is_empty() => Err(Refused::new(
-                StatusCode::BAD_REQUEST,
-                code::BATCH_NOT_ALLOWED,
-                format!("a batch holds 1 to {limit} operations"),
-            )),
-            Some(_) => Ok((
-                items.into_iter().map(parse).collect::<Result<_, _>>()?,
-                true,
-            )),
-        },
-        other => Ok((vec![parse(other)?], false)),
-    }
-}
-
-/// Gives every error a code. Request-level errors (unparsable query, unknown
-/// field) keep their message, which speaks only of the query; arguments and
-/// variables that do not fit their type are `BAD_USER_INPUT`. A field error
-/// without a code did not come through `AppError`; its text could be
-/// anything, so it is logged and replaced by a generic message.
-fn coded(response: &mut Response) {
-    for error in &mut response.errors {
-        let has_code = error
-            .extensions
-            .as_ref()
-            .is_some_and(|e| e.get("code").is_some());
-        if has_code {
-            continue;
-        }
-        if error.message.starts_with("Failed to parse")
-            || error.message.starts_with("Invalid value for argument")
-        {
-            set_code(error, code::BAD_USER_INPUT);
-        } else if error.path.is_empty() {
-            set_code(error, code::GRAPHQL_VALIDATION_FAILED);
-        } else {
-            tracing::error!(error = %error.message, path = ?error.path, "uncoded resolver error");
-            error.message = "internal server error".to_owned();
-            set_code(error, code::INTERNAL_SERVER_ERROR);
-        }
-    }
-}
-
-fn set_code(error: &mut ServerError, value: &str) {
-    let extended = async_graphql::Error::new("").extend_with(|_, e| e.set("code", value));
-    error.extensions = extended.extensions;
-}
-
-/// Anonymous responses by request key.
-pub type ResponseCache = moka::sync::Cache<String, Cached>;
-
-/// A bounded cache of anonymous responses: at most `bytes` of bodies, each
-/// kept at most a minute (the longest cache hint).
-pub fn response_cache(bytes: u64) -> Option<Arc<ResponseCache>> {
-    (bytes > 0).then(|| {
-        Arc::new(
-            moka::sync::Cache::builder()
-                .max_capacity(bytes)
-                .weigher(|key: &String, value: &Cached| {
-                    (key.len() + value.body.len() + value.operation.len())
-                        .try_into()
-                        .unwrap_or(u32::MAX)
-                })
-                .time_to_live(std::time::Duration::from_secs(60))
-                .build(),
-        )
-    })
-}
-
-/// Parsed documents by query text, so that a document sent again (every
-/// client sends the same few) is parsed once. Bounded; a document that does
-/// not parse is not kept (the schema reports its syntax error).
-#[derive(Clone)]
-pub struct DocumentCache(moka::sync::Cache<Arc<str>, Arc<ExecutableDocument>>);
-
-impl DocumentCache {
-    /// At most `bytes` of query text, each document dropped after an hour
-    /// unused.
-    pub fn new(bytes: u64) -> Self {
-        DocumentCache(
-            moka::sync::Cache::builder()
-                .max_capacity(bytes)
-                .weigher(|query: &Arc<str>, _| query.len().try_into().unwrap_or(u32::MAX))
-                .time_to_idle(std::time::Duration::from_secs(3600))
-                .build(),
-        )
-    }
-
-    fn parse(&self, query: &Arc<str>) -> Option<Arc<ExecutableDocument>> {
-        if let Some(document) = self.0.get(query) {
-            return Some(document);
-        }
-        let document = Arc::new(async_graphql::parser::parse_query(&**query).ok()?);
-        self.0.insert(query.clone(), document.clone());
-        Some(document)
     }
 }

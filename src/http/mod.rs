@@ -14,19 +14,23 @@
 //! (gzip, brotli), the body limit, the request timeout; `/graphql` also sheds
 //! load beyond its concurrency limit with 503 and `Retry-After`.
 
+mod cache;
 mod graphql;
 mod health;
 mod metrics;
 mod persisted;
 mod playground;
 mod rate_limit;
+mod reply;
+mod request;
 mod shape;
 
-pub use graphql::{DocumentCache, MediaType, ResponseCache, response_cache};
+pub use cache::{Cached, DocumentCache, ResponseCache};
 pub use metrics::Metrics;
-pub use persisted::{Persisted, load_manifest, sha256_hex};
+pub use persisted::{Persisted, load_manifest};
 pub use playground::{DEFAULT_QUERY, PlaygroundAssets};
 pub use rate_limit::RateLimiter;
+pub use request::MediaType;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -48,6 +52,7 @@ use tracing::Level;
 
 use crate::config::HttpOptions;
 use crate::db::SqlStats;
+use crate::error::code;
 use crate::graphql::{ApiState, AppSchema};
 
 /// Shared by every handler: one pointer, so that handing it to a request
@@ -123,7 +128,10 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             options.request_timeout,
         ))
-        .layer(CompressionLayer::new().gzip(true).br(true));
+        .layer(CompressionLayer::new().gzip(true).br(true))
+        .layer(axum::middleware::map_response(async |r| {
+            reply::tag_encoding(r)
+        }));
     if !options.cors_origins.is_empty() {
         let origins: Vec<HeaderValue> = options
             .cors_origins
@@ -173,7 +181,7 @@ fn panicked(_: Box<dyn std::any::Any + Send>) -> axum::response::Response {
     (
         StatusCode::INTERNAL_SERVER_ERROR,
         [(header::CONTENT_TYPE, "application/json")],
-        serde_json::json!({ "errors": [{ "message": "internal server error", "extensions": { "code": "INTERNAL_SERVER_ERROR" } }] })
+        serde_json::json!({ "errors": [{ "message": "internal server error", "extensions": { "code": code::INTERNAL_SERVER_ERROR } }] })
             .to_string(),
     )
         .into_response()
@@ -188,7 +196,7 @@ async fn overloaded(err: BoxError) -> axum::response::Response {
     (
         StatusCode::SERVICE_UNAVAILABLE,
         [(header::RETRY_AFTER, "1"), (header::CONTENT_TYPE, "application/json")],
-        serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": "OVERLOADED" } }] }).to_string(),
+        serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code::OVERLOADED } }] }).to_string(),
     )
         .into_response()
 }

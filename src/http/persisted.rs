@@ -16,16 +16,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
-/// Hex SHA-256, as APQ and manifests name documents (and as ETags, token
-/// hashes and response-cache keys are made).
-pub fn sha256_hex(data: impl AsRef<[u8]>) -> String {
-    Sha256::digest(data.as_ref())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+use crate::digest::sha256_hex;
 
 /// The operations of a manifest as `(id, query)`: Apollo's persisted-query
 /// manifest (`{"operations": [{"id", "body"}]}`, an operation without an id
@@ -72,7 +64,9 @@ pub fn load_manifest(path: &Path) -> Result<Vec<(String, String)>, String> {
 /// Where query texts come from.
 #[derive(Clone)]
 pub enum Persisted {
-    /// APQ: learnt from clients, bounded in memory.
+    /// APQ: learnt from clients, bounded in bytes. A document is registered
+    /// only once it has passed every limit and validated
+    /// ([`Persisted::register`]), so refused documents cost nothing here.
     Automatic(moka::sync::Cache<String, Arc<str>>),
     /// Only these, by id and by hash.
     Trusted(Arc<HashMap<String, Arc<str>>>),
@@ -92,8 +86,30 @@ pub enum Refusal {
 }
 
 impl Persisted {
-    pub fn automatic() -> Self {
-        Persisted::Automatic(moka::sync::Cache::builder().max_capacity(10_000).build())
+    /// At most `bytes` of hashes and query texts.
+    pub fn automatic(bytes: u64) -> Self {
+        Persisted::Automatic(
+            moka::sync::Cache::builder()
+                .max_capacity(bytes)
+                .weigher(|hash: &String, query: &Arc<str>| {
+                    // Plus moka's node and the two allocations' headers.
+                    (hash.len() + query.len() + 128)
+                        .try_into()
+                        .unwrap_or(u32::MAX)
+                })
+                .build(),
+        )
+    }
+
+    /// Remembers an automatic persisted query that ran: from now on its
+    /// hash alone stands for it. Trusted documents are fixed; nothing is
+    /// learnt.
+    pub fn register(&self, document: &Document) {
+        if let (Persisted::Automatic(known), Some(hash), true) =
+            (self, &document.persisted_as, document.register)
+        {
+            known.insert(hash.clone(), document.text.clone());
+        }
     }
 
     /// Loads a manifest; the error says what is wrong with the file.
@@ -131,9 +147,10 @@ impl Persisted {
                     if sha256_hex(query) != hash {
                         return Err(Refusal::HashMismatch);
                     }
-                    let query: Arc<str> = Arc::from(query);
-                    known.insert(hash.clone(), query.clone());
-                    Ok(Document::persisted(query, hash))
+                    let register = !known.contains_key(&hash);
+                    let mut document = Document::persisted(Arc::from(query), hash);
+                    document.register = register;
+                    Ok(document)
                 }
                 (Some(query), None) => Ok(Document::sent(query)),
                 (None, Some(hash)) => match known.get(&hash) {
@@ -171,6 +188,8 @@ pub struct Document {
     /// The hash or id it is known by, when it came from (or was registered
     /// with) the persisted documents: a short name for the same text.
     pub persisted_as: Option<String>,
+    /// Sent with its hash and not known yet: register it once it has run.
+    pub register: bool,
 }
 
 impl Document {
@@ -178,6 +197,7 @@ impl Document {
         Document {
             text: Arc::from(text),
             persisted_as: None,
+            register: false,
         }
     }
 
@@ -185,6 +205,7 @@ impl Document {
         Document {
             text,
             persisted_as: Some(key),
+            register: false,
         }
     }
 }

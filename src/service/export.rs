@@ -73,6 +73,51 @@ pub async fn export_document(
         .all(db)
         .await?;
 
+    assemble(Rows {
+        person: p,
+        links: &links,
+        skills: &skills,
+        roles: &roles,
+        activities: &activities,
+        achievements: &achievements,
+        metrics: &metrics,
+        skill_links: &skill_links,
+        education: &education,
+        languages: &languages,
+    })
+    .map(Some)
+}
+
+/// Every row of one portfolio, each list in display order (metrics and
+/// skill links grouped by achievement).
+pub struct Rows<'a> {
+    pub person: person::Model,
+    pub links: &'a [profile_link::Model],
+    pub skills: &'a [skill::Model],
+    pub roles: &'a [role::Model],
+    pub activities: &'a [activity::Model],
+    pub achievements: &'a [achievement::Model],
+    pub metrics: &'a [metric::Model],
+    pub skill_links: &'a [achievement_skill::Model],
+    pub education: &'a [education::Model],
+    pub languages: &'a [language::Model],
+}
+
+/// The document of a portfolio's rows. Pure: the GraphQL layer assembles
+/// it from rows its batched loaders already hold.
+pub fn assemble(rows: Rows<'_>) -> AppResult<PortfolioDocument> {
+    let Rows {
+        person: p,
+        links,
+        skills,
+        roles,
+        activities,
+        achievements,
+        metrics,
+        skill_links,
+        education,
+        languages,
+    } = rows;
     let skill_names: HashMap<i64, &str> = skills.iter().map(|s| (s.id, s.name.as_str())).collect();
     let mut metrics_of: HashMap<i64, Vec<MetricDoc>> = HashMap::new();
     for m in metrics {
@@ -80,10 +125,10 @@ pub async fn export_document(
             .entry(m.achievement_id)
             .or_default()
             .push(MetricDoc {
-                label: m.label,
+                label: m.label.clone(),
                 value: m.value,
-                unit: m.unit,
-                display: m.display,
+                unit: m.unit.clone(),
+                display: m.display.clone(),
             });
     }
     let mut skills_of: HashMap<i64, Vec<String>> = HashMap::new();
@@ -99,8 +144,8 @@ pub async fn export_document(
     let mut by_activity: HashMap<i64, Vec<AchievementDoc>> = HashMap::new();
     for a in achievements {
         let doc = AchievementDoc {
-            title: a.title,
-            context: a.context,
+            title: a.title.clone(),
+            context: a.context.clone(),
             actions: decode("achievement.actions", &a.actions)?,
             results: decode("achievement.results", &a.results)?,
             skills: skills_of.remove(&a.id).unwrap_or_default(),
@@ -120,24 +165,24 @@ pub async fn export_document(
         }
     }
 
-    Ok(Some(PortfolioDocument {
+    Ok(PortfolioDocument {
         format: FORMAT_VERSION,
         person: PersonDoc {
+            summary: decode("person.summary", &p.summary)?,
             slug: p.slug,
             name: p.name,
             headline: p.headline,
-            summary: decode("person.summary", &p.summary)?,
             location: p.location,
             email: p.email,
             avatar_url: p.avatar_url,
             draft: !p.published,
         },
         links: links
-            .into_iter()
+            .iter()
             .map(|l| ProfileLinkDoc {
                 kind: l.kind,
-                label: l.label,
-                url: l.url,
+                label: l.label.clone(),
+                url: l.url.clone(),
                 draft: !l.published,
             })
             .collect(),
@@ -151,34 +196,34 @@ pub async fn export_document(
             })
             .collect(),
         roles: roles
-            .into_iter()
+            .iter()
             .map(|r| {
                 Ok(RoleDoc {
                     achievements: by_role.remove(&r.id).unwrap_or_default(),
-                    organization: r.organization,
-                    title: r.title,
-                    department: r.department,
+                    organization: r.organization.clone(),
+                    title: r.title.clone(),
+                    department: r.department.clone(),
                     employment_type: r.employment_type,
-                    location: r.location,
+                    location: r.location.clone(),
                     start: month("role.start_ym", r.start_ym)?,
                     end: optional_month("role.end_ym", r.end_ym)?,
-                    summary: r.summary,
+                    summary: r.summary.clone(),
                     draft: !r.published,
                 })
             })
             .collect::<AppResult<_>>()?,
         activities: activities
-            .into_iter()
+            .iter()
             .map(|a| {
                 Ok(ActivityDoc {
                     achievements: by_activity.remove(&a.id).unwrap_or_default(),
                     kind: a.kind,
-                    title: a.title,
-                    organization: a.organization,
+                    title: a.title.clone(),
+                    organization: a.organization.clone(),
                     start: optional_month("activity.start_ym", a.start_ym)?,
                     end: optional_month("activity.end_ym", a.end_ym)?,
                     year: a.year,
-                    description: a.description,
+                    description: a.description.clone(),
                     highlights: decode("activity.highlights", &a.highlights)?,
                     links: decode("activity.links", &a.links)?,
                     draft: !a.published,
@@ -186,12 +231,12 @@ pub async fn export_document(
             })
             .collect::<AppResult<_>>()?,
         education: education
-            .into_iter()
+            .iter()
             .map(|e| {
                 Ok(EducationDoc {
-                    institution: e.institution,
-                    degree: e.degree,
-                    field: e.field,
+                    institution: e.institution.clone(),
+                    degree: e.degree.clone(),
+                    field: e.field.clone(),
                     start: optional_month("education.start_ym", e.start_ym)?,
                     end: optional_month("education.end_ym", e.end_ym)?,
                     status: e.status,
@@ -200,12 +245,12 @@ pub async fn export_document(
             })
             .collect::<AppResult<_>>()?,
         languages: languages
-            .into_iter()
+            .iter()
             .map(|l| LanguageDoc {
-                name: l.name,
-                fluency: l.fluency,
+                name: l.name.clone(),
+                fluency: l.fluency.clone(),
                 draft: !l.published,
             })
             .collect(),
-    }))
+    })
 }

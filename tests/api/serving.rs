@@ -392,7 +392,7 @@ async fn the_response_cache_serves_repeats_and_forgets_everything_after_a_mutati
 #[tokio::test]
 async fn automatic_persisted_queries_register_then_run_by_hash_over_get() {
     let app = TestApp::spawn(&Backend::Sqlite).await;
-    let hash = portfolio::http::sha256_hex(NAME);
+    let hash = portfolio::digest::sha256_hex(NAME);
     let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } }).to_string();
     let by_hash = Request::get(format!("/graphql?extensions={}", urlencode(&extensions)))
         .body(Body::empty())
@@ -435,7 +435,7 @@ async fn cached_answers_are_told_apart_by_operation_variables_and_document() {
     let app = TestApp::spawn(&Backend::Sqlite).await;
     let document = "query Name($slug: String!) { person(slug: $slug) { name } } \
                     query Headline($slug: String!) { person(slug: $slug) { headline } }";
-    let hash = portfolio::http::sha256_hex(document);
+    let hash = portfolio::digest::sha256_hex(document);
     let persisted = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } }).to_string();
     let by_hash = |operation: &str, slug: &str| {
         let variables = json!({ "slug": slug }).to_string();
@@ -527,7 +527,7 @@ async fn trusted_documents_mode_runs_only_the_manifest() {
     let (status, _, body) = app.send(post(by_id, Some("application/json"), None)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(json_body(&body)["data"]["person"]["name"], "안다혜");
-    let hash = portfolio::http::sha256_hex(known);
+    let hash = portfolio::digest::sha256_hex(known);
     let by_hash =
         json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } })
             .to_string();

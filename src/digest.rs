@@ -1,0 +1,26 @@
+//! Hex SHA-256: how persisted queries and manifests name documents, and how
+//! tokens, ETags and cache keys are hashed.
+
+use sha2::{Digest, Sha256};
+
+/// The lower-case hex SHA-256 of `data`.
+pub fn sha256_hex(data: impl AsRef<[u8]>) -> String {
+    use std::fmt::Write;
+    Sha256::digest(data.as_ref())
+        .iter()
+        .fold(String::with_capacity(64), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hashes_as_apq_clients_do() {
+        assert_eq!(
+            super::sha256_hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

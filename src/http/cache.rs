@@ -1,0 +1,128 @@
+//! What `/graphql` keeps between requests: anonymous answers and parsed
+//! documents, each bounded in bytes of memory.
+//!
+//! The response cache is told apart from a plain map by its generation. A
+//! query notes the generation before it runs and stores its answer under
+//! it; every write moves the generation on before it answers. An answer is
+//! served only while its generation is current, so an answer computed from
+//! data read before a write is never served after that write has answered,
+//! however the query and the write interleave (emptying the cache alone
+//! cannot promise that: a slow query would store its stale answer just
+//! after).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use async_graphql::parser::types::ExecutableDocument;
+use axum::body::Bytes;
+use axum::http::HeaderValue;
+
+use crate::graphql::weigh;
+
+/// A cached response, with everything its answers need precomputed.
+#[derive(Clone)]
+pub struct Cached {
+    pub body: Bytes,
+    pub cache_control: HeaderValue,
+    pub etag: HeaderValue,
+    pub operation: Arc<str>,
+    /// The generation the answer was computed in.
+    pub generation: u64,
+}
+
+/// Anonymous answers by request key, valid for one generation.
+pub struct ResponseCache {
+    entries: moka::sync::Cache<String, Cached>,
+    generation: AtomicU64,
+}
+
+/// Bookkeeping per entry beyond its key and body (moka's node, the header
+/// values, the operation name's allocation).
+const ENTRY_OVERHEAD: usize = 256;
+
+impl ResponseCache {
+    /// At most `bytes` of keys and bodies, each answer kept at most a minute
+    /// (the longest cache hint); `None` when `bytes` is 0.
+    pub fn new(bytes: u64) -> Option<Arc<Self>> {
+        (bytes > 0).then(|| {
+            Arc::new(ResponseCache {
+                entries: moka::sync::Cache::builder()
+                    .max_capacity(bytes)
+                    .weigher(|key: &String, value: &Cached| {
+                        (key.len() + value.body.len() + value.operation.len() + ENTRY_OVERHEAD)
+                            .try_into()
+                            .unwrap_or(u32::MAX)
+                    })
+                    .time_to_live(Duration::from_secs(60))
+                    .build(),
+                generation: AtomicU64::new(0),
+            })
+        })
+    }
+
+    /// The current generation: note it before running a query.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// The answer stored under `key`, if it is of the current generation.
+    pub fn get(&self, key: &str) -> Option<Cached> {
+        self.entries
+            .get(key)
+            .filter(|cached| cached.generation == self.generation())
+    }
+
+    /// Stores an answer computed in `cached.generation`; one already
+    /// outdated is dropped.
+    pub fn insert(&self, key: String, cached: Cached) {
+        if cached.generation == self.generation() {
+            self.entries.insert(key, cached);
+        }
+    }
+
+    /// After a write: every answer stored so far, or being computed now, is
+    /// outdated.
+    pub fn invalidate_all(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.entries.invalidate_all();
+    }
+}
+
+/// Parsed documents by query text, so that a document sent again (every
+/// client sends the same few) is parsed once. Only documents that passed
+/// every limit and validated are kept, weighed as parsed trees.
+#[derive(Clone)]
+pub struct DocumentCache(moka::sync::Cache<Arc<str>, Arc<ExecutableDocument>>);
+
+impl DocumentCache {
+    /// At most `bytes` of text and parsed trees, each document dropped after
+    /// an hour unused.
+    pub fn new(bytes: u64) -> Self {
+        DocumentCache(
+            moka::sync::Cache::builder()
+                .max_capacity(bytes)
+                .weigher(|query: &Arc<str>, document: &Arc<ExecutableDocument>| {
+                    (query.len() + weigh::document_bytes(document))
+                        .try_into()
+                        .unwrap_or(u32::MAX)
+                })
+                .time_to_idle(Duration::from_secs(3600))
+                .build(),
+        )
+    }
+
+    pub fn get(&self, query: &str) -> Option<Arc<ExecutableDocument>> {
+        self.0.get(query)
+    }
+
+    pub fn insert(&self, query: Arc<str>, document: Arc<ExecutableDocument>) {
+        self.0.insert(query, document);
+    }
+
+    /// Bytes held, as weighed (after pending maintenance).
+    pub fn weighed_bytes(&self) -> u64 {
+        self.0.run_pending_tasks();
+        self.0.weighted_size()
+    }
+}
