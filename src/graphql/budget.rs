@@ -22,7 +22,9 @@ use std::time::{Duration, Instant};
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextResolve, ResolveInfo,
 };
-use async_graphql::{ErrorExtensions, Response, ServerError, ServerResult, Value};
+use async_graphql::{
+    ErrorExtensions, QueryPathSegment, Response, ServerError, ServerResult, Value,
+};
 
 use crate::error::code;
 
@@ -110,16 +112,22 @@ impl Extension for Budget {
         info: ResolveInfo<'_>,
         next: NextResolve<'_>,
     ) -> ServerResult<Option<Value>> {
+        // Past a budget nothing more is resolved. Null, not "nothing": the
+        // executor insists on a value for every list item.
         if self.tripped.load(Ordering::Relaxed) != WITHIN {
-            return Ok(None);
+            return Ok(Some(Value::Null));
         }
         let fields = self.fields.fetch_add(1, Ordering::Relaxed);
         if fields.is_multiple_of(CHECK_EVERY) {
             if Instant::now() >= self.deadline {
                 self.trip(TOO_LONG);
-                return Ok(None);
+                return Ok(Some(Value::Null));
             }
             tokio::task::consume_budget().await;
+        }
+        // A list item is counted by its list, which sees its scalars.
+        if matches!(info.path_node.segment, QueryPathSegment::Index(_)) {
+            return next.run(ctx, info).await;
         }
         // `"key":` and a separator, then whatever the value adds itself.
         let key = info.alias.unwrap_or(info.name).len() + 4;
@@ -160,5 +168,55 @@ mod tests {
         assert_eq!(own_bytes(&list), 2 + 5 + 5);
         let object = Value::Object(Default::default());
         assert_eq!(own_bytes(&object), 2);
+    }
+}
+
+#[cfg(test)]
+mod schema_tests {
+    use super::*;
+    use crate::graphql::schema_builder;
+
+    #[tokio::test]
+    async fn a_request_past_its_deadline_stops_with_a_coded_error() {
+        let schema = schema_builder()
+            .extension(Budgets {
+                max_response_bytes: 1 << 20,
+                timeout: Duration::ZERO,
+            })
+            .finish();
+        let response = schema.execute("{ __schema { types { name } } }").await;
+        assert_eq!(response.data, Value::Null);
+        let codes: Vec<_> = response
+            .errors
+            .iter()
+            .map(|e| e.extensions.as_ref().and_then(|x| x.get("code")).cloned())
+            .collect();
+        assert_eq!(codes, vec![Some(Value::from(code::REQUEST_TIMEOUT))]);
+    }
+
+    #[tokio::test]
+    async fn an_answer_past_its_byte_budget_stops_with_a_coded_error() {
+        let budget = |bytes| {
+            schema_builder()
+                .extension(Budgets {
+                    max_response_bytes: bytes,
+                    timeout: Duration::from_secs(60),
+                })
+                .finish()
+        };
+        let query = "{ __schema { types { name description fields { name } } } }";
+        let full = budget(1 << 24).execute(query).await;
+        assert!(full.errors.is_empty(), "{:?}", full.errors);
+        let size = serde_json::to_vec(&full.data).expect("json").len();
+        let cut = budget(size / 2).execute(query).await;
+        assert_eq!(cut.data, Value::Null);
+        assert_eq!(cut.errors.len(), 1);
+        assert_eq!(
+            cut.errors[0]
+                .extensions
+                .as_ref()
+                .and_then(|x| x.get("code")),
+            Some(&Value::from(code::RESPONSE_TOO_LARGE))
+        );
     }
 }

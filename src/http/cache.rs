@@ -81,6 +81,12 @@ impl ResponseCache {
         }
     }
 
+    /// Bytes held, as weighed (after pending maintenance).
+    pub fn weighed_bytes(&self) -> u64 {
+        self.entries.run_pending_tasks();
+        self.entries.weighted_size()
+    }
+
     /// After a write: every answer stored so far, or being computed now, is
     /// outdated.
     pub fn invalidate_all(&self) {
@@ -124,5 +130,55 @@ impl DocumentCache {
     pub fn weighed_bytes(&self) -> u64 {
         self.0.run_pending_tasks();
         self.0.weighted_size()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cached(generation: u64) -> Cached {
+        Cached {
+            body: Bytes::from_static(b"{}"),
+            cache_control: HeaderValue::from_static("public, max-age=60"),
+            etag: HeaderValue::from_static("\"x\""),
+            operation: Arc::from("q"),
+            generation,
+        }
+    }
+
+    #[test]
+    fn an_answer_computed_before_a_write_is_never_served_after_it() {
+        let cache = ResponseCache::new(1 << 20).expect("a cache");
+        // A query notes the generation and starts reading...
+        let before = cache.generation();
+        // ...a write answers meanwhile...
+        cache.invalidate_all();
+        // ...and the query stores what it read before the write.
+        cache.insert("k".to_owned(), cached(before));
+        assert!(cache.get("k").is_none(), "stale answer served");
+        // A query that started after the write is served.
+        cache.insert("k".to_owned(), cached(cache.generation()));
+        assert!(cache.get("k").is_some());
+    }
+
+    #[test]
+    fn an_answer_stored_just_before_a_write_is_not_served_after_it() {
+        let cache = ResponseCache::new(1 << 20).expect("a cache");
+        let before = cache.generation();
+        cache.insert("k".to_owned(), cached(before));
+        assert!(cache.get("k").is_some());
+        cache.invalidate_all();
+        assert!(cache.get("k").is_none());
+    }
+
+    #[test]
+    fn parsed_documents_are_weighed_as_trees_not_text() {
+        let documents = DocumentCache::new(1 << 20);
+        let text: Arc<str> =
+            Arc::from("{ person(slug: \"x\") { name roles { nodes { title } } } }");
+        let parsed = async_graphql::parser::parse_query(&*text).expect("parses");
+        documents.insert(text.clone(), Arc::new(parsed));
+        assert!(documents.weighed_bytes() > 10 * text.len() as u64);
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! Requests by route and status with latency histograms, GraphQL operations
 //! by name and outcome, response-cache hits and misses, rejections by reason,
-//! SQL statements sent, and the database pool's connections in use and idle.
+//! SQL statements sent, the database pool's connections in use and idle, and
+//! the bytes each in-memory cache holds.
 
 use std::time::Instant;
 
@@ -29,6 +30,8 @@ pub struct Metrics {
     pub rejections: IntCounterVec,
     sql_statements: IntCounter,
     pool: IntGaugeVec,
+    /// Bytes each in-memory cache holds, as its budget weighs them.
+    pub cache_bytes: IntGaugeVec,
 }
 
 fn register<C: prometheus::core::Collector + Clone + 'static>(
@@ -119,6 +122,17 @@ impl Metrics {
                 )
                 .unwrap_or_else(|err| unreachable!("{err}")),
             ),
+            cache_bytes: register(
+                &registry,
+                IntGaugeVec::new(
+                    Opts::new(
+                        "cache_bytes",
+                        "Bytes held by each in-memory cache (response, documents, persisted), as weighed against its budget.",
+                    ),
+                    &["cache"],
+                )
+                .unwrap_or_else(|err| unreachable!("{err}")),
+            ),
             registry,
         }
     }
@@ -183,6 +197,24 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
 
 /// `GET /metrics`.
 pub async fn metrics(State(state): State<AppState>) -> Response {
+    let weighed = [
+        (
+            "response",
+            state
+                .response_cache
+                .as_ref()
+                .map_or(0, |c| c.weighed_bytes()),
+        ),
+        ("documents", state.documents.weighed_bytes()),
+        ("persisted", state.persisted.weighed_bytes()),
+    ];
+    for (cache, bytes) in weighed {
+        state
+            .metrics
+            .cache_bytes
+            .with_label_values(&[cache])
+            .set(i64::try_from(bytes).unwrap_or(i64::MAX));
+    }
     let body = state.metrics.render(&state.api.db, &state.sql_stats);
     (
         [(

@@ -101,6 +101,17 @@ impl Persisted {
         )
     }
 
+    /// Bytes of learnt documents held (trusted documents are fixed).
+    pub fn weighed_bytes(&self) -> u64 {
+        match self {
+            Persisted::Automatic(known) => {
+                known.run_pending_tasks();
+                known.weighted_size()
+            }
+            Persisted::Trusted(_) => 0,
+        }
+    }
+
     /// Remembers an automatic persisted query that ran: from now on its
     /// hash alone stands for it. Trusted documents are fixed; nothing is
     /// learnt.

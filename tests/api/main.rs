@@ -9,6 +9,7 @@ mod concurrency;
 mod documents;
 mod drafts;
 mod helpers;
+mod hostile;
 mod http;
 mod json_resume;
 mod lifecycle;

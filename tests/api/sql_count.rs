@@ -107,3 +107,68 @@ async fn people_count_everyone_only_when_total_count_is_asked() {
         assert_eq!(with, 2, "[{b}] the page and the count");
     }
 }
+
+#[tokio::test]
+async fn json_resumes_of_many_people_cost_the_same_statements_as_of_one() {
+    for app in TestApp::all().await {
+        let b = app.backend;
+        // Two names, so that the second is not answered from the cache.
+        let query = "query One { people(first: 10) { nodes { slug jsonResume } } }";
+        let before = app.stats.statements();
+        let one = app.data(query, json!({})).await;
+        let query = "query Five { people(first: 10) { nodes { slug jsonResume } } }";
+        let for_one = app.stats.statements() - before;
+        for i in 0..4 {
+            import(&app, &copy_of_bundled(&format!("copy-{i}"))).await;
+        }
+        let before = app.stats.statements();
+        let five = app.data(query, json!({})).await;
+        let for_five = app.stats.statements() - before;
+        let resumes = five["people"]["nodes"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(resumes.len(), 5, "[{b}]");
+        assert!(
+            resumes
+                .iter()
+                .all(|p| p["jsonResume"]["basics"]["name"] == "안다혜"),
+            "[{b}] every person's resume is there"
+        );
+        assert_eq!(
+            one["people"]["nodes"][0]["jsonResume"], resumes[0]["jsonResume"],
+            "[{b}]"
+        );
+        assert_eq!(
+            for_one, for_five,
+            "[{b}] 1 person: {for_one}, 5: {for_five}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_id_asked_for_many_times_is_looked_up_once() {
+    for app in TestApp::all().await {
+        let b = app.backend;
+        let id = app
+            .data(
+                "{ person(slug: \"dahye-ahn\") { roles { nodes { id } } } }",
+                json!({}),
+            )
+            .await["person"]["roles"]["nodes"][0]["id"]
+            .clone();
+        let query = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }";
+        let before = app.stats.statements();
+        app.data(query, json!({ "ids": [id] })).await;
+        let once = app.stats.statements() - before;
+        let before = app.stats.statements();
+        let many = app
+            .data(query, json!({ "ids": vec![id.clone(); 100] }))
+            .await;
+        let hundred = app.stats.statements() - before;
+        let nodes = many["nodes"].as_array().cloned().unwrap_or_default();
+        assert_eq!(nodes.len(), 100, "[{b}] one answer per id asked");
+        assert!(nodes.iter().all(|n| n["id"] == id), "[{b}]");
+        assert_eq!(once, hundred, "[{b}]");
+    }
+}
