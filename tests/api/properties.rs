@@ -134,7 +134,7 @@ fn selection(
     for i in 0..count {
         let field = &available[tape.next().unwrap_or(0) as usize % available.len()];
         let choice = tape.next().unwrap_or(0) as usize;
-        if choice % 5 == 0 {
+        if choice.is_multiple_of(5) {
             out.push_str(&format!("a{depth}x{i}: "));
         }
         out.push_str(field.name);
