@@ -1,5 +1,5 @@
-//! Hex SHA-256: how persisted queries and manifests name documents, and how
-//! tokens, ETags and cache keys are hashed.
+//! Hex SHA-256: how persisted queries and manifests name documents, how
+//! token secrets are stored, and how ETags are made.
 
 use sha2::{Digest, Sha256};
 

@@ -31,6 +31,7 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod manifest;
 pub mod service;
 pub mod startup;
 pub mod static_export;

@@ -123,7 +123,7 @@ pub async fn export(
             }
         }
         Some(manifest) => {
-            for (id, body) in crate::http::load_manifest(manifest)? {
+            for (id, body) in crate::manifest::load_manifest(manifest)? {
                 let safe_id: String = id
                     .chars()
                     .map(|c| {

@@ -27,7 +27,7 @@ mod shape;
 
 pub use cache::{Cached, DocumentCache, ResponseCache};
 pub use metrics::Metrics;
-pub use persisted::{Persisted, load_manifest};
+pub use persisted::Persisted;
 pub use playground::{DEFAULT_QUERY, PlaygroundAssets};
 pub use rate_limit::RateLimiter;
 pub use request::MediaType;

@@ -1,6 +1,9 @@
-//! Database reads and writes per use case. Resolvers and commands call these;
-//! SQL never appears above this layer (except in the batched loaders of
-//! `graphql::loaders`, which are reads shaped by the API).
+//! Whole-portfolio use cases against the database: import and export of
+//! documents and JSON Resumes, the bundled portfolio, and the write
+//! transaction every change runs in ([`write`]). The GraphQL layer reads
+//! through its batched loaders (`graphql::loaders`) and writes single items
+//! through its shared mutation flow (`graphql::mutation`), inside
+//! [`write::begin`]'s transactions.
 
 pub mod codec;
 pub mod export;

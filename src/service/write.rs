@@ -1,6 +1,7 @@
 //! Write transactions. Every change runs in one transaction that also moves
-//! the owning person's `updated_at` (the cache layer keys on it), so a
-//! failure anywhere leaves nothing behind.
+//! the owning person's `updated_at` (so `Person.updatedAt` tells a reader
+//! that anything in the portfolio changed), so a failure anywhere leaves
+//! nothing behind.
 //!
 //! On SQLite a write transaction starts with `BEGIN IMMEDIATE`: it takes the
 //! write lock up front and waits for it (busy timeout) instead of failing

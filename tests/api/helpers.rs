@@ -242,8 +242,6 @@ impl TestApp {
         apps
     }
 
-    /// Runs the application on its real socket until `stop` is sent;
-    /// `server` completes when it has stopped.
     /// The address the app listens on (bound already, served or not).
     pub fn local_addr(&self) -> std::net::SocketAddr {
         self.app
@@ -252,6 +250,8 @@ impl TestApp {
             .local_addr()
     }
 
+    /// Runs the application on its real socket until `stop` is sent;
+    /// `server` completes when it has stopped.
     pub fn serve(
         &mut self,
     ) -> (
