@@ -309,11 +309,7 @@ async fn serve(
     {
         tracing::Span::current().record("operation", &*cached.operation);
         state.metrics.cache.with_label_values(&["hit"]).inc();
-        state
-            .metrics
-            .operations
-            .with_label_values(&[&*cached.operation, "success"])
-            .inc();
+        state.metrics.operation(&cached.operation, "success");
         let etag = is_get.then_some(cached.etag);
         return Ok(finish(
             media,
@@ -342,11 +338,7 @@ async fn serve(
     } else {
         "error"
     };
-    state
-        .metrics
-        .operations
-        .with_label_values(&[operation.as_str(), outcome])
-        .inc();
+    state.metrics.operation(&operation, outcome);
     coded(&mut response);
     let cacheable = cache_key
         .filter(|_| response.errors.is_empty())

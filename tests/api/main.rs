@@ -16,6 +16,7 @@ mod mutations;
 mod nodes;
 mod pagination;
 mod portfolio;
+mod request_hygiene;
 mod schema;
 mod serving;
 mod sql_count;
