@@ -4,13 +4,62 @@
 //! operation names cannot grow the metrics without bound.
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{HeaderValue, Request, StatusCode, header};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
 
 fn post() -> axum::http::request::Builder {
     Request::post("/graphql").header(header::CONTENT_TYPE, "application/json")
+}
+
+fn is_uuid(value: &str) -> bool {
+    value.len() == 36
+        && value.chars().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+#[tokio::test]
+async fn a_request_id_that_could_forge_log_fields_is_replaced_by_a_fresh_one() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let send = async |ids: &[&[u8]]| {
+        let mut request = Request::get("/healthz");
+        for id in ids {
+            request = request.header("x-request-id", HeaderValue::from_bytes(id).expect("header"));
+        }
+        let (status, headers, _) = app
+            .send(request.body(Body::empty()).expect("request"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let all: Vec<String> = headers
+            .get_all("x-request-id")
+            .iter()
+            .map(|v| v.to_str().expect("ASCII").to_owned())
+            .collect();
+        assert_eq!(all.len(), 1, "one id in the response: {all:?}");
+        all[0].clone()
+    };
+    for good in ["req-42", "2f1c:9a.b_c-1", &"x".repeat(64)] {
+        assert_eq!(send(&[good.as_bytes()]).await, good, "kept");
+    }
+    let long = "x".repeat(65);
+    for bad in [
+        &b"abc\" method=DELETE path=/admin"[..],
+        b"a b",
+        b"a=b",
+        long.as_bytes(),
+        "요청".as_bytes(),
+        b"\xff",
+        b"",
+    ] {
+        let id = send(&[bad]).await;
+        assert!(is_uuid(&id), "{bad:?} became {id}");
+    }
+    let twice = send(&[b"one", b"two"]).await;
+    assert!(is_uuid(&twice), "sent twice: {twice}");
+    assert!(is_uuid(&send(&[]).await), "none sent");
 }
 
 async fn metrics_text(app: &TestApp) -> String {
