@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+use axum::http::HeaderValue;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
@@ -89,6 +90,30 @@ fn unauthenticated() -> AppError {
 
 fn hash(secret: &str) -> String {
     crate::http::sha256_hex(secret)
+}
+
+/// Who the `Authorization` header says the request is: [`authenticate`] on
+/// its text. A value that is not visible ASCII cannot hold a token and is
+/// refused like a wrong one, never taken for no header.
+pub async fn authenticate_header(
+    db: &DatabaseConnection,
+    header: Option<&HeaderValue>,
+) -> AppResult<Viewer> {
+    authenticate(db, header_text(header)?).await
+}
+
+/// The text of an `Authorization` header; an error when it is not visible
+/// ASCII.
+fn header_text(header: Option<&HeaderValue>) -> AppResult<Option<&str>> {
+    header
+        .map(|value| {
+            value.to_str().map_err(|_| {
+                AppError::Unauthenticated(
+                    "the Authorization header must be visible ASCII: `Bearer <token>`".to_owned(),
+                )
+            })
+        })
+        .transpose()
 }
 
 /// Who the `Authorization` header value says the request is. `None` means
@@ -221,4 +246,26 @@ pub async fn revoke_token(db: &DatabaseConnection, id: i64) -> AppResult<bool> {
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_authorization_header_that_is_not_visible_ascii_is_refused() {
+        assert!(matches!(header_text(None), Ok(None)));
+        let ok = HeaderValue::from_static("Bearer pf_1_abc");
+        assert!(matches!(
+            header_text(Some(&ok)),
+            Ok(Some("Bearer pf_1_abc"))
+        ));
+        for bad in [&b"Bearer \xff\xfe"[..], "Bearer 토큰".as_bytes()] {
+            let value = HeaderValue::from_bytes(bad).expect("a header value");
+            assert!(
+                matches!(header_text(Some(&value)), Err(AppError::Unauthenticated(_))),
+                "{bad:?}"
+            );
+        }
+    }
 }

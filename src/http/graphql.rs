@@ -255,11 +255,7 @@ async fn serve(
         }
     };
 
-    let authorization = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let viewer = auth::authenticate(&state.api.db, authorization)
+    let viewer = auth::authenticate_header(&state.api.db, parts.headers.get(header::AUTHORIZATION))
         .await
         .map_err(|err| {
             let unavailable = err.code() == code::SERVICE_UNAVAILABLE;

@@ -13,6 +13,44 @@ fn post() -> axum::http::request::Builder {
     Request::post("/graphql").header(header::CONTENT_TYPE, "application/json")
 }
 
+#[tokio::test]
+async fn an_authorization_header_that_is_not_visible_ascii_is_unauthorized() {
+    for app in TestApp::all().await {
+        let b = app.backend;
+        let before = app.snapshot("dahye-ahn").await;
+        let id = app.person_id("dahye-ahn").await;
+        let body = json!({ "query": "mutation($i: UpdatePersonInput!) { updatePerson(input: $i) { person { id } } }",
+            "variables": { "i": { "id": id, "headline": "x" } } });
+        for bad in [&b"Bearer \xff\xfe"[..], "Bearer 토큰".as_bytes(), b"\x80"] {
+            for query in [
+                json!({ "query": "{ people { totalCount } }" }),
+                body.clone(),
+            ] {
+                let request = post()
+                    .header(
+                        header::AUTHORIZATION,
+                        HeaderValue::from_bytes(bad).expect("header"),
+                    )
+                    .body(Body::from(query.to_string()))
+                    .expect("request");
+                let (status, _, body) = app.send(request).await;
+                let response: Value = serde_json::from_slice(&body).expect("JSON");
+                assert_eq!(
+                    status,
+                    StatusCode::UNAUTHORIZED,
+                    "[{b}] {bad:?}: {response}"
+                );
+                assert_eq!(
+                    response["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+                    "[{b}]"
+                );
+                assert!(response.get("data").is_none_or(Value::is_null), "[{b}]");
+            }
+        }
+        assert_eq!(app.snapshot("dahye-ahn").await, before, "[{b}] unchanged");
+    }
+}
+
 fn is_uuid(value: &str) -> bool {
     value.len() == 36
         && value.chars().enumerate().all(|(i, c)| match i {
