@@ -10,6 +10,7 @@ mod documents;
 mod drafts;
 mod helpers;
 mod http;
+mod input_rules;
 mod json_resume;
 mod lifecycle;
 mod mutations;

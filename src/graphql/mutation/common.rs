@@ -1,6 +1,7 @@
 //! What every mutation shares: checking ids and tokens, loading the row to
-//! change, optimistic version checks, positions, and running all problems of
-//! an input into errors at once.
+//! change, optimistic version
+//! checks, positions, the per-person caps, and running all problems of an
+//! input into errors at once.
 
 use std::future::Future;
 
@@ -9,11 +10,12 @@ use entity::{achievement, activity, education, language, person, profile_link, r
 use sea_orm::ExprTrait;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder,
 };
 
 use crate::auth::Viewer;
+use crate::domain::limits;
 use crate::error::{AppError, AppResult};
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::{state, viewer};
@@ -27,6 +29,10 @@ where
     const NODE: NodeType;
     /// A human name for messages, e.g. "role".
     const NAME: &'static str;
+    /// The plural of [`Editable::NAME`], e.g. "roles".
+    const PLURAL: &'static str;
+    /// How many one person may have (see `domain::limits`).
+    const MAX_PER_PERSON: usize;
     fn id_column() -> Self::Column;
     fn person_column() -> Self::Column;
     fn version_column() -> Self::Column;
@@ -39,10 +45,12 @@ where
 }
 
 macro_rules! editable {
-    ($module:ident, $node:ident, $name:literal) => {
+    ($module:ident, $node:ident, $name:literal, $plural:literal, $max:ident) => {
         impl Editable for $module::Entity {
             const NODE: NodeType = NodeType::$node;
             const NAME: &'static str = $name;
+            const PLURAL: &'static str = $plural;
+            const MAX_PER_PERSON: usize = limits::$max;
             fn id_column() -> Self::Column {
                 $module::Column::Id
             }
@@ -74,13 +82,43 @@ macro_rules! editable {
     };
 }
 
-editable!(profile_link, ProfileLink, "profile link");
-editable!(role, Role, "role");
-editable!(achievement, Achievement, "achievement");
-editable!(skill, Skill, "skill");
-editable!(activity, Activity, "activity");
-editable!(education, Education, "education");
-editable!(language, Language, "language");
+editable!(
+    profile_link,
+    ProfileLink,
+    "profile link",
+    "profile links",
+    MAX_PROFILE_LINKS_PER_PERSON
+);
+editable!(role, Role, "role", "roles", MAX_ROLES_PER_PERSON);
+editable!(
+    achievement,
+    Achievement,
+    "achievement",
+    "achievements",
+    MAX_ACHIEVEMENTS_PER_PERSON
+);
+editable!(skill, Skill, "skill", "skills", MAX_SKILLS_PER_PERSON);
+editable!(
+    activity,
+    Activity,
+    "activity",
+    "activities",
+    MAX_ACTIVITIES_PER_PERSON
+);
+editable!(
+    education,
+    Education,
+    "education",
+    "education entries",
+    MAX_EDUCATION_PER_PERSON
+);
+editable!(
+    language,
+    Language,
+    "language",
+    "languages",
+    MAX_LANGUAGES_PER_PERSON
+);
 
 /// The viewer of a mutation and the database.
 pub struct Edit<'a> {
@@ -145,6 +183,44 @@ pub async fn load_person(
         .ok_or_else(|| AppError::NotFound(format!("no person with id {id:?}")))?;
     viewer.may_edit(model.id)?;
     Ok(model)
+}
+
+/// Refuses one more row of `E` for a person who has the most allowed.
+pub async fn ensure_room<E>(
+    txn: &impl ConnectionTrait,
+    person_id: i64,
+    field: &str,
+) -> AppResult<()>
+where
+    E: Editable,
+    E::Model: IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+{
+    let count = E::find()
+        .filter(E::person_column().eq(person_id))
+        .count(txn)
+        .await?;
+    let mut c = crate::domain::validate::Checker::default();
+    c.room(
+        field,
+        E::PLURAL,
+        usize::try_from(count).unwrap_or(usize::MAX),
+        E::MAX_PER_PERSON,
+    );
+    ensure_valid(c)
+}
+
+/// Refuses a reorder that lists more ids than the list can ever hold,
+/// before anything is looked up.
+pub fn check_reorder_ids<E>(ids: &[ID]) -> AppResult<()>
+where
+    E: Editable,
+    E::Model: IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+{
+    let mut c = crate::domain::validate::Checker::default();
+    c.list("input.ids", ids.len(), E::MAX_PER_PERSON);
+    ensure_valid(c)
 }
 
 /// Refuses a stale `expectedVersion`.

@@ -98,10 +98,17 @@ fn check_person_fields(
         c.text("input.headline", headline, limits::HEADLINE);
     }
     if let Some(summary) = summary {
-        c.texts("input.summary", summary, limits::LONG_TEXT);
+        c.texts(
+            "input.summary",
+            summary,
+            limits::MAX_SUMMARY_PARAGRAPHS,
+            limits::LONG_TEXT,
+        );
     }
     c.optional_text("input.location", location, limits::SHORT_TEXT);
-    c.optional_text("input.email", email, limits::EMAIL);
+    if let Some(email) = email {
+        c.email("input.email", email);
+    }
     if let Some(url) = avatar_url {
         c.url("input.avatarUrl", url);
     }
