@@ -60,16 +60,22 @@ impl Viewer {
         matches!(self, Viewer::Anonymous)
     }
 
-    /// Allows changing `person_id`'s portfolio, or says why not.
-    pub fn may_edit(&self, person_id: i64) -> AppResult<()> {
+    /// Whose portfolio this viewer may change: `Some(person)` for a
+    /// person's token, `None` (anyone's) for an admin. Lookups for a change
+    /// are limited to it before they run, so that another person's items are
+    /// not found, exactly like items that do not exist.
+    pub fn edit_scope(&self) -> AppResult<Option<i64>> {
         match self {
             Viewer::Anonymous => Err(unauthenticated()),
-            Viewer::Owner { person_id: own, .. } if *own == person_id => Ok(()),
-            Viewer::Owner { .. } => Err(AppError::Forbidden(
-                "this token may change only its own person's portfolio".to_owned(),
-            )),
-            Viewer::Admin { .. } => Ok(()),
+            Viewer::Owner { person_id, .. } => Ok(Some(*person_id)),
+            Viewer::Admin { .. } => Ok(None),
         }
+    }
+
+    /// Whether this viewer may see everything (and so may be told what
+    /// exists, e.g. that a slug is taken).
+    pub fn is_admin(&self) -> bool {
+        matches!(self, Viewer::Admin { .. })
     }
 
     /// Allows admin-only operations (creating, deleting, importing people).
@@ -84,7 +90,8 @@ impl Viewer {
     }
 }
 
-fn unauthenticated() -> AppError {
+/// The refusal of a request that needs a token and has none.
+pub fn unauthenticated() -> AppError {
     AppError::Unauthenticated("this needs a token: send `Authorization: Bearer <token>`".to_owned())
 }
 

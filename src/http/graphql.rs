@@ -474,6 +474,13 @@ fn prepare(state: &AppState, resolved: Resolved, is_get: bool) -> Result<Prepare
 /// answer may outlive it).
 async fn execute(state: &AppState, viewer: Viewer, prepared: Prepared) -> Response {
     let is_mutation = prepared.is(OperationType::Mutation);
+    // Said before the schema validates (and so reads) a mutation's variables.
+    if is_mutation && viewer.is_anonymous() {
+        return graphql_error(
+            code::UNAUTHENTICATED,
+            auth::unauthenticated().public_message(),
+        );
+    }
     let request = prepared
         .request
         .data(viewer)

@@ -15,6 +15,7 @@ mod json_resume;
 mod lifecycle;
 mod mutations;
 mod nodes;
+mod oracles;
 mod pagination;
 mod portfolio;
 mod request_hygiene;

@@ -1,5 +1,5 @@
 //! What every mutation shares: checking ids and tokens, loading the row to
-//! change, optimistic version
+//! change (only among the rows the token may change), optimistic version
 //! checks, positions, the per-person caps, and running all problems of an
 //! input into errors at once.
 
@@ -127,9 +127,13 @@ pub struct Edit<'a> {
 }
 
 impl<'a> Edit<'a> {
+    /// The viewer, who must have a token (the mutation root has checked
+    /// already; this keeps every path honest).
     pub fn new(ctx: &Context<'a>) -> AppResult<Self> {
+        let viewer = viewer(ctx);
+        viewer.edit_scope()?;
         Ok(Edit {
-            viewer: viewer(ctx),
+            viewer,
             db: &state(ctx)?.db,
         })
     }
@@ -146,8 +150,9 @@ pub fn row_id(field: &str, id: &ID, node_type: NodeType) -> AppResult<i64> {
     }
 }
 
-/// Loads the row of `E` with `id`, inside the transaction; NOT_FOUND when
-/// there is none, and the viewer's right to edit its person is checked.
+/// Loads the row of `E` with `id`, inside the transaction, among the rows
+/// the viewer may edit: NOT_FOUND, with one message, whether there is no
+/// such row or it belongs to another person.
 pub async fn load<E>(
     txn: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -159,30 +164,36 @@ where
     E::Model: IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
     E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
 {
+    let scope = viewer.edit_scope()?;
     let row = row_id(field, id, E::NODE)?;
-    let model = E::find()
-        .filter(E::id_column().eq(row))
+    let mut query = E::find().filter(E::id_column().eq(row));
+    if let Some(own) = scope {
+        query = query.filter(E::person_column().eq(own));
+    }
+    query
         .one(txn)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("no {} with id {id:?}", E::NAME)))?;
-    viewer.may_edit(E::person_of(&model))?;
-    Ok(model)
+        .ok_or_else(|| AppError::NotFound(format!("no {} with id {id:?}", E::NAME)))
 }
 
-/// Loads the person with `id` for editing.
+/// Loads the person with `id` for editing: NOT_FOUND, with one message,
+/// whether there is no such person or the token is another person's.
 pub async fn load_person(
     txn: &impl ConnectionTrait,
     viewer: &Viewer,
     field: &str,
     id: &ID,
 ) -> AppResult<person::Model> {
+    let scope = viewer.edit_scope()?;
     let row = row_id(field, id, NodeType::Person)?;
-    let model = person::Entity::find_by_id(row)
+    let mut query = person::Entity::find_by_id(row);
+    if let Some(own) = scope {
+        query = query.filter(person::Column::Id.eq(own));
+    }
+    query
         .one(txn)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("no person with id {id:?}")))?;
-    viewer.may_edit(model.id)?;
-    Ok(model)
+        .ok_or_else(|| AppError::NotFound(format!("no person with id {id:?}")))
 }
 
 /// Refuses one more row of `E` for a person who has the most allowed.
