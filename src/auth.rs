@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+use axum::http::HeaderValue;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
@@ -59,16 +60,22 @@ impl Viewer {
         matches!(self, Viewer::Anonymous)
     }
 
-    /// Allows changing `person_id`'s portfolio, or says why not.
-    pub fn may_edit(&self, person_id: i64) -> AppResult<()> {
+    /// Whose portfolio this viewer may change: `Some(person)` for a
+    /// person's token, `None` (anyone's) for an admin. Lookups for a change
+    /// are limited to it before they run, so that another person's items are
+    /// not found, exactly like items that do not exist.
+    pub fn edit_scope(&self) -> AppResult<Option<i64>> {
         match self {
             Viewer::Anonymous => Err(unauthenticated()),
-            Viewer::Owner { person_id: own, .. } if *own == person_id => Ok(()),
-            Viewer::Owner { .. } => Err(AppError::Forbidden(
-                "this token may change only its own person's portfolio".to_owned(),
-            )),
-            Viewer::Admin { .. } => Ok(()),
+            Viewer::Owner { person_id, .. } => Ok(Some(*person_id)),
+            Viewer::Admin { .. } => Ok(None),
         }
+    }
+
+    /// Whether this viewer may see everything (and so may be told what
+    /// exists, e.g. that a slug is taken).
+    pub fn is_admin(&self) -> bool {
+        matches!(self, Viewer::Admin { .. })
     }
 
     /// Allows admin-only operations (creating, deleting, importing people).
@@ -83,12 +90,37 @@ impl Viewer {
     }
 }
 
-fn unauthenticated() -> AppError {
+/// The refusal of a request that needs a token and has none.
+pub fn unauthenticated() -> AppError {
     AppError::Unauthenticated("this needs a token: send `Authorization: Bearer <token>`".to_owned())
 }
 
 fn hash(secret: &str) -> String {
     crate::digest::sha256_hex(secret)
+}
+
+/// Who the `Authorization` header says the request is: [`authenticate`] on
+/// its text. A value that is not visible ASCII cannot hold a token and is
+/// refused like a wrong one, never taken for no header.
+pub async fn authenticate_header(
+    db: &DatabaseConnection,
+    header: Option<&HeaderValue>,
+) -> AppResult<Viewer> {
+    authenticate(db, header_text(header)?).await
+}
+
+/// The text of an `Authorization` header; an error when it is not visible
+/// ASCII.
+fn header_text(header: Option<&HeaderValue>) -> AppResult<Option<&str>> {
+    header
+        .map(|value| {
+            value.to_str().map_err(|_| {
+                AppError::Unauthenticated(
+                    "the Authorization header must be visible ASCII: `Bearer <token>`".to_owned(),
+                )
+            })
+        })
+        .transpose()
 }
 
 /// Who the `Authorization` header value says the request is. `None` means
@@ -221,4 +253,26 @@ pub async fn revoke_token(db: &DatabaseConnection, id: i64) -> AppResult<bool> {
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_authorization_header_that_is_not_visible_ascii_is_refused() {
+        assert!(matches!(header_text(None), Ok(None)));
+        let ok = HeaderValue::from_static("Bearer pf_1_abc");
+        assert!(matches!(
+            header_text(Some(&ok)),
+            Ok(Some("Bearer pf_1_abc"))
+        ));
+        for bad in [&b"Bearer \xff\xfe"[..], "Bearer 토큰".as_bytes()] {
+            let value = HeaderValue::from_bytes(bad).expect("a header value");
+            assert!(
+                matches!(header_text(Some(&value)), Err(AppError::Unauthenticated(_))),
+                "{bad:?}"
+            );
+        }
+    }
 }

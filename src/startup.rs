@@ -87,7 +87,7 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         playground: config.playground,
         playground_assets,
         options: Arc::new(config.http.clone()),
-        metrics: Arc::new(Metrics::new()),
+        metrics: Arc::new(Metrics::knowing(persisted.operation_names())),
         sql_stats: stats.clone(),
         persisted,
         response_cache: ResponseCache::new(config.http.response_cache_bytes),

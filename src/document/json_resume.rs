@@ -24,7 +24,7 @@ use entity::enums::{ActivityKind, ProfileLinkKind, ReferenceKind, SkillCategory}
 use serde_json::{Map, Value, json};
 
 use super::model::*;
-use crate::domain::YearMonth;
+use crate::domain::{YearMonth, limits};
 
 const SCHEMA: &str =
     "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json";
@@ -257,7 +257,9 @@ pub fn export(doc: &PortfolioDocument) -> Value {
     })
 }
 
-/// Reads JSON Resume values with every problem collected.
+/// Reads JSON Resume values with every problem collected. An array longer
+/// than [`limits::MAX_JSON_RESUME_ARRAY`] is refused without being read; the
+/// portfolio it maps to is then held to the limits of any portfolio.
 struct Reader {
     problems: Vec<(String, String)>,
 }
@@ -277,6 +279,17 @@ impl Reader {
     fn array<'v>(&mut self, parent: &'v Map<String, Value>, key: &str, path: &str) -> &'v [Value] {
         match parent.get(key) {
             None | Some(Value::Null) => &[],
+            Some(Value::Array(items)) if items.len() > limits::MAX_JSON_RESUME_ARRAY => {
+                self.problems.push((
+                    format!("{path}{key}"),
+                    format!(
+                        "must hold at most {} items, got {}",
+                        limits::MAX_JSON_RESUME_ARRAY,
+                        items.len()
+                    ),
+                ));
+                &[]
+            }
             Some(Value::Array(items)) => items,
             Some(_) => {
                 self.problems

@@ -157,7 +157,9 @@ impl Person {
     }
 
     /// Introduction, one string per paragraph.
-    #[graphql(complexity = "cost::list(crate::domain::limits::MAX_LIST_ITEMS, child_complexity)")]
+    #[graphql(
+        complexity = "cost::list(crate::domain::limits::MAX_SUMMARY_PARAGRAPHS, child_complexity)"
+    )]
     async fn summary(&self) -> Result<Vec<String>> {
         Ok(decode("person.summary", &self.0.summary)?)
     }

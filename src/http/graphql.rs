@@ -155,11 +155,7 @@ async fn serve(
         }
     };
 
-    let authorization = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let viewer = auth::authenticate(&state.api.db, authorization)
+    let viewer = auth::authenticate_header(&state.api.db, parts.headers.get(header::AUTHORIZATION))
         .await
         .map_err(|err| {
             let unavailable = err.code() == code::SERVICE_UNAVAILABLE;
@@ -207,11 +203,7 @@ async fn serve(
     {
         tracing::Span::current().record("operation", &*cached.operation);
         state.metrics.cache.with_label_values(&["hit"]).inc();
-        state
-            .metrics
-            .operations
-            .with_label_values(&[&*cached.operation, "success"])
-            .inc();
+        state.metrics.operation(&cached.operation, "success");
         let etag = is_get.then_some(cached.etag);
         return Ok(reply::finish(
             &asked,
@@ -241,11 +233,7 @@ async fn serve(
     } else {
         "error"
     };
-    state
-        .metrics
-        .operations
-        .with_label_values(&[operation.as_str(), outcome])
-        .inc();
+    state.metrics.operation(&operation, outcome);
     coded(&mut response);
     let to_cache = cache_key.map(|key| ToCache {
         key,
@@ -393,6 +381,13 @@ fn prepare(state: &AppState, resolved: Resolved, is_get: bool) -> Result<Prepare
 /// may follow one that committed.
 async fn execute(state: &AppState, viewer: Viewer, prepared: Prepared) -> Response {
     let is_mutation = prepared.is(OperationType::Mutation);
+    // Said before the schema validates (and so reads) a mutation's variables.
+    if is_mutation && viewer.is_anonymous() {
+        return graphql_error(
+            code::UNAUTHENTICATED,
+            auth::unauthenticated().public_message(),
+        );
+    }
     let request = prepared
         .request
         .data(viewer)

@@ -4,7 +4,15 @@
 //! by name and outcome, response-cache hits and misses, rejections by reason,
 //! SQL statements sent, the database pool's connections in use and idle, and
 //! the bytes each in-memory cache holds.
+//!
+//! Operation names come from clients, and every label value is a series kept
+//! for the life of the process, so the names are bounded: the operations of
+//! the trusted-documents manifest (when there is one) and the first
+//! [`MAX_LEARNT_OPERATIONS`] other names seen are counted by name, any later
+//! name as [`OTHER_OPERATION`].
 
+use std::collections::HashSet;
+use std::sync::{PoisonError, RwLock};
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
@@ -25,13 +33,27 @@ pub struct Metrics {
     registry: Registry,
     pub http_requests: IntCounterVec,
     pub http_duration: HistogramVec,
-    pub operations: IntCounterVec,
+    operations: IntCounterVec,
+    known_operations: RwLock<KnownOperations>,
     pub cache: IntCounterVec,
     pub rejections: IntCounterVec,
     sql_statements: IntCounter,
     pool: IntGaugeVec,
     /// Bytes each in-memory cache holds, as its budget weighs them.
     pub cache_bytes: IntGaugeVec,
+}
+
+/// How many operation names seen at run time get a label of their own.
+pub const MAX_LEARNT_OPERATIONS: usize = 100;
+/// The label of every operation name beyond those.
+pub const OTHER_OPERATION: &str = "other";
+
+/// The operation names counted by name.
+#[derive(Default)]
+struct KnownOperations {
+    names: HashSet<String>,
+    /// How many of `names` were learnt at run time (not given up front).
+    learnt: usize,
 }
 
 fn register<C: prometheus::core::Collector + Clone + 'static>(
@@ -90,6 +112,14 @@ impl Metrics {
                     &["operation", "outcome"],
                 ),
             ),
+            known_operations: RwLock::new(KnownOperations {
+                // The labels `operation_label` gives to unnamed operations
+                // and names it will not use, and the overflow label.
+                names: ["anonymous", "invalid_name", OTHER_OPERATION]
+                    .map(str::to_owned)
+                    .into(),
+                learnt: 0,
+            }),
             cache: register(
                 &registry,
                 counter(
@@ -134,6 +164,60 @@ impl Metrics {
                 .unwrap_or_else(|err| unreachable!("{err}")),
             ),
             registry,
+        }
+    }
+
+    /// Metrics that count `operations` by name from the start, on top of
+    /// the names learnt at run time: the trusted-documents manifest's.
+    pub fn knowing(operations: Vec<String>) -> Self {
+        let metrics = Self::new();
+        metrics.know_operations(operations);
+        metrics
+    }
+
+    /// Counts names up front, without using up the names learnt at run
+    /// time: the operations of a trusted-documents manifest.
+    pub fn know_operations(&self, names: impl IntoIterator<Item = String>) {
+        let mut known = self
+            .known_operations
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        known.names.extend(names);
+    }
+
+    /// Counts one GraphQL operation by its name's label (see
+    /// `graphql::operation_label`) and outcome. A name not known yet is
+    /// learnt while fewer than [`MAX_LEARNT_OPERATIONS`] were; after that it
+    /// is counted as [`OTHER_OPERATION`].
+    pub fn operation(&self, name: &str, outcome: &str) {
+        let label = self.operation_label(name);
+        self.operations.with_label_values(&[label, outcome]).inc();
+    }
+
+    fn operation_label<'a>(&self, name: &'a str) -> &'a str {
+        let known = self
+            .known_operations
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        if known.names.contains(name) {
+            return name;
+        }
+        if known.learnt >= MAX_LEARNT_OPERATIONS {
+            return OTHER_OPERATION;
+        }
+        drop(known);
+        let mut known = self
+            .known_operations
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if known.names.contains(name) {
+            name
+        } else if known.learnt < MAX_LEARNT_OPERATIONS {
+            known.names.insert(name.to_owned());
+            known.learnt += 1;
+            name
+        } else {
+            OTHER_OPERATION
         }
     }
 
@@ -224,4 +308,36 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         body,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(metrics: &Metrics) -> HashSet<String> {
+        prometheus::core::Collector::collect(&metrics.operations)
+            .iter()
+            .flat_map(|family| family.get_metric())
+            .flat_map(|metric| metric.get_label())
+            .filter(|label| label.name() == "operation")
+            .map(|label| label.value().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn operation_names_beyond_the_first_hundred_are_counted_as_other() {
+        let metrics = Metrics::new();
+        metrics.know_operations(["FromTheManifest".to_owned()]);
+        for i in 0..MAX_LEARNT_OPERATIONS + 50 {
+            metrics.operation(&format!("Op{i}"), "success");
+        }
+        metrics.operation("FromTheManifest", "success");
+        metrics.operation("anonymous", "error");
+        metrics.operation("Op0", "success");
+        let seen = labels(&metrics);
+        assert_eq!(seen.len(), MAX_LEARNT_OPERATIONS + 3, "{seen:?}");
+        assert!(seen.contains("Op99") && !seen.contains("Op100"));
+        assert!(seen.contains(OTHER_OPERATION) && seen.contains("FromTheManifest"));
+        assert!(seen.contains("anonymous"));
+    }
 }

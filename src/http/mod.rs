@@ -23,6 +23,7 @@ mod playground;
 mod rate_limit;
 mod reply;
 mod request;
+mod request_id;
 mod shape;
 
 pub use cache::{Cached, DocumentCache, ResponseCache};
@@ -174,6 +175,11 @@ pub fn router(state: AppState) -> Router {
                 ),
         )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        // Outermost: a client's id that could forge log fields is dropped,
+        // and the layer above gives the request a fresh one.
+        .layer(tower::util::MapRequestLayer::new(
+            request_id::sanitize::<axum::body::Body>,
+        ))
 }
 
 fn panicked(_: Box<dyn std::any::Any + Send>) -> axum::response::Response {

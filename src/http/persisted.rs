@@ -93,6 +93,23 @@ impl Persisted {
         Ok(Persisted::Trusted(Arc::new(documents)))
     }
 
+    /// The names of the operations of the trusted documents (none for APQ).
+    pub fn operation_names(&self) -> Vec<String> {
+        let Persisted::Trusted(documents) = self else {
+            return Vec::new();
+        };
+        let mut names = std::collections::BTreeSet::new();
+        for body in documents.values() {
+            if let Ok(document) = async_graphql::parser::parse_query(&**body)
+                && let async_graphql::parser::types::DocumentOperations::Multiple(operations) =
+                    document.operations
+            {
+                names.extend(operations.into_keys().map(|name| name.to_string()));
+            }
+        }
+        names.into_iter().collect()
+    }
+
     /// The query text to run for a request that sent `query` and/or
     /// `extensions`, or why there is none.
     pub fn resolve(

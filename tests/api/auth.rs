@@ -116,7 +116,11 @@ async fn a_persons_token_changes_only_that_persons_portfolio() {
                 json!({ "i": { "id": other, "headline": "Mine now" } }),
             )
             .await;
-        assert_eq!(codes(&errors), ["FORBIDDEN"], "[{b}]");
+        assert_eq!(
+            codes(&errors),
+            ["NOT_FOUND"],
+            "[{b}] as if there were no such person"
+        );
         // Through the node id of another person's item, too.
         let roles = app
             .data(
@@ -132,7 +136,7 @@ async fn a_persons_token_changes_only_that_persons_portfolio() {
                 json!({ "i": { "id": role, "title": "Taken over" } }),
             )
             .await;
-        assert_eq!(codes(&errors), ["FORBIDDEN"], "[{b}]");
+        assert_eq!(codes(&errors), ["NOT_FOUND"], "[{b}]");
         let errors = app
             .errors_as(
                 Some(&token),
@@ -140,7 +144,7 @@ async fn a_persons_token_changes_only_that_persons_portfolio() {
                 json!({ "i": { "id": role } }),
             )
             .await;
-        assert_eq!(codes(&errors), ["FORBIDDEN"], "[{b}]");
+        assert_eq!(codes(&errors), ["NOT_FOUND"], "[{b}]");
         assert_eq!(
             app.snapshot("someone-else").await,
             Some(copy_of_bundled("someone-else")),

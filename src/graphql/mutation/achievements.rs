@@ -5,7 +5,9 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, Si
 use chrono::Utc;
 use entity::{achievement, achievement_skill, activity, metric, role, skill};
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+};
 
 use super::common::*;
 use super::items;
@@ -120,16 +122,32 @@ fn check_content(
     links: Option<&[ReferenceInput]>,
 ) {
     if let Some(title) = title {
-        c.text("input.title", title, limits::LONG_TEXT);
+        c.multiline("input.title", title, limits::LONG_TEXT);
     }
-    c.optional_text("input.context", context, limits::LONG_TEXT);
+    c.optional_multiline("input.context", context, limits::LONG_TEXT);
     if let Some(actions) = actions {
-        c.texts("input.actions", actions, limits::LONG_TEXT);
+        c.texts(
+            "input.actions",
+            actions,
+            limits::MAX_ACTIONS_PER_ACHIEVEMENT,
+            limits::LONG_TEXT,
+        );
     }
     if let Some(results) = results {
-        c.texts("input.results", results, limits::LONG_TEXT);
+        c.texts(
+            "input.results",
+            results,
+            limits::MAX_RESULTS_PER_ACHIEVEMENT,
+            limits::LONG_TEXT,
+        );
     }
-    for (i, m) in metrics.unwrap_or_default().iter().enumerate() {
+    let metrics = metrics.unwrap_or_default();
+    let metrics_fit = c.list(
+        "input.metrics",
+        metrics.len(),
+        limits::MAX_METRICS_PER_ACHIEVEMENT,
+    );
+    for (i, m) in metrics.iter().enumerate().filter(|_| metrics_fit) {
         c.text(
             &format!("input.metrics[{i}].label"),
             &m.label,
@@ -155,6 +173,15 @@ fn check_content(
     if let Some(links) = links {
         check_references(c, "input.links", links);
     }
+}
+
+/// An achievement names at most so many skills.
+fn check_skill_ids(c: &mut Checker, skill_ids: &[ID]) {
+    c.list(
+        "input.skillIds",
+        skill_ids.len(),
+        limits::MAX_SKILLS_PER_ACHIEVEMENT,
+    );
 }
 
 /// Replaces the metrics of an achievement.
@@ -288,6 +315,7 @@ impl AchievementMutation {
         input: CreateAchievementInput,
     ) -> Result<AchievementPayload> {
         let run = async {
+            let edit = Edit::new(ctx)?;
             let mut c = Checker::default();
             check_content(
                 &mut c,
@@ -298,8 +326,8 @@ impl AchievementMutation {
                 Some(&input.metrics),
                 Some(&input.links),
             );
+            check_skill_ids(&mut c, &input.skill_ids);
             ensure_valid(c)?;
-            let edit = Edit::new(ctx)?;
             let input = &input;
             let done = write(ctx, edit.db, async |txn| {
                 let (kind, parent_id, person_id) = parent(
@@ -309,6 +337,26 @@ impl AchievementMutation {
                     input.activity_id.as_ref(),
                 )
                 .await?;
+                let parent_field = match kind {
+                    NodeType::Role => "input.roleId",
+                    _ => "input.activityId",
+                };
+                ensure_room::<achievement::Entity>(txn, person_id, parent_field).await?;
+                let siblings = achievement::Entity::find()
+                    .filter(match kind {
+                        NodeType::Role => achievement::Column::RoleId.eq(parent_id),
+                        _ => achievement::Column::ActivityId.eq(parent_id),
+                    })
+                    .count(txn)
+                    .await?;
+                let mut c = Checker::default();
+                c.list_room(
+                    parent_field,
+                    "achievements in one role or activity",
+                    usize::try_from(siblings).unwrap_or(usize::MAX),
+                    limits::MAX_ACHIEVEMENTS_PER_PARENT,
+                );
+                ensure_valid(c)?;
                 let position = next_position::<achievement::Entity>(txn, person_id).await?;
                 let now = Utc::now();
                 let model = achievement::ActiveModel {
@@ -348,6 +396,7 @@ impl AchievementMutation {
         input: UpdateAchievementInput,
     ) -> Result<AchievementPayload> {
         let run = async {
+            let edit = Edit::new(ctx)?;
             let mut c = Checker::default();
             check_content(
                 &mut c,
@@ -359,7 +408,6 @@ impl AchievementMutation {
                 input.links.as_deref(),
             );
             ensure_valid(c)?;
-            let edit = Edit::new(ctx)?;
             let (input, edit) = (&input, &edit);
             let model = with_retries(|| {
                 write(ctx, edit.db, async |txn| {
@@ -418,6 +466,9 @@ impl AchievementMutation {
     ) -> Result<AchievementPayload> {
         let run = async {
             let edit = Edit::new(ctx)?;
+            let mut c = Checker::default();
+            check_skill_ids(&mut c, &input.skill_ids);
+            ensure_valid(c)?;
             let (input, edit) = (&input, &edit);
             let model = with_retries(|| {
                 write(ctx, edit.db, async |txn| {
@@ -470,6 +521,7 @@ impl AchievementMutation {
     ) -> Result<ReorderAchievementsPayload> {
         let run = async {
             let edit = Edit::new(ctx)?;
+            check_reorder_ids::<achievement::Entity>(&input.ids)?;
             let (node_type, _) = crate::graphql::ids::decode("input.parentId", &input.parent_id)?;
             let (role_id, activity_id) = match node_type {
                 NodeType::Role => (Some(&input.parent_id), None),

@@ -1,6 +1,7 @@
 //! What every mutation shares: checking ids and tokens, loading the row to
-//! change, optimistic version checks, positions, and running all problems of
-//! an input into errors at once.
+//! change (only among the rows the token may change), optimistic version
+//! checks, positions, the per-person caps, and running all problems of an
+//! input into errors at once.
 
 use std::future::Future;
 
@@ -9,11 +10,12 @@ use entity::{achievement, activity, education, language, person, profile_link, r
 use sea_orm::ExprTrait;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder,
 };
 
 use crate::auth::Viewer;
+use crate::domain::limits;
 use crate::error::{AppError, AppResult};
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::{state, viewer};
@@ -27,6 +29,10 @@ where
     const NODE: NodeType;
     /// A human name for messages, e.g. "role".
     const NAME: &'static str;
+    /// The plural of [`Editable::NAME`], e.g. "roles".
+    const PLURAL: &'static str;
+    /// How many one person may have (see `domain::limits`).
+    const MAX_PER_PERSON: usize;
     fn id_column() -> Self::Column;
     fn person_column() -> Self::Column;
     fn version_column() -> Self::Column;
@@ -39,10 +45,12 @@ where
 }
 
 macro_rules! editable {
-    ($module:ident, $node:ident, $name:literal) => {
+    ($module:ident, $node:ident, $name:literal, $plural:literal, $max:ident) => {
         impl Editable for $module::Entity {
             const NODE: NodeType = NodeType::$node;
             const NAME: &'static str = $name;
+            const PLURAL: &'static str = $plural;
+            const MAX_PER_PERSON: usize = limits::$max;
             fn id_column() -> Self::Column {
                 $module::Column::Id
             }
@@ -74,13 +82,43 @@ macro_rules! editable {
     };
 }
 
-editable!(profile_link, ProfileLink, "profile link");
-editable!(role, Role, "role");
-editable!(achievement, Achievement, "achievement");
-editable!(skill, Skill, "skill");
-editable!(activity, Activity, "activity");
-editable!(education, Education, "education");
-editable!(language, Language, "language");
+editable!(
+    profile_link,
+    ProfileLink,
+    "profile link",
+    "profile links",
+    MAX_PROFILE_LINKS_PER_PERSON
+);
+editable!(role, Role, "role", "roles", MAX_ROLES_PER_PERSON);
+editable!(
+    achievement,
+    Achievement,
+    "achievement",
+    "achievements",
+    MAX_ACHIEVEMENTS_PER_PERSON
+);
+editable!(skill, Skill, "skill", "skills", MAX_SKILLS_PER_PERSON);
+editable!(
+    activity,
+    Activity,
+    "activity",
+    "activities",
+    MAX_ACTIVITIES_PER_PERSON
+);
+editable!(
+    education,
+    Education,
+    "education",
+    "education entries",
+    MAX_EDUCATION_PER_PERSON
+);
+editable!(
+    language,
+    Language,
+    "language",
+    "languages",
+    MAX_LANGUAGES_PER_PERSON
+);
 
 /// The viewer of a mutation and the database.
 pub struct Edit<'a> {
@@ -89,9 +127,13 @@ pub struct Edit<'a> {
 }
 
 impl<'a> Edit<'a> {
+    /// The viewer, who must have a token (the mutation root has checked
+    /// already; this keeps every path honest).
     pub fn new(ctx: &Context<'a>) -> AppResult<Self> {
+        let viewer = viewer(ctx);
+        viewer.edit_scope()?;
         Ok(Edit {
-            viewer: viewer(ctx),
+            viewer,
             db: &state(ctx)?.db,
         })
     }
@@ -108,8 +150,9 @@ pub fn row_id(field: &str, id: &ID, node_type: NodeType) -> AppResult<i64> {
     }
 }
 
-/// Loads the row of `E` with `id`, inside the transaction; NOT_FOUND when
-/// there is none, and the viewer's right to edit its person is checked.
+/// Loads the row of `E` with `id`, inside the transaction, among the rows
+/// the viewer may edit: NOT_FOUND, with one message, whether there is no
+/// such row or it belongs to another person.
 pub async fn load<E>(
     txn: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -121,30 +164,74 @@ where
     E::Model: IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
     E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
 {
+    let scope = viewer.edit_scope()?;
     let row = row_id(field, id, E::NODE)?;
-    let model = E::find()
-        .filter(E::id_column().eq(row))
+    let mut query = E::find().filter(E::id_column().eq(row));
+    if let Some(own) = scope {
+        query = query.filter(E::person_column().eq(own));
+    }
+    query
         .one(txn)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("no {} with id {id:?}", E::NAME)))?;
-    viewer.may_edit(E::person_of(&model))?;
-    Ok(model)
+        .ok_or_else(|| AppError::NotFound(format!("no {} with id {id:?}", E::NAME)))
 }
 
-/// Loads the person with `id` for editing.
+/// Loads the person with `id` for editing: NOT_FOUND, with one message,
+/// whether there is no such person or the token is another person's.
 pub async fn load_person(
     txn: &impl ConnectionTrait,
     viewer: &Viewer,
     field: &str,
     id: &ID,
 ) -> AppResult<person::Model> {
+    let scope = viewer.edit_scope()?;
     let row = row_id(field, id, NodeType::Person)?;
-    let model = person::Entity::find_by_id(row)
+    let mut query = person::Entity::find_by_id(row);
+    if let Some(own) = scope {
+        query = query.filter(person::Column::Id.eq(own));
+    }
+    query
         .one(txn)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("no person with id {id:?}")))?;
-    viewer.may_edit(model.id)?;
-    Ok(model)
+        .ok_or_else(|| AppError::NotFound(format!("no person with id {id:?}")))
+}
+
+/// Refuses one more row of `E` for a person who has the most allowed.
+pub async fn ensure_room<E>(
+    txn: &impl ConnectionTrait,
+    person_id: i64,
+    field: &str,
+) -> AppResult<()>
+where
+    E: Editable,
+    E::Model: IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+{
+    let count = E::find()
+        .filter(E::person_column().eq(person_id))
+        .count(txn)
+        .await?;
+    let mut c = crate::domain::validate::Checker::default();
+    c.room(
+        field,
+        E::PLURAL,
+        usize::try_from(count).unwrap_or(usize::MAX),
+        E::MAX_PER_PERSON,
+    );
+    ensure_valid(c)
+}
+
+/// Refuses a reorder that lists more ids than the list can ever hold,
+/// before anything is looked up.
+pub fn check_reorder_ids<E>(ids: &[ID]) -> AppResult<()>
+where
+    E: Editable,
+    E::Model: IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+{
+    let mut c = crate::domain::validate::Checker::default();
+    c.list("input.ids", ids.len(), E::MAX_PER_PERSON);
+    ensure_valid(c)
 }
 
 /// Refuses a stale `expectedVersion`.

@@ -27,7 +27,8 @@ impl Unique {
 }
 
 /// Creates a row of `E` in the portfolio of `person_id` (a global id), at the
-/// end of its list. `build` gets the person's row id and the position.
+/// end of its list, unless the list is full. `build` gets the person's row
+/// id and the position.
 pub async fn create<E>(
     ctx: &Context<'_>,
     person_id: &ID,
@@ -42,6 +43,7 @@ where
     let edit = Edit::new(ctx)?;
     let done = write(ctx, edit.db, async |txn| {
         let owner = load_person(txn, &edit.viewer, "input.personId", person_id).await?;
+        ensure_room::<E>(txn, owner.id, "input.personId").await?;
         let position = next_position::<E>(txn, owner.id).await?;
         let model = build(owner.id, position)?
             .insert(txn)
@@ -129,6 +131,7 @@ where
     E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
 {
     let edit = Edit::new(ctx)?;
+    check_reorder_ids::<E>(ids)?;
     let done = write(ctx, edit.db, async |txn| {
         let owner = load_person(txn, &edit.viewer, "input.personId", person_id).await?;
         let rows = E::find()

@@ -1,9 +1,11 @@
 //! The write side of the API: Relay-style mutations (one `input` argument, a
 //! payload type returned) for every type of the portfolio.
 //!
-//! Every mutation: needs a token (`UNAUTHENTICATED` without one) that may edit
-//! the person concerned (`FORBIDDEN` otherwise); checks its whole input and
-//! reports every problem at once (`BAD_USER_INPUT`, each with its field);
+//! Every mutation: needs a token, checked before its arguments are even read
+//! (`UNAUTHENTICATED` without one, whatever the input); checks its whole
+//! input and reports every problem at once (`BAD_USER_INPUT`, each with its
+//! field); looks up only what the token may edit, so that another person's
+//! items, drafts or not, are `NOT_FOUND` exactly like ids that do not exist;
 //! honours `expectedVersion` (`CONFLICT` with `currentVersion`); runs in one
 //! transaction that also moves the person's `updatedAt`.
 
@@ -14,15 +16,66 @@ mod person;
 mod roles;
 mod simple;
 
-use async_graphql::MergedObject;
+use std::borrow::Cow;
 
+use async_graphql::parser::types::Field;
+use async_graphql::registry::Registry;
+use async_graphql::resolver_utils::{ContainerType, resolve_container_serial};
+use async_graphql::{
+    Context, ContextSelectionSet, MergedObject, ObjectType, OutputType, Positioned, ServerResult,
+    Value,
+};
+
+// Every mutation, merged into one type; its doc comment is the schema's
+// description of `Mutation`.
 /// The root of all mutations.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(
+pub struct Mutations(
     person::PersonMutation,
     person::ImportMutation,
     roles::RoleMutation,
     achievements::AchievementMutation,
     simple::SimpleMutation,
 );
+
+/// The root of all mutations: [`Mutations`], behind one check that the
+/// request carries a token. It runs before a mutation's arguments are
+/// parsed, so an anonymous caller learns nothing from how its input is
+/// judged. The schema sees exactly the type of [`Mutations`].
+#[derive(Default)]
+pub struct MutationRoot(Mutations);
+
+impl ContainerType for MutationRoot {
+    async fn resolve_field(&self, ctx: &Context<'_>) -> ServerResult<Option<Value>> {
+        if crate::graphql::viewer(ctx).is_anonymous() {
+            let error: async_graphql::Error = crate::auth::unauthenticated().into();
+            return Err(ctx.set_error_path(error.into_server_error(ctx.item.pos)));
+        }
+        self.0.resolve_field(ctx).await
+    }
+
+    async fn find_entity(&self, ctx: &Context<'_>, params: &Value) -> ServerResult<Option<Value>> {
+        self.0.find_entity(ctx, params).await
+    }
+}
+
+impl OutputType for MutationRoot {
+    fn type_name() -> Cow<'static, str> {
+        Mutations::type_name()
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        Mutations::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        _field: &Positioned<Field>,
+    ) -> ServerResult<Value> {
+        resolve_container_serial(ctx, self).await
+    }
+}
+
+impl ObjectType for MutationRoot {}

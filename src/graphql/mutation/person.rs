@@ -98,10 +98,17 @@ fn check_person_fields(
         c.text("input.headline", headline, limits::HEADLINE);
     }
     if let Some(summary) = summary {
-        c.texts("input.summary", summary, limits::LONG_TEXT);
+        c.texts(
+            "input.summary",
+            summary,
+            limits::MAX_SUMMARY_PARAGRAPHS,
+            limits::LONG_TEXT,
+        );
     }
     c.optional_text("input.location", location, limits::SHORT_TEXT);
-    c.optional_text("input.email", email, limits::EMAIL);
+    if let Some(email) = email {
+        c.email("input.email", email);
+    }
     if let Some(url) = avatar_url {
         c.url("input.avatarUrl", url);
     }
@@ -120,6 +127,11 @@ async fn slug_taken(
 }
 
 const SLUG_TAKEN: &str = "this slug is taken by another person";
+/// What a person's token is told of a slug in use: the same whoever uses it
+/// and whether that person is published or a draft. (That the slug cannot
+/// be had is inherent in unique slugs; who has it, or that it is someone
+/// the token cannot see, is not said.)
+const SLUG_UNAVAILABLE: &str = "this slug is not available; choose another";
 
 /// Mutations of people.
 #[derive(Default)]
@@ -227,10 +239,15 @@ async fn update_person(
         write(ctx, edit.db, async |txn| {
             let current = load_person(txn, &edit.viewer, "input.id", &input.id).await?;
             check_version(current.version, input.expected_version, "person")?;
+            let taken = if edit.viewer.is_admin() {
+                SLUG_TAKEN
+            } else {
+                SLUG_UNAVAILABLE
+            };
             if let Some(slug) = &input.slug
                 && slug_taken(txn, slug, Some(current.id)).await?
             {
-                return Err(AppError::bad_input("input.slug", SLUG_TAKEN));
+                return Err(AppError::bad_input("input.slug", taken));
             }
             let mut changes = <person::ActiveModel as Default>::default();
             if let Some(slug) = &input.slug {
@@ -262,7 +279,7 @@ async fn update_person(
                 .filter(person::Column::Version.eq(current.version))
                 .exec(txn)
                 .await
-                .map_err(|e| AppError::unique_violation(e, "input.slug", SLUG_TAKEN))?;
+                .map_err(|e| AppError::unique_violation(e, "input.slug", taken))?;
             if result.rows_affected != 1 {
                 return Ok(None);
             }

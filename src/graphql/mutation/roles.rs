@@ -37,6 +37,9 @@ impl From<&ReferenceInput> for ReferenceDoc {
 }
 
 pub fn check_references(c: &mut Checker, path: &str, links: &[ReferenceInput]) {
+    if !c.list(path, links.len(), limits::MAX_LINKS_PER_ITEM) {
+        return;
+    }
     for (i, link) in links.iter().enumerate() {
         c.text(
             &format!("{path}[{i}].title"),
@@ -178,7 +181,7 @@ impl RoleMutation {
                 input.location.as_deref(),
                 limits::SHORT_TEXT,
             );
-            c.optional_text("input.summary", input.summary.as_deref(), limits::LONG_TEXT);
+            c.optional_multiline("input.summary", input.summary.as_deref(), limits::LONG_TEXT);
             c.months("input", Some(input.start), input.end);
             ensure_valid(c)?;
             let now = Utc::now();
@@ -232,7 +235,7 @@ impl RoleMutation {
                 input.location.value().map(String::as_str),
                 limits::SHORT_TEXT,
             );
-            c.optional_text(
+            c.optional_multiline(
                 "input.summary",
                 input.summary.value().map(String::as_str),
                 limits::LONG_TEXT,
@@ -308,18 +311,23 @@ impl RoleMutation {
     ) -> Result<ActivityPayload> {
         let run = async {
             let mut c = Checker::default();
-            c.text("input.title", &input.title, limits::LONG_TEXT);
+            c.multiline("input.title", &input.title, limits::LONG_TEXT);
             c.optional_text(
                 "input.organization",
                 input.organization.as_deref(),
                 limits::SHORT_TEXT,
             );
-            c.optional_text(
+            c.optional_multiline(
                 "input.description",
                 input.description.as_deref(),
                 limits::LONG_TEXT,
             );
-            c.texts("input.highlights", &input.highlights, limits::LONG_TEXT);
+            c.texts(
+                "input.highlights",
+                &input.highlights,
+                limits::MAX_HIGHLIGHTS_PER_ACTIVITY,
+                limits::LONG_TEXT,
+            );
             c.months("input", input.start, input.end);
             check_year(&mut c, input.year);
             check_references(&mut c, "input.links", &input.links);
@@ -367,20 +375,25 @@ impl RoleMutation {
         let run = async {
             let mut c = Checker::default();
             if let Some(title) = &input.title {
-                c.text("input.title", title, limits::LONG_TEXT);
+                c.multiline("input.title", title, limits::LONG_TEXT);
             }
             c.optional_text(
                 "input.organization",
                 input.organization.value().map(String::as_str),
                 limits::SHORT_TEXT,
             );
-            c.optional_text(
+            c.optional_multiline(
                 "input.description",
                 input.description.value().map(String::as_str),
                 limits::LONG_TEXT,
             );
             if let Some(highlights) = &input.highlights {
-                c.texts("input.highlights", highlights, limits::LONG_TEXT);
+                c.texts(
+                    "input.highlights",
+                    highlights,
+                    limits::MAX_HIGHLIGHTS_PER_ACTIVITY,
+                    limits::LONG_TEXT,
+                );
             }
             check_year(&mut c, input.year.value().copied());
             if let Some(links) = &input.links {
