@@ -2,7 +2,8 @@
 //!
 //! Requests by route and status with latency histograms, GraphQL operations
 //! by name and outcome, response-cache hits and misses, rejections by reason,
-//! SQL statements sent, and the database pool's connections in use and idle.
+//! SQL statements sent, the database pool's connections in use and idle, and
+//! the HTTP connections open.
 
 use std::time::Instant;
 
@@ -11,8 +12,8 @@ use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry,
-    TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry, TextEncoder,
 };
 use sea_orm::{DatabaseConnection, DbBackend};
 
@@ -27,6 +28,9 @@ pub struct Metrics {
     pub operations: IntCounterVec,
     pub cache: IntCounterVec,
     pub rejections: IntCounterVec,
+    /// HTTP connections open now (the server counts them as it accepts and
+    /// closes them).
+    pub open_connections: IntGauge,
     sql_statements: IntCounter,
     pool: IntGaugeVec,
 }
@@ -102,6 +106,11 @@ impl Metrics {
                     "Requests refused, by reason.",
                     &["reason"],
                 ),
+            ),
+            open_connections: register(
+                &registry,
+                IntGauge::new("open_connections", "HTTP connections open.")
+                    .unwrap_or_else(|err| unreachable!("{err}")),
             ),
             sql_statements: register(
                 &registry,
