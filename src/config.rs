@@ -46,12 +46,15 @@ pub struct HttpOptions {
     /// when it is accepted, or from the first byte of a later request on a
     /// kept-alive connection; it is closed beyond.
     pub header_read_timeout: Duration,
+    /// Longest a request body may take to arrive whole (408 beyond, and the
+    /// connection is closed).
+    pub body_read_timeout: Duration,
     /// Longest a kept-alive connection may wait for its next request without
     /// sending a byte; it is closed beyond.
     pub idle_timeout: Duration,
     /// Connections open at once; beyond, new ones wait in the kernel's queue.
     pub max_connections: usize,
-    /// Longest a request may run (408 beyond).
+    /// Longest a request may run once its body has arrived (408 beyond).
     pub request_timeout: Duration,
     /// Requests served at once; more are shed with 503 and `Retry-After`
     /// instead of queueing without bound.
@@ -88,6 +91,7 @@ impl Default for HttpOptions {
         HttpOptions {
             max_body_bytes: 1024 * 1024,
             header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(10),
             // Longer than the idle timeout of the load balancers in front
             // (60 s for AWS ALB and nginx's upstream keep-alive), so that the
             // balancer always closes an idle connection first: a server that
