@@ -18,4 +18,5 @@ mod pagination;
 mod portfolio;
 mod schema;
 mod serving;
+mod slow_clients;
 mod sql_count;
