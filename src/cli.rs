@@ -167,9 +167,23 @@ pub struct ServeArgs {
     /// Largest request body in bytes.
     #[arg(long, env = "PORTFOLIO_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
-    /// Seconds a request may run before it is answered 408.
+    /// Seconds a request may run, once its body has arrived, before it is answered 408.
     #[arg(long, env = "PORTFOLIO_REQUEST_TIMEOUT", default_value_t = 10)]
     pub request_timeout: u64,
+    /// Seconds a connection gets to send a whole request head (from when it
+    /// is accepted, or from the first byte of a later request); closed beyond.
+    #[arg(long, env = "PORTFOLIO_HEADER_READ_TIMEOUT", default_value_t = 10)]
+    pub header_read_timeout: u64,
+    /// Seconds a request body gets to arrive whole; 408 beyond, and the connection is closed.
+    #[arg(long, env = "PORTFOLIO_BODY_READ_TIMEOUT", default_value_t = 10)]
+    pub body_read_timeout: u64,
+    /// Seconds a kept-alive connection may wait for its next request; keep it
+    /// above the idle timeout of the load balancer in front.
+    #[arg(long, env = "PORTFOLIO_IDLE_TIMEOUT", default_value_t = 75)]
+    pub idle_timeout: u64,
+    /// Connections open at once; beyond, new ones wait in the kernel's queue.
+    #[arg(long, env = "PORTFOLIO_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
     /// Requests served at once; more are shed with 503 and Retry-After.
     #[arg(long, env = "PORTFOLIO_MAX_CONCURRENT_REQUESTS", default_value_t = 64)]
     pub max_concurrent_requests: usize,
@@ -298,6 +312,10 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
     config.shutdown_delay = Duration::from_secs(args.shutdown_delay);
     config.http = crate::config::HttpOptions {
         max_body_bytes: args.max_body_bytes,
+        header_read_timeout: Duration::from_secs(args.header_read_timeout.max(1)),
+        body_read_timeout: Duration::from_secs(args.body_read_timeout.max(1)),
+        idle_timeout: Duration::from_secs(args.idle_timeout.max(1)),
+        max_connections: args.max_connections.max(1),
         request_timeout: Duration::from_secs(args.request_timeout.max(1)),
         max_concurrent_requests: args.max_concurrent_requests.max(1),
         rate_limit_per_ip: args.rate_limit,

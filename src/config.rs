@@ -42,7 +42,19 @@ pub struct Config {
 pub struct HttpOptions {
     /// Largest request body (413 beyond).
     pub max_body_bytes: usize,
-    /// Longest a request may run (408 beyond).
+    /// Longest a connection may take to send a complete request head, from
+    /// when it is accepted, or from the first byte of a later request on a
+    /// kept-alive connection; it is closed beyond.
+    pub header_read_timeout: Duration,
+    /// Longest a request body may take to arrive whole (408 beyond, and the
+    /// connection is closed).
+    pub body_read_timeout: Duration,
+    /// Longest a kept-alive connection may wait for its next request without
+    /// sending a byte; it is closed beyond.
+    pub idle_timeout: Duration,
+    /// Connections open at once; beyond, new ones wait in the kernel's queue.
+    pub max_connections: usize,
+    /// Longest a request may run once its body has arrived (408 beyond).
     pub request_timeout: Duration,
     /// Requests served at once; more are shed with 503 and `Retry-After`
     /// instead of queueing without bound.
@@ -89,6 +101,15 @@ impl Default for HttpOptions {
     fn default() -> Self {
         HttpOptions {
             max_body_bytes: 1024 * 1024,
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(10),
+            // Longer than the idle timeout of the load balancers in front
+            // (60 s for AWS ALB and nginx's upstream keep-alive), so that the
+            // balancer always closes an idle connection first: a server that
+            // closes first can do so just as the balancer sends a request on
+            // it, which the balancer then answers 502.
+            idle_timeout: Duration::from_secs(75),
+            max_connections: 1024,
             request_timeout: Duration::from_secs(10),
             max_concurrent_requests: 64,
             rate_limit_per_ip: None,

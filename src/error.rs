@@ -32,6 +32,8 @@ pub mod code {
     pub const TOO_MANY_TOKENS: &str = "TOO_MANY_TOKENS";
     pub const NESTED_TOO_DEEP: &str = "NESTED_TOO_DEEP";
     pub const RESPONSE_TOO_LARGE: &str = "RESPONSE_TOO_LARGE";
+    /// The body did not arrive within the body-read timeout, or execution
+    /// ran past the request timeout.
     pub const REQUEST_TIMEOUT: &str = "REQUEST_TIMEOUT";
     pub const NOT_ACCEPTABLE: &str = "NOT_ACCEPTABLE";
     pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";

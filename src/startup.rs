@@ -6,10 +6,13 @@
 //! listener, so that a port of `0` in tests yields a real free port before the
 //! server runs.
 
-use std::future::{Future, IntoFuture};
+mod connection;
+
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use hyper::body::Incoming;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 
@@ -160,6 +163,10 @@ impl App {
     /// connections, but first accepts every connection the kernel has
     /// already queued (a client whose `connect` succeeded gets its answer);
     /// then in-flight requests finish, for at most the drain timeout.
+    ///
+    /// Each connection must send its request head within the header-read
+    /// timeout, may wait idle between requests for the idle timeout, and at
+    /// most the configured number of connections are open at once.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -167,12 +174,13 @@ impl App {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let (drained_tx, drained_rx) = tokio::sync::oneshot::channel::<()>();
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
-        let listener = DrainingListener {
-            addr: self.local_addr(),
+        let options = self.state.options.clone();
+        let mut listener = DrainingListener {
             inner: Some(self.listener),
             stop: stop_rx,
             stopped: false,
             drained: Some(drained_tx),
+            slots: Arc::new(tokio::sync::Semaphore::new(options.max_connections.max(1))),
         };
         let stopping = self.state.stopping.clone();
         let delay = self.shutdown_delay;
@@ -190,16 +198,48 @@ impl App {
             // Every connection already queued by the kernel is accepted
             // first; then they get a moment to have their request read: a
             // connection still waiting for its first bytes when the drain
-            // starts would be closed unanswered.
+            // starts is closed unanswered.
             let _ = drained_rx.await;
             tokio::time::sleep(SETTLE).await;
             tracing::info!("shutting down: no new connections, draining in-flight requests");
             let _ = stopping_tx.send(());
         };
-        let app = router(self.state).into_make_service_with_connect_info::<ClientAddr>();
-        let server = axum::serve(listener, app)
-            .with_graceful_shutdown(signal)
-            .into_future();
+        let limits = Limits {
+            header_read: options.header_read_timeout,
+            idle: options.idle_timeout,
+        };
+        let open = self.state.metrics.open_connections.clone();
+        let app = router(self.state);
+        let server = async move {
+            // Every connection task holds a receiver; all gone means drained.
+            let (closed_tx, closed_rx) = tokio::sync::watch::channel(());
+            let (drain_tx, drain_rx) = tokio::sync::watch::channel(false);
+            let mut signal = std::pin::pin!(signal);
+            loop {
+                let (stream, addr, slot) = tokio::select! {
+                    accepted = listener.accept() => accepted,
+                    () = &mut signal => break,
+                };
+                open.inc();
+                let guard = OpenConnection {
+                    _slot: slot,
+                    _open: closed_rx.clone(),
+                    gauge: open.clone(),
+                };
+                tokio::spawn(serve_connection(
+                    stream,
+                    addr,
+                    app.clone(),
+                    limits,
+                    drain_rx.clone(),
+                    guard,
+                ));
+            }
+            drop(listener);
+            let _ = drain_tx.send(true);
+            drop(closed_rx);
+            closed_tx.closed().await;
+        };
         let drain_timeout = self.drain_timeout;
         let deadline = async move {
             if stopping_rx.await.is_ok() {
@@ -209,7 +249,7 @@ impl App {
             }
         };
         tokio::select! {
-            result = server => result,
+            () = server => Ok(()),
             () = deadline => {
                 tracing::warn!(?drain_timeout, "drain timeout reached; dropping remaining connections");
                 Ok(())
@@ -222,6 +262,84 @@ impl App {
 /// have their first request read before the drain starts.
 const SETTLE: std::time::Duration = std::time::Duration::from_millis(200);
 
+/// The time bounds of one connection.
+#[derive(Clone, Copy, Debug)]
+struct Limits {
+    /// For a whole request head: from the connection's acceptance for the
+    /// first, from its first byte for a later one.
+    header_read: std::time::Duration,
+    /// For the first byte of a kept-alive connection's next request.
+    idle: std::time::Duration,
+}
+
+/// An accepted connection, counted in the open-connections gauge and holding
+/// its slot under the connection cap until it closes.
+struct OpenConnection {
+    _slot: Option<tokio::sync::OwnedSemaphorePermit>,
+    /// Dropped with the connection, which is how the drain knows it is done.
+    _open: tokio::sync::watch::Receiver<()>,
+    gauge: prometheus::IntGauge,
+}
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        self.gauge.dec();
+    }
+}
+
+/// Serves HTTP/1 on one connection until the client leaves, a timeout closes
+/// it, or the drain ends it: then a connection between requests is closed,
+/// one with a request in flight is closed after its response, and one whose
+/// client has not sent a byte yet is closed unanswered.
+async fn serve_connection(
+    stream: tokio::net::TcpStream,
+    addr: SocketAddr,
+    app: axum::Router,
+    limits: Limits,
+    mut drain: tokio::sync::watch::Receiver<bool>,
+    guard: OpenConnection,
+) {
+    let reads = Arc::new(connection::Reads::default());
+    let io = hyper_util::rt::TokioIo::new(connection::Counted::new(stream, reads.clone()));
+    let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+        let mut request = request.map(axum::body::Body::new);
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(ClientAddr(addr)));
+        tower::ServiceExt::oneshot(app.clone(), request)
+    });
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(connection::HeadTimer::new(
+            reads.clone(),
+            limits.header_read,
+            limits.idle,
+        ))
+        .header_read_timeout(limits.header_read);
+    let connection = builder.serve_connection(io, service).with_upgrades();
+    let mut connection = std::pin::pin!(connection);
+    let draining = async move {
+        // An error means the server is gone: drain as well.
+        let _ = drain.wait_for(|draining| *draining).await;
+    };
+    tokio::select! {
+        result = connection.as_mut() => {
+            if let Err(err) = result {
+                tracing::debug!(%err, client = %addr, "connection ended with an error");
+            }
+        }
+        () = draining => {
+            if reads.any() {
+                connection.as_mut().graceful_shutdown();
+                if let Err(err) = connection.await {
+                    tracing::debug!(%err, client = %addr, "connection ended with an error");
+                }
+            }
+        }
+    }
+    drop(guard);
+}
+
 /// The server's listener. Once told to stop, it takes the connections the
 /// kernel has already completed (without waiting for more), closes the
 /// listening socket, reports itself drained and accepts nothing else.
@@ -230,11 +348,12 @@ const SETTLE: std::time::Duration = std::time::Duration::from_millis(200);
 /// server instead, and closes the socket at once so that no new connection
 /// waits in a queue nobody reads.
 struct DrainingListener {
-    addr: SocketAddr,
     inner: Option<TcpListener>,
     stop: tokio::sync::watch::Receiver<bool>,
     stopped: bool,
     drained: Option<tokio::sync::oneshot::Sender<()>>,
+    /// One permit per connection that may be open at once.
+    slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl DrainingListener {
@@ -259,17 +378,21 @@ impl DrainingListener {
             }
         }
     }
-}
 
-impl axum::serve::Listener for DrainingListener {
-    type Io = tokio::net::TcpStream;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+    /// The next connection, with its slot under the connection cap (none for
+    /// the connections taken from the queue at shutdown: the kernel's queue
+    /// bounds them, and each was promised an answer by its `connect`).
+    async fn accept(
+        &mut self,
+    ) -> (
+        tokio::net::TcpStream,
+        SocketAddr,
+        Option<tokio::sync::OwnedSemaphorePermit>,
+    ) {
         loop {
             if self.stopped {
                 match self.queued() {
-                    Ok(Some(connection)) => return connection,
+                    Ok(Some((stream, addr))) => return (stream, addr, None),
                     Ok(None) => {}
                     Err(err) => tracing::error!(%err, "cannot accept the queued connections"),
                 }
@@ -285,9 +408,24 @@ impl axum::serve::Listener for DrainingListener {
             let Some(inner) = &self.inner else {
                 return std::future::pending().await;
             };
+            // At the cap, stop accepting rather than accept and close: new
+            // connections wait in the kernel's queue, which costs the process
+            // nothing, and are served in order as slots free up. Once that
+            // queue is full the kernel refuses connections, which a load
+            // balancer sees as a failed connect, always safe to retry on
+            // another backend; a connection accepted then closed would look
+            // to it like a backend failing a request it had already sent,
+            // which it does not retry when the request is a POST.
+            let slot = tokio::select! {
+                slot = self.slots.clone().acquire_owned() => slot.ok(),
+                changed = self.stop.changed() => {
+                    self.stopped = changed.is_err() || *self.stop.borrow();
+                    continue;
+                }
+            };
             tokio::select! {
                 accepted = inner.accept() => match accepted {
-                    Ok(connection) => return connection,
+                    Ok((stream, addr)) => return (stream, addr, slot),
                     Err(err) if is_connection_error(&err) => {}
                     Err(err) => {
                         // Out of file descriptors, most likely: wait rather than spin.
@@ -300,18 +438,6 @@ impl axum::serve::Listener for DrainingListener {
                 }
             }
         }
-    }
-
-    fn local_addr(&self) -> std::io::Result<Self::Addr> {
-        Ok(self.addr)
-    }
-}
-
-impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, DrainingListener>>
-    for ClientAddr
-{
-    fn connect_info(stream: axum::serve::IncomingStream<'_, DrainingListener>) -> Self {
-        ClientAddr(*stream.remote_addr())
     }
 }
 
@@ -358,8 +484,6 @@ pub async fn shutdown_signal() {
 mod tests {
     use std::time::Duration;
 
-    use axum::serve::Listener;
-
     use super::*;
 
     #[tokio::test]
@@ -369,11 +493,11 @@ mod tests {
         let (_stop_tx, stop) = tokio::sync::watch::channel(true);
         let (drained_tx, mut drained) = tokio::sync::oneshot::channel();
         let mut listener = DrainingListener {
-            addr,
             inner: Some(inner),
             stop,
             stopped: true,
             drained: Some(drained_tx),
+            slots: Arc::new(tokio::sync::Semaphore::new(1)),
         };
         let mut clients = Vec::new();
         for _ in 0..3 {

@@ -3,7 +3,7 @@
 //! Requests by route and status with latency histograms, GraphQL operations
 //! by name and outcome, response-cache hits and misses, rejections by reason,
 //! SQL statements sent, the database pool's connections in use and idle, and
-//! the bytes each in-memory cache holds.
+//! the bytes each in-memory cache holds, and the HTTP connections open.
 //!
 //! Operation names come from clients, and every label value is a series kept
 //! for the life of the process, so the names are bounded: the operations of
@@ -20,8 +20,8 @@ use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry,
-    TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry, TextEncoder,
 };
 use sea_orm::{DatabaseConnection, DbBackend};
 
@@ -37,6 +37,9 @@ pub struct Metrics {
     known_operations: RwLock<KnownOperations>,
     pub cache: IntCounterVec,
     pub rejections: IntCounterVec,
+    /// HTTP connections open now (the server counts them as it accepts and
+    /// closes them).
+    pub open_connections: IntGauge,
     sql_statements: IntCounter,
     pool: IntGaugeVec,
     /// Bytes each in-memory cache holds, as its budget weighs them.
@@ -135,6 +138,11 @@ impl Metrics {
                     "Requests refused, by reason.",
                     &["reason"],
                 ),
+            ),
+            open_connections: register(
+                &registry,
+                IntGauge::new("open_connections", "HTTP connections open.")
+                    .unwrap_or_else(|err| unreachable!("{err}")),
             ),
             sql_statements: register(
                 &registry,

@@ -10,10 +10,13 @@
 //! - `GET /metrics`: Prometheus metrics.
 //!
 //! Layers, outermost first: request id (echoed or generated), one log line
-//! per request, metrics, CORS (allow-list, none by default), compression
-//! (gzip, brotli), the body limit, the request timeout; `/graphql` also sheds
-//! load beyond its concurrency limit with 503 and `Retry-After`.
+//! per request, CORS (allow-list, none by default), compression (gzip,
+//! brotli), the body read whole (body limit and body-read timeout, see
+//! `body`), the request timeout, metrics; `/graphql` also sheds load beyond
+//! its concurrency limit with 503 and `Retry-After`, counting only requests
+//! whose body has arrived.
 
+mod body;
 mod cache;
 mod graphql;
 mod health;
@@ -45,7 +48,6 @@ use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -123,11 +125,16 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             metrics::track,
         ))
-        .with_state(state)
-        .layer(RequestBodyLimitLayer::new(options.max_body_bytes))
+        .with_state(state.clone())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             options.request_timeout,
+        ))
+        // Outside the request timeout and the concurrency limit: waiting for
+        // a slow client's body costs neither (see `body`).
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            body::read_whole,
         ))
         .layer(CompressionLayer::new().gzip(true).br(true))
         .layer(axum::middleware::map_response(async |r| {

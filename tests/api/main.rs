@@ -24,4 +24,5 @@ mod properties;
 mod request_hygiene;
 mod schema;
 mod serving;
+mod slow_clients;
 mod sql_count;
