@@ -22,6 +22,7 @@
 //! Entities live in the `entity` crate, migrations in the `migration` crate.
 
 pub mod auth;
+pub mod changes;
 pub mod cli;
 pub mod config;
 pub mod db;

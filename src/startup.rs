@@ -23,7 +23,7 @@ use crate::http::{
     AppState, ClientAddr, DocumentCache, Metrics, Persisted, PlaygroundAssets, RateLimiter,
     ResponseCache, Shared, router,
 };
-use crate::service;
+use crate::{changes, service};
 
 /// Why the application could not start.
 #[derive(Debug, thiserror::Error)]
@@ -84,16 +84,27 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         Some(manifest) => Persisted::trusted(manifest).map_err(StartupError::Manifest)?,
         None => Persisted::automatic(config.http.persisted_cache_bytes),
     };
+    let metrics = Arc::new(Metrics::knowing(persisted.operation_names()));
+    let response_cache = ResponseCache::new(config.http.response_cache_bytes);
+    // Other processes' writes reach this one's cache through the database.
+    let change_feed = changes::follow(
+        &config.database_url,
+        api.db.get_database_backend(),
+        changes::Follower::new(response_cache.clone(), metrics.clone()),
+        std::time::Duration::from_secs(5),
+    )
+    .await;
     let state = AppState::new(Shared {
         schema: build_schema(api.clone(), &config.http),
         api,
         playground: config.playground,
         playground_assets,
         options: Arc::new(config.http.clone()),
-        metrics: Arc::new(Metrics::knowing(persisted.operation_names())),
+        metrics,
         sql_stats: stats.clone(),
         persisted,
-        response_cache: ResponseCache::new(config.http.response_cache_bytes),
+        change_feed,
+        response_cache,
         documents: DocumentCache::new(config.http.document_cache_bytes),
         stopping: Arc::default(),
         rate_limiter: config

@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_create_portfolio_tables;
 mod m20261125_000002_drafts_and_tokens;
+mod m20261202_000003_change_feed;
 mod precision;
 
 /// Every migration of the project, in order.
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_create_portfolio_tables::Migration),
             Box::new(m20261125_000002_drafts_and_tokens::Migration),
+            Box::new(m20261202_000003_change_feed::Migration),
         ]
     }
 }

@@ -11,7 +11,7 @@
 //! after).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use async_graphql::parser::types::ExecutableDocument;
@@ -35,6 +35,9 @@ pub struct Cached {
 pub struct ResponseCache {
     entries: moka::sync::Cache<String, Cached>,
     generation: AtomicU64,
+    /// False while this process cannot learn of other processes' writes
+    /// (see `changes`): nothing is served or stored meanwhile.
+    coherent: AtomicBool,
 }
 
 /// Bookkeeping per entry beyond its key and body (moka's node, the header
@@ -57,6 +60,7 @@ impl ResponseCache {
                     .time_to_live(Duration::from_secs(60))
                     .build(),
                 generation: AtomicU64::new(0),
+                coherent: AtomicBool::new(true),
             })
         })
     }
@@ -68,6 +72,9 @@ impl ResponseCache {
 
     /// The answer stored under `key`, if it is of the current generation.
     pub fn get(&self, key: &str) -> Option<Cached> {
+        if !self.is_coherent() {
+            return None;
+        }
         self.entries
             .get(key)
             .filter(|cached| cached.generation == self.generation())
@@ -76,9 +83,20 @@ impl ResponseCache {
     /// Stores an answer computed in `cached.generation`; one already
     /// outdated is dropped.
     pub fn insert(&self, key: String, cached: Cached) {
-        if cached.generation == self.generation() {
+        if self.is_coherent() && cached.generation == self.generation() {
             self.entries.insert(key, cached);
         }
+    }
+
+    /// Whether answers may be served and stored.
+    pub fn is_coherent(&self) -> bool {
+        self.coherent.load(Ordering::Acquire)
+    }
+
+    /// Switches the cache off while other processes' writes cannot be
+    /// learnt of, and back on once they can.
+    pub fn set_coherent(&self, coherent: bool) {
+        self.coherent.store(coherent, Ordering::Release);
     }
 
     /// Bytes held, as weighed (after pending maintenance).

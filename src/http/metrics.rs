@@ -44,6 +44,12 @@ pub struct Metrics {
     pool: IntGaugeVec,
     /// Bytes each in-memory cache holds, as its budget weighs them.
     pub cache_bytes: IntGaugeVec,
+    /// Changes of the database's change feed acted on.
+    pub changes_followed: IntCounter,
+    /// 1 while the change feed is followed (else the response cache is off).
+    pub change_feed_up: IntGauge,
+    /// Times the change feed was lost (each time the cache went off).
+    pub change_feed_losses: IntCounter,
 }
 
 /// How many operation names seen at run time get a label of their own.
@@ -157,6 +163,30 @@ impl Metrics {
                 IntGaugeVec::new(
                     Opts::new("db_pool_connections", "Database pool connections by state."),
                     &["state"],
+                )
+                .unwrap_or_else(|err| unreachable!("{err}")),
+            ),
+            changes_followed: register(
+                &registry,
+                IntCounter::new(
+                    "changes_followed_total",
+                    "Portfolio changes read from the database's change feed.",
+                )
+                .unwrap_or_else(|err| unreachable!("{err}")),
+            ),
+            change_feed_up: register(
+                &registry,
+                IntGauge::new(
+                    "change_feed_up",
+                    "1 while the database's change feed is followed; at 0 the response cache is off.",
+                )
+                .unwrap_or_else(|err| unreachable!("{err}")),
+            ),
+            change_feed_losses: register(
+                &registry,
+                IntCounter::new(
+                    "change_feed_losses_total",
+                    "Times the change feed was lost; the response cache is off until it is back.",
                 )
                 .unwrap_or_else(|err| unreachable!("{err}")),
             ),

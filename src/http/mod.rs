@@ -88,6 +88,8 @@ pub struct Shared {
     pub sql_stats: SqlStats,
     pub persisted: Persisted,
     pub response_cache: Option<Arc<ResponseCache>>,
+    /// Follows the database's change feed for as long as the state lives.
+    pub change_feed: crate::changes::FeedTask,
     pub documents: DocumentCache,
     /// Set once a shutdown signal arrived: `/readyz` then answers 503.
     pub stopping: Arc<std::sync::atomic::AtomicBool>,

@@ -114,7 +114,7 @@ async fn migrate_reports_status_and_goes_down_and_up_again() {
     for app in TestApp::all().await {
         let b = app.backend;
         let first = "m20261125_000001_create_portfolio_tables";
-        let last = "m20261125_000002_drafts_and_tokens";
+        let last = "m20261202_000003_change_feed";
         let status = text(&portfolio(&app.url, &["migrate", "status"]).stdout);
         assert!(
             status.contains(&format!("Applied\t{first}"))

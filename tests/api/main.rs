@@ -21,6 +21,7 @@ mod oracles;
 mod pagination;
 mod portfolio;
 mod properties;
+mod replicas;
 mod request_hygiene;
 mod schema;
 mod serving;

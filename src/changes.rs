@@ -1,0 +1,344 @@
+//! Following the database's change feed, so that every process serving it
+//! forgets what it cached about a person as soon as anyone changes that
+//! person's portfolio: another replica, `portfolio import`, or an operator.
+//!
+//! The feed is written by triggers (see the `change_feed` migration):
+//! PostgreSQL notifies `portfolio_changes` at commit; MySQL/MariaDB and
+//! SQLite append to `change_log`, read here every [`POLL`]. Each change
+//! reaches the process's [`Follower`] as "person P changed"; today it
+//! outdates every cached answer (the answers are not yet tagged by person).
+//!
+//! Missing a change must never mean serving a stale answer. While the feed
+//! cannot be followed (the listening connection dropped, a poll failed), the
+//! response cache is switched off: nothing is served from it and nothing is
+//! stored. It is emptied and switched back on only once the feed is
+//! followed again, so whatever changed meanwhile is forgotten too.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+
+use crate::http::ResponseCache;
+
+/// The PostgreSQL channel the triggers notify.
+pub const CHANNEL: &str = "portfolio_changes";
+
+/// How often `change_log` is read where there are no notifications.
+pub const POLL: Duration = Duration::from_millis(250);
+
+/// `change_log` rows older than this many changes are trimmed.
+const KEEP_ROWS: i64 = 10_000;
+
+/// What a change does to this process's state.
+#[derive(Clone)]
+pub struct Follower {
+    cache: Option<Arc<ResponseCache>>,
+    metrics: Arc<crate::http::Metrics>,
+}
+
+impl Follower {
+    pub fn new(cache: Option<Arc<ResponseCache>>, metrics: Arc<crate::http::Metrics>) -> Self {
+        Follower { cache, metrics }
+    }
+
+    /// Person `person_id` changed (elsewhere, or here).
+    fn changed(&self, person_id: i64) {
+        tracing::debug!(person_id, "portfolio changed");
+        self.metrics.changes_followed.inc();
+        if let Some(cache) = &self.cache {
+            cache.invalidate_all();
+        }
+    }
+
+    /// The feed is followed again: forget everything that may have changed
+    /// meanwhile, then cache again.
+    fn following(&self) {
+        if let Some(cache) = &self.cache {
+            cache.invalidate_all();
+            cache.set_coherent(true);
+        }
+        self.metrics.change_feed_up.set(1);
+    }
+
+    /// The feed is lost: cache nothing until it is followed again.
+    fn lost(&self, err: &dyn std::fmt::Display) {
+        self.metrics.change_feed_losses.inc();
+        if self.cache.as_ref().is_none_or(|cache| cache.is_coherent()) {
+            tracing::warn!(%err, "the change feed is lost: the response cache is off until it is back");
+        }
+        if let Some(cache) = &self.cache {
+            cache.set_coherent(false);
+            cache.invalidate_all();
+        }
+        self.metrics.change_feed_up.set(0);
+    }
+}
+
+/// Starts following the feed of the database at `url` in the background,
+/// on connections of its own (not the pool's: its statements are not the
+/// requests'); returns once it is followed (or after `ready_within`, with
+/// the response cache off until it is), so that a server starts with a
+/// coherent cache.
+pub async fn follow(
+    url: &str,
+    backend: DbBackend,
+    follower: Follower,
+    ready_within: Duration,
+) -> FeedTask {
+    if let Some(cache) = &follower.cache {
+        cache.set_coherent(false);
+    }
+    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+    let url = url.to_owned();
+    let task = match backend {
+        DbBackend::Postgres => tokio::spawn(listen(url, follower, ready_tx)),
+        _ => tokio::spawn(poll(url, follower, ready_tx)),
+    };
+    let _ = tokio::time::timeout(ready_within, ready_rx).await;
+    FeedTask(task.abort_handle())
+}
+
+/// The task following the feed; stopped when dropped.
+pub struct FeedTask(tokio::task::AbortHandle);
+
+impl Drop for FeedTask {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// PostgreSQL: one connection of its own, `LISTEN`ing; on any error a new
+/// one, after a pause that grows to 5 s.
+///
+/// A connection that dies says so at once, but one cut off silently (a
+/// network partition) would just stop delivering. So the listener also
+/// listens on a channel of its own, on which a heartbeat is sent through the
+/// request pool every [`HEARTBEAT`]: a heartbeat missing for three periods
+/// counts as a lost feed.
+async fn listen(url: String, follower: Follower, ready: tokio::sync::oneshot::Sender<()>) {
+    use sea_orm::sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
+
+    let mut ready = Some(ready);
+    let mut pause = Duration::from_millis(100);
+    let heartbeat_channel = format!("portfolio_heartbeat_{}", std::process::id());
+    let beat = Arc::new(Heartbeat::default());
+    let options = match url.parse::<PgConnectOptions>() {
+        // Named, so that an operator can tell it from the request pool.
+        Ok(options) => options.application_name("portfolio-change-feed"),
+        Err(err) => {
+            follower.lost(&err);
+            return;
+        }
+    };
+    let pool = PgPoolOptions::new()
+        .max_connections(2)
+        .min_connections(0)
+        .acquire_timeout(Duration::from_secs(2))
+        .connect_lazy_with(options);
+    tokio::spawn(send_heartbeats(
+        pool.clone(),
+        heartbeat_channel.clone(),
+        beat.clone(),
+    ));
+    loop {
+        let listener = async {
+            let mut listener = PgListener::connect_with(&pool).await?;
+            listener
+                .listen_all([CHANNEL, heartbeat_channel.as_str()])
+                .await?;
+            Ok::<_, sea_orm::sqlx::Error>(listener)
+        }
+        .await;
+        let mut listener = match listener {
+            Ok(listener) => listener,
+            Err(err) => {
+                follower.lost(&err);
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(5));
+                continue;
+            }
+        };
+        pause = Duration::from_millis(100);
+        beat.heard();
+        follower.following();
+        if let Some(ready) = ready.take() {
+            let _ = ready.send(());
+        }
+        loop {
+            let received = tokio::select! {
+                received = listener.try_recv() => received,
+                // Dropping the listener anyway: cancelling its read is fine.
+                () = beat.silence() => {
+                    follower.lost(&"no heartbeat came through the change feed");
+                    break;
+                }
+            };
+            match received {
+                Ok(Some(notification)) if notification.channel() == CHANNEL => {
+                    match notification.payload().parse::<i64>() {
+                        Ok(person_id) => follower.changed(person_id),
+                        Err(_) => follower.changed(0),
+                    }
+                }
+                Ok(Some(_)) => beat.heard(),
+                // `None`: the connection was lost, and notifications with it.
+                Ok(None) => {
+                    follower.lost(&"the listening connection closed");
+                    break;
+                }
+                Err(err) => {
+                    follower.lost(&err);
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// How often a heartbeat goes through the change feed.
+const HEARTBEAT: Duration = Duration::from_secs(2);
+
+/// When the listener last heard its heartbeat.
+#[derive(Default)]
+struct Heartbeat {
+    heard: std::sync::Mutex<Option<std::time::Instant>>,
+}
+
+impl Heartbeat {
+    fn heard(&self) {
+        *self.heard.lock().unwrap_or_else(|e| e.into_inner()) = Some(std::time::Instant::now());
+    }
+
+    /// Completes once three heartbeats in a row have not come through.
+    async fn silence(&self) {
+        loop {
+            tokio::time::sleep(HEARTBEAT).await;
+            let heard = *self.heard.lock().unwrap_or_else(|e| e.into_inner());
+            if heard.is_some_and(|at| at.elapsed() > 3 * HEARTBEAT) {
+                return;
+            }
+        }
+    }
+}
+
+async fn send_heartbeats(pool: sea_orm::sqlx::PgPool, channel: String, beat: Arc<Heartbeat>) {
+    let _ = beat;
+    loop {
+        tokio::time::sleep(HEARTBEAT).await;
+        let sent = sea_orm::sqlx::query("SELECT pg_notify($1, '')")
+            .bind(&channel)
+            .execute(&pool)
+            .await;
+        if let Err(err) = sent {
+            tracing::debug!(%err, "cannot send a heartbeat through the change feed");
+        }
+    }
+}
+
+/// MySQL/MariaDB and SQLite: read `change_log` past the last row seen.
+async fn poll(url: String, follower: Follower, ready: tokio::sync::oneshot::Sender<()>) {
+    let mut ready = Some(ready);
+    let mut options = sea_orm::ConnectOptions::new(url);
+    options
+        .max_connections(1)
+        .min_connections(0)
+        .acquire_timeout(Duration::from_secs(2))
+        .sqlx_logging(false);
+    let db = loop {
+        match sea_orm::Database::connect(options.clone()).await {
+            Ok(db) => break db,
+            Err(err) => {
+                follower.lost(&err);
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    };
+    let mut last: Option<i64> = None;
+    let mut polls = 0u64;
+    loop {
+        match read_since(&db, last).await {
+            Ok((newest, people)) => {
+                if last.is_none() {
+                    follower.following();
+                    if let Some(ready) = ready.take() {
+                        let _ = ready.send(());
+                    }
+                } else {
+                    for person_id in people {
+                        follower.changed(person_id);
+                    }
+                }
+                last = Some(newest);
+                polls += 1;
+                if polls.is_multiple_of(240) {
+                    trim(&db, newest).await;
+                }
+            }
+            Err(err) => {
+                follower.lost(&err);
+                // Read everything again from the newest row once back.
+                last = None;
+            }
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// The newest row id, and the persons changed after `since` (none on the
+/// first read: the cache starts empty).
+async fn read_since(
+    db: &DatabaseConnection,
+    since: Option<i64>,
+) -> Result<(i64, Vec<i64>), sea_orm::DbErr> {
+    let backend = db.get_database_backend();
+    let Some(since) = since else {
+        let row = db
+            .query_one_raw(Statement::from_string(
+                backend,
+                "SELECT COALESCE(MAX(id), 0) AS newest FROM change_log",
+            ))
+            .await?;
+        let newest = row.map_or(Ok(0), |r| r.try_get::<i64>("", "newest"))?;
+        return Ok((newest, Vec::new()));
+    };
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            match backend {
+                DbBackend::MySql => "SELECT id, person_id FROM change_log WHERE id > ? ORDER BY id",
+                _ => "SELECT id, person_id FROM change_log WHERE id > $1 ORDER BY id",
+            },
+            [since.into()],
+        ))
+        .await?;
+    let mut newest = since;
+    let mut people = Vec::new();
+    for row in rows {
+        newest = newest.max(row.try_get::<i64>("", "id")?);
+        let person: i64 = row.try_get("", "person_id")?;
+        if !people.contains(&person) {
+            people.push(person);
+        }
+    }
+    Ok((newest, people))
+}
+
+/// Drops rows every follower has long read.
+async fn trim(db: &DatabaseConnection, newest: i64) {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::MySql => "DELETE FROM change_log WHERE id <= ?",
+        _ => "DELETE FROM change_log WHERE id <= $1",
+    };
+    if let Err(err) = db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [(newest - KEEP_ROWS).into()],
+        ))
+        .await
+    {
+        tracing::debug!(%err, "cannot trim the change log");
+    }
+}
