@@ -2,10 +2,11 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, DatabaseConnection, DbErr};
+
+use crate::config::PoolConfig;
 
 /// How many SQL statements this process has sent. Fed by SeaORM's metric
 /// callback; tests read it to prove that a query's statement count does not
@@ -16,24 +17,6 @@ pub struct SqlStats(Arc<AtomicU64>);
 impl SqlStats {
     pub fn statements(&self) -> u64 {
         self.0.load(Ordering::Relaxed)
-    }
-}
-
-/// Pool settings; the defaults suit a small read-mostly service.
-#[derive(Clone, Debug)]
-pub struct PoolConfig {
-    pub max_connections: u32,
-    /// How long a request waits for a connection before failing with
-    /// `SERVICE_UNAVAILABLE`, rather than queueing without bound.
-    pub acquire_timeout: Duration,
-}
-
-impl Default for PoolConfig {
-    fn default() -> Self {
-        Self {
-            max_connections: 10,
-            acquire_timeout: Duration::from_secs(5),
-        }
     }
 }
 

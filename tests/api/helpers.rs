@@ -215,7 +215,7 @@ impl TestApp {
     ) -> TestApp {
         let test_db = TestDb::create(backend).await;
         let mut config = Config::new("127.0.0.1:0".parse().expect("address"), test_db.url.clone());
-        config.seed = seed;
+        config.no_seed = !seed;
         config.clock = Clock::Fixed(today());
         config.pool.max_connections = 5;
         configure(&mut config);
