@@ -86,6 +86,51 @@ async fn the_playground_opens_on_a_query_of_the_bundled_person() {
 }
 
 #[tokio::test]
+async fn without_its_files_the_playground_page_says_how_to_install_them() {
+    let empty = std::env::temp_dir().join(format!(
+        "portfolio-no-playground-assets-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&empty).expect("a directory");
+    let app = TestApp::spawn_configured(&Backend::Sqlite, |c| {
+        c.playground_assets = empty.clone();
+    })
+    .await;
+    let _ = std::fs::remove_dir(&empty);
+    let (status, headers, body) = app
+        .send(Request::get("/").body(Body::empty()).expect("request"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let page = String::from_utf8(body).expect("utf-8");
+    assert!(page.contains("https://unpkg.com/graphiql@"), "{page}");
+    assert!(
+        page.contains("npm ci --prefix playground") && page.contains("id=\"playground-failed\""),
+        "the page holds the explanation and the fix: {page}"
+    );
+    // Shown by a script of this origin, which the policy allows.
+    assert!(
+        page.contains(r#"<script src="/playground/status.js">"#),
+        "{page}"
+    );
+    let csp = headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap_or_default();
+    assert!(
+        csp.contains("script-src 'self' https://unpkg.com;"),
+        "{csp}"
+    );
+    let (status, _, script) = app
+        .send(
+            Request::get("/playground/status.js")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&script).contains("playground-failed"));
+}
+
+#[tokio::test]
 async fn queries_also_run_over_get() {
     let app = TestApp::spawn(&Backend::Sqlite).await;
     let uri = format!(
