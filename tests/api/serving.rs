@@ -86,6 +86,24 @@ async fn get_runs_queries_only_and_a_mutation_over_get_is_405() {
 }
 
 #[tokio::test]
+async fn a_mutation_over_get_is_counted_once_among_the_rejections() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let before = metrics(&app).await;
+    let mutation = "mutation { deletePerson(input: { id: \"UGVyc29uOjE\" }) { deletedId } }";
+    let (status, _, _) = app.send(get(mutation, "")).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    let after = metrics(&app).await;
+    let all = "portfolio_rejections_total{";
+    let reason = "portfolio_rejections_total{reason=\"method_not_allowed\"}";
+    assert_eq!(metric(&after, all) - metric(&before, all), 1.0, "{after}");
+    assert_eq!(
+        metric(&after, reason) - metric(&before, reason),
+        1.0,
+        "{after}"
+    );
+}
+
+#[tokio::test]
 async fn post_accepts_only_json_bodies() {
     let app = TestApp::spawn(&Backend::Sqlite).await;
     let body = json!({ "query": NAME }).to_string();
