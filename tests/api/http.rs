@@ -77,7 +77,10 @@ async fn the_playground_opens_on_a_query_of_the_bundled_person() {
         "no inline script, so the policy needs no 'unsafe-inline' for scripts"
     );
     // The default query itself runs and shows the person and her roles.
-    let data = app.data(portfolio::http::DEFAULT_QUERY, json!({})).await;
+    let data = app
+        .anonymous()
+        .data(portfolio::http::DEFAULT_QUERY, json!({}))
+        .await;
     assert_eq!(data["person"]["name"], "안다혜");
     assert_eq!(
         data["person"]["roles"]["nodes"].as_array().map(Vec::len),
@@ -168,13 +171,14 @@ async fn a_request_id_is_echoed_or_generated() {
 async fn invalid_queries_get_a_code_and_no_internal_detail() {
     let app = TestApp::spawn(&Backend::Sqlite).await;
     let error = app
+        .anonymous()
         .error("{ person(slug: \"dahye-ahn\") { salary } }", json!({}))
         .await;
     assert_eq!(
         error["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
         "{error}"
     );
-    let error = app.error("{ person(slug: ", json!({})).await;
+    let error = app.anonymous().error("{ person(slug: ", json!({})).await;
     assert_eq!(
         error["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
         "{error}"
@@ -223,7 +227,10 @@ async fn bodies_over_one_mebibyte_are_refused() {
     let (status, _, _) = app.send(request).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     // And the server still answers.
-    let data = app.data("{ people { totalCount } }", json!({})).await;
+    let data = app
+        .anonymous()
+        .data("{ people { totalCount } }", json!({}))
+        .await;
     assert_eq!(data["people"]["totalCount"], 1);
 }
 
