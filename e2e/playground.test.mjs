@@ -7,13 +7,20 @@
 // response from the server, and any request to another origin (no other host
 // resolves in the browser, so such a request never leaves the machine).
 //
-//   PORTFOLIO_BASE   the server's base URL (default http://127.0.0.1:18080)
-//   CHROMIUM         the browser (default /usr/bin/chromium)
-//   E2E_STRICT=1     also fail on the favicon 404 (see FAVICON below)
+// A second server runs without the playground's files (`--playground-assets`
+// an empty directory), so its page falls back to the public CDN, which the
+// browser cannot reach either: the page must then say so, with the command
+// that fixes it, instead of "Loading GraphiQL…" forever.
 //
-// Screenshots: target/playground.png (the top of the result: the name) and
-// target/playground-role.png (the result scrolled to the current role), both
-// relative to the repository root.
+//   PORTFOLIO_BASE            the server's base URL (default http://127.0.0.1:18080)
+//   PORTFOLIO_NO_ASSETS_BASE  the server without assets (default http://127.0.0.1:18081)
+//   CHROMIUM                  the browser (default /usr/bin/chromium)
+//   E2E_STRICT=1              also fail on the favicon 404 (see FAVICON below)
+//
+// Screenshots: target/playground.png (the top of the result: the name),
+// target/playground-role.png (the result scrolled to the current role) and
+// target/playground-no-assets.png (the explanation), relative to the
+// repository root.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,6 +31,10 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const BASE = new URL(process.env.PORTFOLIO_BASE ?? 'http://127.0.0.1:18080');
+const NO_ASSETS_BASE = new URL(process.env.PORTFOLIO_NO_ASSETS_BASE ?? 'http://127.0.0.1:18081');
+// Where the page loads GraphiQL from when the server has no copy.
+const CDN = 'https://unpkg.com';
+const FIX = 'npm ci --prefix playground';
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SHOTS = join(REPO_ROOT, 'target');
@@ -44,7 +55,8 @@ function isOwnOrigin(url) {
   return u.origin === BASE.origin;
 }
 
-test('the playground runs its default query and shows the portfolio', async (t) => {
+// A fresh chromium in which only `base`'s host resolves.
+async function browser(t, base) {
   const profile = mkdtempSync(join(tmpdir(), 'portfolio-e2e-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -61,13 +73,18 @@ test('the playground runs its default query and shows the portfolio', async (t) 
       '--disable-sync',
       // Nothing but the server's host resolves, so a request to another host
       // fails inside the browser (and fails the test) instead of going out.
-      `--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE ${BASE.hostname}`,
+      `--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE ${base.hostname}`,
     ],
   });
   t.after(async () => {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
   });
+  return context.pages()[0] ?? (await context.newPage());
+}
+
+test('the playground runs its default query and shows the portfolio', async (t) => {
+  const page = await browser(t, BASE);
 
   const requests = [];
   const foreign = [];
@@ -76,7 +93,6 @@ test('the playground runs its default query and shows the portfolio', async (t) 
   const badResponses = [];
   const tolerated = [];
 
-  const page = context.pages()[0] ?? (await context.newPage());
   // Record every request; one to another origin fails the test. (No
   // page.route(): request interception stops chromium from asking for
   // /favicon.ico, and the test should see what a person's browser does.)
@@ -208,4 +224,58 @@ test('the playground runs its default query and shows the portfolio', async (t) 
   t.diagnostic(`screenshots: ${join(SHOTS, 'playground.png')}, ${join(SHOTS, 'playground-role.png')}`);
   assert.ok(graphqlPosts.length >= 1, 'the query went to the server');
   assert.equal(problems(), '', 'no console errors, page errors, bad responses or foreign requests');
+});
+
+test('without its files and the CDN, the playground says why and how to fix it', async (t) => {
+  const page = await browser(t, NO_ASSETS_BASE);
+  const own = (url) => new URL(url).origin === NO_ASSETS_BASE.origin || url.startsWith('data:');
+  const requests = [];
+  const foreign = [];
+  const pageErrors = [];
+  const consoleErrors = [];
+  page.on('request', (request) => {
+    requests.push(`${request.method()} ${request.url()}`);
+    if (!own(request.url())) foreign.push(request.url());
+  });
+  page.on('pageerror', (error) => pageErrors.push(String(error?.stack ?? error)));
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const where = message.location()?.url ?? '';
+    // The CDN's files fail to load, and chromium says so: expected here.
+    if (where.startsWith(`${CDN}/`)) return;
+    consoleErrors.push(`${message.text()}${where ? ` (at ${where})` : ''}`);
+  });
+
+  const started = Date.now();
+  try {
+    const response = await page.goto(new URL('/', NO_ASSETS_BASE).href, { waitUntil: 'load' });
+    assert.equal(response?.status(), 200, 'GET / answers 200');
+    const csp = response.headers()['content-security-policy'] ?? '';
+    assert.match(csp, new RegExp(`script-src 'self' ${CDN}[;\\s]`), `the CDN fallback's CSP (got: ${csp})`);
+
+    const failure = page.locator('#playground-failed');
+    await failure.waitFor({ state: 'visible', timeout: 30_000 });
+    const text = await failure.innerText();
+    assert.match(text, /GraphiQL could not be loaded/, text);
+    assert.ok(text.includes(CDN), `the page names the CDN it tried: ${text}`);
+    assert.ok(await page.getByText(FIX, { exact: true }).isVisible(), `the command is visible: ${text}`);
+    assert.equal(await page.getByText('Loading GraphiQL…').isVisible(), false, 'no longer "Loading GraphiQL…"');
+  } catch (error) {
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, 'playground-no-assets-failure.png') }).catch(() => {});
+    error.message += `\n\nscreenshot: ${join(SHOTS, 'playground-no-assets-failure.png')}` +
+      `\npage errors:\n${pageErrors.join('\n')}\nconsole errors:\n${consoleErrors.join('\n')}` +
+      `\nrequests:\n${requests.join('\n')}`;
+    throw error;
+  }
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, 'playground-no-assets.png') });
+  t.diagnostic(`explanation shown after ${Date.now() - started} ms; requests:`);
+  for (const r of requests) t.diagnostic(`  ${r}`);
+  t.diagnostic(`screenshot: ${join(SHOTS, 'playground-no-assets.png')}`);
+
+  assert.ok(foreign.length > 0, 'the page tried the CDN');
+  assert.deepEqual(foreign.filter((u) => !u.startsWith(`${CDN}/`)), [], 'no other host was asked');
+  assert.deepEqual(pageErrors, [], 'no uncaught errors: the page notices GraphiQL is missing');
+  assert.deepEqual(consoleErrors, [], 'no console errors but the CDN\'s failed loads');
 });

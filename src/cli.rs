@@ -1,17 +1,16 @@
 //! The command line: `serve`, `migrate`, `import`, `export`, `schema`.
-//! Every flag has a `PORTFOLIO_*` environment fallback.
+//! Every flag has a `PORTFOLIO_*` environment fallback; those of `serve`
+//! are the server's configuration, [`Config`].
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 
-use crate::config::{Config, DEFAULT_ADDR, DEFAULT_DATABASE_URL};
-use crate::db::{self, PoolConfig};
+use crate::config::{Config, DEFAULT_DATABASE_URL, PoolConfig};
+use crate::db;
 use crate::{auth, document, graphql, service, startup};
 
 #[derive(Debug, Parser)]
@@ -42,7 +41,7 @@ pub enum LogFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the GraphQL API (and the playground at /).
-    Serve(Box<ServeArgs>),
+    Serve(Box<Config>),
     /// Apply, revert or inspect schema migrations.
     Migrate {
         #[command(subcommand)]
@@ -123,119 +122,6 @@ pub enum TokenAction {
     },
 }
 
-#[derive(Debug, clap::Args)]
-pub struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, env = "PORTFOLIO_ADDR", default_value = DEFAULT_ADDR)]
-    pub addr: SocketAddr,
-    /// Do not apply pending migrations at start (fail instead if any are pending).
-    #[arg(long, env = "PORTFOLIO_NO_MIGRATE")]
-    pub no_migrate: bool,
-    /// Do not load the bundled portfolio into an empty database.
-    #[arg(long, env = "PORTFOLIO_NO_SEED")]
-    pub no_seed: bool,
-    /// Serve the GraphiQL playground at /.
-    #[arg(long, env = "PORTFOLIO_PLAYGROUND", default_value_t = true, action = clap::ArgAction::Set)]
-    pub playground: bool,
-    /// Directory holding GraphiQL's npm packages (`npm ci --prefix playground`).
-    #[arg(
-        long,
-        env = "PORTFOLIO_PLAYGROUND_ASSETS",
-        default_value = "playground/node_modules"
-    )]
-    pub playground_assets: std::path::PathBuf,
-    /// Most database connections in the pool.
-    #[arg(long, env = "PORTFOLIO_DB_MAX_CONNECTIONS", default_value_t = 10)]
-    pub db_max_connections: u32,
-    /// Seconds a request waits for a database connection before failing.
-    #[arg(long, env = "PORTFOLIO_DB_ACQUIRE_TIMEOUT", default_value_t = 5)]
-    pub db_acquire_timeout: u64,
-    /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.
-    #[arg(long, env = "PORTFOLIO_DRAIN_TIMEOUT", default_value_t = 30)]
-    pub drain_timeout: u64,
-    /// Seconds to keep serving after SIGTERM or Ctrl-C with `/readyz`
-    /// answering 503, so that a load balancer stops sending first.
-    #[arg(long, env = "PORTFOLIO_SHUTDOWN_DELAY", default_value_t = 0)]
-    pub shutdown_delay: u64,
-    /// Allow introspection (and field suggestions in errors); false in production.
-    #[arg(long, env = "PORTFOLIO_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
-    pub introspection: bool,
-    /// Trusted documents: run only the operations of this manifest (Apollo
-    /// persisted-query manifest, or a JSON object of id -> query).
-    #[arg(long, env = "PORTFOLIO_PERSISTED_ONLY")]
-    pub persisted_only: Option<PathBuf>,
-    /// Largest request body in bytes.
-    #[arg(long, env = "PORTFOLIO_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
-    pub max_body_bytes: usize,
-    /// Seconds a request may run, once its body has arrived, before it is answered 408.
-    #[arg(long, env = "PORTFOLIO_REQUEST_TIMEOUT", default_value_t = 10)]
-    pub request_timeout: u64,
-    /// Seconds a connection gets to send a whole request head (from when it
-    /// is accepted, or from the first byte of a later request); closed beyond.
-    #[arg(long, env = "PORTFOLIO_HEADER_READ_TIMEOUT", default_value_t = 10)]
-    pub header_read_timeout: u64,
-    /// Seconds a request body gets to arrive whole; 408 beyond, and the connection is closed.
-    #[arg(long, env = "PORTFOLIO_BODY_READ_TIMEOUT", default_value_t = 10)]
-    pub body_read_timeout: u64,
-    /// Seconds a kept-alive connection may wait for its next request; keep it
-    /// above the idle timeout of the load balancer in front.
-    #[arg(long, env = "PORTFOLIO_IDLE_TIMEOUT", default_value_t = 75)]
-    pub idle_timeout: u64,
-    /// Connections open at once; beyond, new ones wait in the kernel's queue.
-    #[arg(long, env = "PORTFOLIO_MAX_CONNECTIONS", default_value_t = 1024)]
-    pub max_connections: usize,
-    /// Requests served at once; more are shed with 503 and Retry-After.
-    #[arg(long, env = "PORTFOLIO_MAX_CONCURRENT_REQUESTS", default_value_t = 64)]
-    pub max_concurrent_requests: usize,
-    /// Requests per second per client IP (429 beyond); unset for no limit.
-    #[arg(long, env = "PORTFOLIO_RATE_LIMIT")]
-    pub rate_limit: Option<u32>,
-    /// Accept batched requests of at most this many operations (max 10); off by default.
-    #[arg(long, env = "PORTFOLIO_BATCH_LIMIT", value_parser = clap::value_parser!(u8).range(1..=10))]
-    pub batch_limit: Option<u8>,
-    /// Deepest selection nesting.
-    #[arg(long, env = "PORTFOLIO_MAX_DEPTH", default_value_t = 16)]
-    pub max_depth: usize,
-    /// Highest query complexity (a list field costs its page size times its children).
-    #[arg(long, env = "PORTFOLIO_MAX_COMPLEXITY", default_value_t = 1_000_000)]
-    pub max_complexity: usize,
-    /// Most fields in one operation, `__typename` and fragments included.
-    #[arg(long, env = "PORTFOLIO_MAX_FIELDS", default_value_t = 1_000)]
-    pub max_fields: usize,
-    /// Most aliases in one operation.
-    #[arg(long, env = "PORTFOLIO_MAX_ALIASES", default_value_t = 50)]
-    pub max_aliases: usize,
-    /// Most directives on one field.
-    #[arg(long, env = "PORTFOLIO_MAX_DIRECTIVES", default_value_t = 5)]
-    pub max_directives: usize,
-    /// Most tokens in one document, counted before it is parsed.
-    #[arg(long, env = "PORTFOLIO_MAX_TOKENS", default_value_t = 15_000)]
-    pub max_tokens: usize,
-    /// Deepest nesting of `{`, `[` and `(` together in one document, counted
-    /// before it is parsed.
-    #[arg(long, env = "PORTFOLIO_MAX_NESTING", default_value_t = 48)]
-    pub max_nesting: usize,
-    /// Largest answer, in MiB: execution stops past it with RESPONSE_TOO_LARGE.
-    #[arg(long, env = "PORTFOLIO_MAX_RESPONSE_MIB", default_value_t = 8)]
-    pub max_response_mib: usize,
-    /// Memory for parsed documents, in MiB (weighed as parsed, not as text).
-    #[arg(long, env = "PORTFOLIO_DOCUMENT_CACHE_MIB", default_value_t = 8)]
-    pub document_cache_mib: u64,
-    /// Memory for automatic persisted queries, in MiB.
-    #[arg(long, env = "PORTFOLIO_PERSISTED_CACHE_MIB", default_value_t = 8)]
-    pub persisted_cache_mib: u64,
-    /// Memory for cached anonymous responses, in MiB (0 turns the cache off).
-    #[arg(long, env = "PORTFOLIO_RESPONSE_CACHE_MIB", default_value_t = 64)]
-    pub response_cache_mib: u64,
-    /// An origin allowed to call the API from a browser (repeatable; none by default).
-    #[arg(
-        long = "cors-origin",
-        env = "PORTFOLIO_CORS_ORIGINS",
-        value_delimiter = ','
-    )]
-    pub cors_origins: Vec<String>,
-}
-
 #[derive(Debug, Subcommand)]
 pub enum MigrateAction {
     /// Apply every pending migration.
@@ -269,7 +155,10 @@ async fn dispatch(cli: Cli) -> Result<(), String> {
             print!("{}", graphql::sdl());
             Ok(())
         }
-        Command::Serve(args) => serve(&cli.database_url, *args).await,
+        Command::Serve(mut config) => {
+            config.database_url = cli.database_url;
+            serve(*config).await
+        }
         Command::Migrate { action } => migrate(&cli.database_url, action).await,
         Command::Import {
             file,
@@ -298,50 +187,15 @@ async fn dispatch(cli: Cli) -> Result<(), String> {
     }
 }
 
-async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
-    let mut config = Config::new(args.addr, database_url);
-    config.migrate = !args.no_migrate;
-    config.seed = !args.no_seed;
-    config.playground = args.playground;
-    config.playground_assets = args.playground_assets;
-    config.pool = PoolConfig {
-        max_connections: args.db_max_connections.max(1),
-        acquire_timeout: Duration::from_secs(args.db_acquire_timeout.max(1)),
-    };
-    config.drain_timeout = Duration::from_secs(args.drain_timeout);
-    config.shutdown_delay = Duration::from_secs(args.shutdown_delay);
-    config.http = crate::config::HttpOptions {
-        max_body_bytes: args.max_body_bytes,
-        header_read_timeout: Duration::from_secs(args.header_read_timeout.max(1)),
-        body_read_timeout: Duration::from_secs(args.body_read_timeout.max(1)),
-        idle_timeout: Duration::from_secs(args.idle_timeout.max(1)),
-        max_connections: args.max_connections.max(1),
-        request_timeout: Duration::from_secs(args.request_timeout.max(1)),
-        max_concurrent_requests: args.max_concurrent_requests.max(1),
-        rate_limit_per_ip: args.rate_limit,
-        batch_limit: args.batch_limit.map(usize::from),
-        max_depth: args.max_depth,
-        max_complexity: args.max_complexity,
-        max_fields: args.max_fields,
-        max_aliases: args.max_aliases,
-        max_directives: args.max_directives,
-        max_tokens: args.max_tokens,
-        max_nesting: args.max_nesting,
-        max_response_bytes: args.max_response_mib.saturating_mul(1024 * 1024),
-        document_cache_bytes: args.document_cache_mib * 1024 * 1024,
-        persisted_cache_bytes: args.persisted_cache_mib * 1024 * 1024,
-        introspection: args.introspection,
-        response_cache_bytes: args.response_cache_mib * 1024 * 1024,
-        persisted_only: args.persisted_only,
-        cors_origins: args.cors_origins,
-    };
+async fn serve(config: Config) -> Result<(), String> {
+    let database_url = config.database_url.clone();
     let app = startup::build(config)
         .await
         .map_err(|err| err.to_string())?;
     let addr = app.local_addr();
     tracing::info!(
         %addr,
-        database = %db::redact_url(database_url),
+        database = %db::redact_url(&database_url),
         "serving GraphQL at http://{addr}/graphql, playground at http://{addr}/"
     );
     app.run_until_stopped(startup::shutdown_signal())

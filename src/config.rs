@@ -1,152 +1,353 @@
-//! Runtime configuration of the server, filled from the command line (flags
-//! with `PORTFOLIO_*` environment fallbacks, see `cli`).
+//! The server's configuration, defined once: [`Config`] is at the same time
+//! the flags of `portfolio serve` (each with its `PORTFOLIO_*` environment
+//! fallback, its default and its help) and what `startup::build` takes.
+//!
+//! [`Config::default`] is `serve` given no flag and no environment, so the
+//! binary, the tests and `export-static` share one set of defaults; tests
+//! change single fields of it. Durations and sizes are typed here: the flags
+//! take whole seconds and MiB, the fields hold `Duration`s and bytes.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::db::PoolConfig;
+use clap::builder::RangedU64ValueParser;
+use clap::{Args, FromArgMatches};
+
 use crate::domain::Clock;
 
 /// The default database: a SQLite file next to where the server starts,
-/// created on first use.
+/// created on first use. `--database-url` is a flag of every command (see
+/// `cli`); `serve` copies it into [`Config::database_url`].
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://portfolio.db?mode=rwc";
-pub const DEFAULT_ADDR: &str = "127.0.0.1:8000";
 
-/// Everything `startup::build` needs.
-#[derive(Clone, Debug)]
+/// Everything `startup::build` needs: the flags of `portfolio serve`.
+#[derive(Clone, Debug, Args)]
 pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "PORTFOLIO_ADDR", default_value = "127.0.0.1:8000")]
     pub addr: SocketAddr,
+    /// The database to serve (the global `--database-url`).
+    #[arg(skip = DEFAULT_DATABASE_URL.to_owned())]
     pub database_url: String,
-    /// Apply pending migrations at start.
-    pub migrate: bool,
-    /// Load the bundled portfolio when the database has no person.
-    pub seed: bool,
-    pub pool: PoolConfig,
-    pub clock: Clock,
-    /// Serve the GraphiQL playground at `/`.
+    /// Do not apply pending migrations at start (fail instead if any are pending).
+    #[arg(long, env = "PORTFOLIO_NO_MIGRATE")]
+    pub no_migrate: bool,
+    /// Do not load the bundled portfolio into an empty database.
+    #[arg(long, env = "PORTFOLIO_NO_SEED")]
+    pub no_seed: bool,
+    /// Serve the GraphiQL playground at /.
+    #[arg(long, env = "PORTFOLIO_PLAYGROUND", default_value_t = true, action = clap::ArgAction::Set)]
     pub playground: bool,
-    /// Where `npm ci --prefix playground` installed GraphiQL.
-    pub playground_assets: std::path::PathBuf,
-    /// How long in-flight requests get to finish after a shutdown signal.
-    pub drain_timeout: std::time::Duration,
-    /// How long to keep serving after a shutdown signal, `/readyz` failing,
-    /// before the listener closes.
-    pub shutdown_delay: std::time::Duration,
-    /// Limits and behaviour of the HTTP and GraphQL layer.
+    /// Directory holding GraphiQL's npm packages (`npm ci --prefix playground`).
+    #[arg(
+        long,
+        env = "PORTFOLIO_PLAYGROUND_ASSETS",
+        default_value = "playground/node_modules"
+    )]
+    pub playground_assets: PathBuf,
+    #[command(flatten)]
+    pub pool: PoolConfig,
+    /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.
+    #[arg(long, env = "PORTFOLIO_DRAIN_TIMEOUT", default_value = "30", value_name = "SECONDS", value_parser = seconds)]
+    pub drain_timeout: Duration,
+    /// Seconds to keep serving after SIGTERM or Ctrl-C with `/readyz`
+    /// answering 503, so that a load balancer stops sending first.
+    #[arg(long, env = "PORTFOLIO_SHUTDOWN_DELAY", default_value = "0", value_name = "SECONDS", value_parser = seconds)]
+    pub shutdown_delay: Duration,
+    #[command(flatten)]
     pub http: HttpOptions,
+    /// What "now" is for current roles and durations (fixed in tests).
+    #[arg(skip)]
+    pub clock: Clock,
+}
+
+/// The database pool. The defaults suit a small read-mostly service; the
+/// commands other than `serve` use them as they are.
+#[derive(Clone, Debug, Args)]
+pub struct PoolConfig {
+    /// Most database connections in the pool.
+    #[arg(
+        id = "db_max_connections",
+        long = "db-max-connections",
+        env = "PORTFOLIO_DB_MAX_CONNECTIONS",
+        default_value_t = 10,
+        value_name = "DB_MAX_CONNECTIONS",
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub max_connections: u32,
+    /// Seconds a request waits for a database connection before failing.
+    // Then SERVICE_UNAVAILABLE, rather than queueing without bound.
+    #[arg(
+        id = "db_acquire_timeout",
+        long = "db-acquire-timeout",
+        env = "PORTFOLIO_DB_ACQUIRE_TIMEOUT",
+        default_value = "5",
+        value_name = "SECONDS",
+        value_parser = positive_seconds
+    )]
+    pub acquire_timeout: Duration,
 }
 
 /// Limits against hostile requests and the serving behaviour of `/graphql`.
 /// Every limit has a safe default; each refusal carries an error code.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Args)]
 pub struct HttpOptions {
-    /// Largest request body (413 beyond).
+    /// Largest request body in bytes.
+    #[arg(long, env = "PORTFOLIO_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
-    /// Longest a connection may take to send a complete request head, from
-    /// when it is accepted, or from the first byte of a later request on a
-    /// kept-alive connection; it is closed beyond.
+    /// Seconds a connection gets to send a whole request head (from when it
+    /// is accepted, or from the first byte of a later request); closed beyond.
+    #[arg(long, env = "PORTFOLIO_HEADER_READ_TIMEOUT", default_value = "10", value_name = "SECONDS", value_parser = positive_seconds)]
     pub header_read_timeout: Duration,
-    /// Longest a request body may take to arrive whole (408 beyond, and the
-    /// connection is closed).
+    /// Seconds a request body gets to arrive whole; 408 beyond, and the connection is closed.
+    #[arg(long, env = "PORTFOLIO_BODY_READ_TIMEOUT", default_value = "10", value_name = "SECONDS", value_parser = positive_seconds)]
     pub body_read_timeout: Duration,
-    /// Longest a kept-alive connection may wait for its next request without
-    /// sending a byte; it is closed beyond.
+    /// Seconds a kept-alive connection may wait for its next request; keep it
+    /// above the idle timeout of the load balancer in front.
+    // Longer than the idle timeout of the load balancers in front (60 s for
+    // AWS ALB and nginx's upstream keep-alive), so that the balancer always
+    // closes an idle connection first: a server that closes first can do so
+    // just as the balancer sends a request on it, which the balancer then
+    // answers 502.
+    #[arg(long, env = "PORTFOLIO_IDLE_TIMEOUT", default_value = "75", value_name = "SECONDS", value_parser = positive_seconds)]
     pub idle_timeout: Duration,
     /// Connections open at once; beyond, new ones wait in the kernel's queue.
+    #[arg(
+        long,
+        env = "PORTFOLIO_MAX_CONNECTIONS",
+        default_value_t = 1024,
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..)
+    )]
     pub max_connections: usize,
-    /// Longest a request may run once its body has arrived (408 beyond).
+    /// Seconds a request may run, once its body has arrived, before it is answered 408.
+    #[arg(long, env = "PORTFOLIO_REQUEST_TIMEOUT", default_value = "10", value_name = "SECONDS", value_parser = positive_seconds)]
     pub request_timeout: Duration,
-    /// Requests served at once; more are shed with 503 and `Retry-After`
-    /// instead of queueing without bound.
+    /// Requests served at once; more are shed with 503 and Retry-After.
+    #[arg(
+        long,
+        env = "PORTFOLIO_MAX_CONCURRENT_REQUESTS",
+        default_value_t = 64,
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..)
+    )]
     pub max_concurrent_requests: usize,
-    /// Requests per second allowed per client IP (429 `RATE_LIMITED` beyond);
-    /// `None` for no limit.
+    /// Requests per second per client IP (429 beyond); unset for no limit.
+    #[arg(
+        id = "rate_limit",
+        long = "rate-limit",
+        env = "PORTFOLIO_RATE_LIMIT",
+        value_name = "RATE_LIMIT"
+    )]
     pub rate_limit_per_ip: Option<u32>,
-    /// Operations allowed in one batched request; `None` refuses batches.
+    /// Accept batched requests of at most this many operations (max 10); off by default.
+    #[arg(
+        long,
+        env = "PORTFOLIO_BATCH_LIMIT",
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..=10)
+    )]
     pub batch_limit: Option<usize>,
     /// Deepest selection nesting.
+    #[arg(long, env = "PORTFOLIO_MAX_DEPTH", default_value_t = 16)]
     pub max_depth: usize,
-    /// Highest complexity: every field costs 1, a list field its `first` or
-    /// `last` (100 when absent) times its children.
+    /// Highest query complexity (a list field costs its page size times its children).
+    #[arg(long, env = "PORTFOLIO_MAX_COMPLEXITY", default_value_t = 1_000_000)]
     pub max_complexity: usize,
-    /// Most fields selected in one operation, `__typename` and fields reached
-    /// through fragments included.
+    /// Most fields in one operation, `__typename` and fragments included.
+    #[arg(long, env = "PORTFOLIO_MAX_FIELDS", default_value_t = 1_000)]
     pub max_fields: usize,
     /// Most aliases in one operation.
+    #[arg(long, env = "PORTFOLIO_MAX_ALIASES", default_value_t = 50)]
     pub max_aliases: usize,
     /// Most directives on one field.
+    #[arg(long, env = "PORTFOLIO_MAX_DIRECTIVES", default_value_t = 5)]
     pub max_directives: usize,
     /// Most tokens in one document, counted before it is parsed.
+    #[arg(long, env = "PORTFOLIO_MAX_TOKENS", default_value_t = 15_000)]
     pub max_tokens: usize,
-    /// Deepest nesting of brackets and braces in one document, counted
-    /// before it is parsed (the parser recurses once per level).
+    /// Deepest nesting of `{`, `[` and `(` together in one document, counted
+    /// before it is parsed.
+    // The parser recurses once per level.
+    #[arg(long, env = "PORTFOLIO_MAX_NESTING", default_value_t = 48)]
     pub max_nesting: usize,
-    /// Largest answer in bytes; execution stops past it.
+    /// Largest answer, in MiB: execution stops past it with RESPONSE_TOO_LARGE.
+    #[arg(
+        id = "max_response_mib",
+        long = "max-response-mib",
+        env = "PORTFOLIO_MAX_RESPONSE_MIB",
+        default_value = "8",
+        value_name = "MIB",
+        value_parser = mebibytes::<usize>
+    )]
     pub max_response_bytes: usize,
-    /// Bytes of parsed documents kept, weighed as parsed.
+    /// Memory for parsed documents, in MiB (weighed as parsed, not as text).
+    #[arg(
+        id = "document_cache_mib",
+        long = "document-cache-mib",
+        env = "PORTFOLIO_DOCUMENT_CACHE_MIB",
+        default_value = "8",
+        value_name = "MIB",
+        value_parser = mebibytes::<u64>
+    )]
     pub document_cache_bytes: u64,
-    /// Bytes of automatic persisted queries kept.
+    /// Memory for automatic persisted queries, in MiB.
+    #[arg(
+        id = "persisted_cache_mib",
+        long = "persisted-cache-mib",
+        env = "PORTFOLIO_PERSISTED_CACHE_MIB",
+        default_value = "8",
+        value_name = "MIB",
+        value_parser = mebibytes::<u64>
+    )]
     pub persisted_cache_bytes: u64,
-    /// Allow introspection (and, with it, field suggestions in errors).
+    /// Allow introspection (and field suggestions in errors); false in production.
+    #[arg(long, env = "PORTFOLIO_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
     pub introspection: bool,
-    /// Bytes of anonymous responses kept in memory; 0 turns the cache off.
+    /// Memory for cached anonymous responses, in MiB (0 turns the cache off).
+    #[arg(
+        id = "response_cache_mib",
+        long = "response-cache-mib",
+        env = "PORTFOLIO_RESPONSE_CACHE_MIB",
+        default_value = "64",
+        value_name = "MIB",
+        value_parser = mebibytes::<u64>
+    )]
     pub response_cache_bytes: u64,
-    /// Trusted documents: only the operations of this manifest may run.
-    pub persisted_only: Option<std::path::PathBuf>,
-    /// Origins allowed to call the API from a browser (none by default).
+    /// Trusted documents: run only the operations of this manifest (Apollo
+    /// persisted-query manifest, or a JSON object of id -> query).
+    #[arg(long, env = "PORTFOLIO_PERSISTED_ONLY")]
+    pub persisted_only: Option<PathBuf>,
+    /// An origin allowed to call the API from a browser (repeatable; none by default).
+    #[arg(
+        long = "cors-origin",
+        env = "PORTFOLIO_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
     pub cors_origins: Vec<String>,
 }
 
-impl Default for HttpOptions {
-    fn default() -> Self {
-        HttpOptions {
-            max_body_bytes: 1024 * 1024,
-            header_read_timeout: Duration::from_secs(10),
-            body_read_timeout: Duration::from_secs(10),
-            // Longer than the idle timeout of the load balancers in front
-            // (60 s for AWS ALB and nginx's upstream keep-alive), so that the
-            // balancer always closes an idle connection first: a server that
-            // closes first can do so just as the balancer sends a request on
-            // it, which the balancer then answers 502.
-            idle_timeout: Duration::from_secs(75),
-            max_connections: 1024,
-            request_timeout: Duration::from_secs(10),
-            max_concurrent_requests: 64,
-            rate_limit_per_ip: None,
-            batch_limit: None,
-            max_depth: 16,
-            max_complexity: 1_000_000,
-            max_fields: 1_000,
-            max_aliases: 50,
-            max_directives: 5,
-            max_tokens: 15_000,
-            max_nesting: 48,
-            max_response_bytes: 8 * 1024 * 1024,
-            document_cache_bytes: 8 * 1024 * 1024,
-            persisted_cache_bytes: 8 * 1024 * 1024,
-            introspection: true,
-            response_cache_bytes: 64 * 1024 * 1024,
-            persisted_only: None,
-            cors_origins: Vec::new(),
-        }
-    }
-}
-
 impl Config {
-    /// Defaults for everything but the address and database.
+    /// The defaults, listening on `addr` and serving `database_url`.
     pub fn new(addr: SocketAddr, database_url: impl Into<String>) -> Self {
         Config {
             addr,
             database_url: database_url.into(),
-            migrate: true,
-            seed: true,
-            pool: PoolConfig::default(),
-            clock: Clock::System,
-            playground: true,
-            playground_assets: "playground/node_modules".into(),
-            drain_timeout: std::time::Duration::from_secs(30),
-            shutdown_delay: std::time::Duration::ZERO,
-            http: HttpOptions::default(),
+            ..Config::default()
+        }
+    }
+}
+
+impl Default for Config {
+    /// `portfolio serve` without flags or environment.
+    fn default() -> Self {
+        defaults()
+    }
+}
+
+impl Default for PoolConfig {
+    fn default() -> Self {
+        defaults()
+    }
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        defaults()
+    }
+}
+
+/// `T` from an empty command line with every environment fallback ignored:
+/// each field at the default its flag declares.
+fn defaults<T: Args + FromArgMatches>() -> T {
+    let command = T::augment_args(clap::Command::new("defaults")).mut_args(|arg| arg.env(None));
+    command
+        .try_get_matches_from(["defaults"])
+        .and_then(|matches| T::from_arg_matches(&matches))
+        .unwrap_or_else(|err| unreachable!("the declared defaults parse: {err}"))
+}
+
+/// Whole seconds.
+fn seconds(text: &str) -> Result<Duration, String> {
+    text.parse::<u64>()
+        .map(Duration::from_secs)
+        .map_err(|err| format!("{err} (whole seconds expected)"))
+}
+
+/// Whole seconds, at least one.
+fn positive_seconds(text: &str) -> Result<Duration, String> {
+    match seconds(text)? {
+        Duration::ZERO => Err("must be at least 1 second".to_owned()),
+        duration => Ok(duration),
+    }
+}
+
+/// Whole MiB, as bytes.
+fn mebibytes<T: TryFrom<u64>>(text: &str) -> Result<T, String> {
+    let mib = text
+        .parse::<u64>()
+        .map_err(|err| format!("{err} (whole MiB expected)"))?;
+    mib.checked_mul(1024 * 1024)
+        .and_then(|bytes| T::try_from(bytes).ok())
+        .ok_or_else(|| format!("{mib} MiB is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Serve {
+        #[command(flatten)]
+        config: Config,
+    }
+
+    #[test]
+    fn the_defaults_are_those_of_the_flags() {
+        let config = Config::default();
+        assert_eq!(config.addr, "127.0.0.1:8000".parse().expect("address"));
+        assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
+        assert!(!config.no_migrate && !config.no_seed && config.playground);
+        assert_eq!(config.pool.max_connections, 10);
+        assert_eq!(config.pool.acquire_timeout, Duration::from_secs(5));
+        assert_eq!(config.drain_timeout, Duration::from_secs(30));
+        assert_eq!(config.shutdown_delay, Duration::ZERO);
+        assert_eq!(config.http.idle_timeout, Duration::from_secs(75));
+        assert_eq!(config.http.max_response_bytes, 8 * 1024 * 1024);
+        assert_eq!(config.http.response_cache_bytes, 64 * 1024 * 1024);
+        assert_eq!(config.http.batch_limit, None);
+        assert!(config.http.cors_origins.is_empty());
+    }
+
+    #[test]
+    fn flags_are_typed() {
+        let serve = Serve::try_parse_from([
+            "serve",
+            "--db-max-connections",
+            "3",
+            "--header-read-timeout",
+            "2",
+            "--max-response-mib",
+            "1",
+            "--rate-limit",
+            "7",
+            "--cors-origin",
+            "https://a.example,https://b.example",
+        ])
+        .expect("valid flags");
+        let config = serve.config;
+        assert_eq!(config.pool.max_connections, 3);
+        assert_eq!(config.http.header_read_timeout, Duration::from_secs(2));
+        assert_eq!(config.http.max_response_bytes, 1024 * 1024);
+        assert_eq!(config.http.rate_limit_per_ip, Some(7));
+        assert_eq!(config.http.cors_origins.len(), 2);
+        for refused in [
+            ["serve", "--idle-timeout", "0"],
+            ["serve", "--max-connections", "0"],
+            ["serve", "--batch-limit", "11"],
+            ["serve", "--max-response-mib", "x"],
+        ] {
+            assert!(Serve::try_parse_from(refused).is_err(), "{refused:?}");
         }
     }
 }

@@ -20,6 +20,8 @@ use sea_orm::{
     TransactionOptions, TransactionTrait,
 };
 
+use crate::config::PoolConfig;
+
 /// How many SQL statements this process has sent. Fed by SeaORM's metric
 /// callback; tests read it to prove that a query's statement count does not
 /// grow with the data.
@@ -29,24 +31,6 @@ pub struct SqlStats(Arc<AtomicU64>);
 impl SqlStats {
     pub fn statements(&self) -> u64 {
         self.0.load(Ordering::Relaxed)
-    }
-}
-
-/// Pool settings; the defaults suit a small read-mostly service.
-#[derive(Clone, Debug)]
-pub struct PoolConfig {
-    pub max_connections: u32,
-    /// How long a request waits for a connection before failing with
-    /// `SERVICE_UNAVAILABLE`, rather than queueing without bound.
-    pub acquire_timeout: Duration,
-}
-
-impl Default for PoolConfig {
-    fn default() -> Self {
-        Self {
-            max_connections: 10,
-            acquire_timeout: Duration::from_secs(5),
-        }
     }
 }
 

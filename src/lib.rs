@@ -3,7 +3,8 @@
 //! Where things are, following a request from the outside in:
 //!
 //! - [`cli`] and [`config`]: the command line (`serve`, `migrate`, `import`,
-//!   `export`, `schema`), flags with `PORTFOLIO_*` environment fallbacks.
+//!   `export`, `schema`), flags with `PORTFOLIO_*` environment fallbacks; the
+//!   flags of `serve` are the server's configuration.
 //! - [`startup`]: builds the application from a config: connects, migrates,
 //!   loads the bundled portfolio into an empty database, binds the listener,
 //!   and runs until a shutdown signal, draining in-flight requests.

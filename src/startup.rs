@@ -122,7 +122,7 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
 }
 
 async fn prepare_database(db: &DatabaseConnection, config: &Config) -> Result<(), StartupError> {
-    if config.migrate {
+    if !config.no_migrate {
         let applied = db::migrate_up(db).await.map_err(StartupError::Migrate)?;
         if applied > 0 {
             tracing::info!(applied, "applied pending migrations");
@@ -135,7 +135,7 @@ async fn prepare_database(db: &DatabaseConnection, config: &Config) -> Result<()
             return Err(StartupError::Pending(pending.join(", ")));
         }
     }
-    if config.seed {
+    if !config.no_seed {
         let loaded = service::load_bundled_if_empty(db)
             .await
             .map_err(|err| StartupError::Seed(err.detail()))?;

@@ -51,20 +51,17 @@ pub struct ApiState {
     pub clock: Clock,
 }
 
-/// Limits that keep a single query from doing unbounded work.
-pub const MAX_DEPTH: usize = 16;
-
-/// The schema without runtime data: enough to print the SDL.
+/// The schema without runtime data or limits: enough to print the SDL.
 pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         EmptySubscription,
     )
-    .limit_depth(MAX_DEPTH)
 }
 
-/// The schema the server runs, with the request limits of `options`.
+/// The schema the server runs, with the request limits of `options`
+/// (defined with their flags in `config`).
 pub fn build_schema(state: ApiState, options: &crate::config::HttpOptions) -> AppSchema {
     let mut builder = schema_builder()
         .data(state)

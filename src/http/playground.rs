@@ -6,9 +6,12 @@
 //! `playground/node_modules` (`npm ci --prefix playground` puts them there),
 //! so the playground works without internet access under a
 //! Content-Security-Policy that allows only this origin. When the assets are
-//! not installed, the page says so in the log at start and loads the same
-//! pinned versions from a public CDN instead: an explicit fallback, never a
-//! silent one.
+//! not installed, the server says so in the log at start and the page loads
+//! the same pinned versions from a public CDN instead: an explicit fallback,
+//! never a silent one. Should GraphiQL not load all the same (no internet
+//! access, a blocked CDN), the page itself says what is wrong and the command
+//! that fixes it, in place of "Loading GraphiQL…"; its scripts are all served
+//! from this origin, so the policy needs no inline script.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -85,8 +88,34 @@ const ASSETS: [(&str, &str, &str); 4] = [
     ),
 ];
 
+/// The page's first script, served from this binary and loaded before
+/// GraphiQL's: when one of GraphiQL's files fails to load, or GraphiQL has not
+/// rendered after a while, it shows the page's explanation instead of
+/// "Loading GraphiQL…". Rendering GraphiQL replaces both.
+const STATUS_JS: &str = r#"(function () {
+  function failed() {
+    if (document.querySelector('.graphiql-container')) return;
+    var loading = document.getElementById('playground-loading');
+    var failure = document.getElementById('playground-failed');
+    if (loading) loading.hidden = true;
+    if (failure) failure.hidden = false;
+  }
+  // Resource errors do not bubble; they reach the window while capturing.
+  window.addEventListener('error', function (event) {
+    var element = event.target;
+    if (element && (element.tagName === 'SCRIPT' || element.tagName === 'LINK')) failed();
+  }, true);
+  setTimeout(failed, 15000);
+  window.playgroundFailed = failed;
+})();
+"#;
+
 /// The page's own start-up script, served from this binary.
 const INIT_JS: &str = r#"(function () {
+  if (typeof React === 'undefined' || typeof ReactDOM === 'undefined' || typeof GraphiQL === 'undefined') {
+    window.playgroundFailed();
+    return;
+  }
   var query = JSON.parse(document.getElementById('default-query').textContent);
   var fetcher = GraphiQL.createFetcher({ url: new URL('/graphql', location.href).href });
   ReactDOM.createRoot(document.getElementById('graphiql')).render(
@@ -136,6 +165,24 @@ impl PlaygroundAssets {
         self.local.is_some()
     }
 
+    /// What the page says when GraphiQL does not load, as HTML.
+    fn failure(&self) -> String {
+        if self.is_local() {
+            "<p><strong>GraphiQL could not be loaded</strong> from this server; \
+             its log says why.</p>"
+                .to_owned()
+        } else {
+            format!(
+                "<p><strong>GraphiQL could not be loaded.</strong> This server does not \
+                 have the playground's files installed, and the public CDN it falls back \
+                 to ({CDN}) cannot be reached from this browser.</p>\
+                 <p>To serve the playground without internet access, run this where the \
+                 server runs, then restart the server:</p>\
+                 <pre id=\"playground-fix\" style=\"font-size: 1.1em;\">npm ci --prefix playground</pre>"
+            )
+        }
+    }
+
     fn url(&self, name: &str) -> String {
         match self.local {
             Some(_) => format!("/playground/{name}"),
@@ -170,6 +217,7 @@ pub async fn page(State(state): State<AppState>) -> Response {
         .replace("</", "<\\/");
     let html = PAGE
         .replace("__DEFAULT_QUERY__", &query)
+        .replace("__FAILURE__", &assets.failure())
         .replace("__GRAPHIQL_CSS__", &assets.url("graphiql.css"))
         .replace("__REACT_JS__", &assets.url("react.js"))
         .replace("__REACT_DOM_JS__", &assets.url("react-dom.js"))
@@ -183,13 +231,18 @@ pub async fn page(State(state): State<AppState>) -> Response {
     response
 }
 
-/// `GET /playground/{name}`: one of the allow-listed assets, or the page's
-/// start-up script.
+/// `GET /playground/{name}`: one of the allow-listed assets, or one of the
+/// page's own scripts.
 pub async fn asset(State(state): State<AppState>, UrlPath(name): UrlPath<String>) -> Response {
-    if name == "init.js" {
+    let own = match name.as_str() {
+        "status.js" => Some(STATUS_JS),
+        "init.js" => Some(INIT_JS),
+        _ => None,
+    };
+    if let Some(script) = own {
         return (
             [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-            INIT_JS,
+            script,
         )
             .into_response();
     }
@@ -233,8 +286,12 @@ const PAGE: &str = r#"<!doctype html>
   <link rel="stylesheet" href="__GRAPHIQL_CSS__">
 </head>
 <body style="margin: 0; height: 100vh;">
-  <div id="graphiql" style="height: 100vh;">Loading GraphiQL…</div>
+  <div id="graphiql" style="height: 100vh;">
+    <p id="playground-loading" style="margin: 2em;">Loading GraphiQL…</p>
+    <div id="playground-failed" role="alert" hidden style="margin: 2em; max-width: 40em; font-family: sans-serif; line-height: 1.5;">__FAILURE__</div>
+  </div>
   <script type="application/json" id="default-query">__DEFAULT_QUERY__</script>
+  <script src="/playground/status.js"></script>
   <script src="__REACT_JS__"></script>
   <script src="__REACT_DOM_JS__"></script>
   <script src="__GRAPHIQL_JS__"></script>

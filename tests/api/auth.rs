@@ -15,11 +15,8 @@ async fn a_mutation_without_a_token_is_unauthenticated_and_changes_nothing() {
         let id = app.person_id("dahye-ahn").await;
         let before = app.snapshot("dahye-ahn").await;
         let errors = app
-            .errors_as(
-                None,
-                UPDATE,
-                json!({ "i": { "id": id, "headline": "Hacked" } }),
-            )
+            .anonymous()
+            .errors(UPDATE, json!({ "i": { "id": id, "headline": "Hacked" } }))
             .await;
         assert_eq!(codes(&errors), ["UNAUTHENTICATED"], "[{b}]");
         assert_eq!(app.snapshot("dahye-ahn").await, before, "[{b}]");
@@ -33,7 +30,8 @@ async fn a_wrong_or_revoked_token_is_refused_at_once() {
         let id = app.person_id("dahye-ahn").await;
         for bad in ["pf_1_not-the-secret", "pf_999_x", "garbage", ""] {
             let (status, response) = app
-                .graphql_as(Some(bad), "{ people { totalCount } }", json!({}))
+                .as_token(bad)
+                .graphql("{ people { totalCount } }", json!({}))
                 .await;
             assert_eq!(
                 status,
@@ -50,12 +48,9 @@ async fn a_wrong_or_revoked_token_is_refused_at_once() {
             );
         }
         let token = app.token(Some("dahye-ahn")).await;
-        app.data_as(
-            &token,
-            UPDATE,
-            json!({ "i": { "id": id, "headline": "First" } }),
-        )
-        .await;
+        app.as_token(&token)
+            .data(UPDATE, json!({ "i": { "id": id, "headline": "First" } }))
+            .await;
         let token_id: i64 = token
             .split('_')
             .nth(1)
@@ -68,14 +63,12 @@ async fn a_wrong_or_revoked_token_is_refused_at_once() {
             "[{b}]"
         );
         let (status, response) = app
-            .graphql_as(
-                Some(&token),
-                UPDATE,
-                json!({ "i": { "id": id, "headline": "Second" } }),
-            )
+            .as_token(&token)
+            .graphql(UPDATE, json!({ "i": { "id": id, "headline": "Second" } }))
             .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "[{b}] {response}");
         let headline = app
+            .anonymous()
             .data("{ person(slug: \"dahye-ahn\") { headline } }", json!({}))
             .await;
         assert_eq!(
@@ -110,8 +103,8 @@ async fn a_persons_token_changes_only_that_persons_portfolio() {
         let other = app.person_id("someone-else").await;
         let token = app.token(Some("dahye-ahn")).await;
         let errors = app
-            .errors_as(
-                Some(&token),
+            .as_token(&token)
+            .errors(
                 UPDATE,
                 json!({ "i": { "id": other, "headline": "Mine now" } }),
             )
@@ -123,6 +116,7 @@ async fn a_persons_token_changes_only_that_persons_portfolio() {
         );
         // Through the node id of another person's item, too.
         let roles = app
+            .anonymous()
             .data(
                 "{ person(slug: \"someone-else\") { roles { nodes { id } } } }",
                 json!({}),
@@ -130,16 +124,16 @@ async fn a_persons_token_changes_only_that_persons_portfolio() {
             .await;
         let role = roles["person"]["roles"]["nodes"][0]["id"].clone();
         let errors = app
-            .errors_as(
-                Some(&token),
+            .as_token(&token)
+            .errors(
                 "mutation($i: UpdateRoleInput!) { updateRole(input: $i) { role { title } } }",
                 json!({ "i": { "id": role, "title": "Taken over" } }),
             )
             .await;
         assert_eq!(codes(&errors), ["NOT_FOUND"], "[{b}]");
         let errors = app
-            .errors_as(
-                Some(&token),
+            .as_token(&token)
+            .errors(
                 "mutation($i: DeleteInput!) { deleteRole(input: $i) { deletedId } }",
                 json!({ "i": { "id": role } }),
             )
@@ -161,17 +155,17 @@ async fn creating_and_deleting_people_needs_an_admin_token() {
         let input = json!({ "i": { "slug": "jane-doe", "name": "Jane Doe", "headline": "SRE" } });
         let owner = app.token(Some("dahye-ahn")).await;
         assert_eq!(
-            codes(&app.errors_as(None, create, input.clone()).await),
+            codes(&app.anonymous().errors(create, input.clone()).await),
             ["UNAUTHENTICATED"],
             "[{b}]"
         );
         assert_eq!(
-            codes(&app.errors_as(Some(&owner), create, input.clone()).await),
+            codes(&app.as_token(&owner).errors(create, input.clone()).await),
             ["FORBIDDEN"],
             "[{b}]"
         );
         let admin = app.token(None).await;
-        let created = app.data_as(&admin, create, input.clone()).await;
+        let created = app.as_token(&admin).data(create, input.clone()).await;
         assert_eq!(
             created["createPerson"]["person"]["slug"], "jane-doe",
             "[{b}]"
@@ -180,22 +174,24 @@ async fn creating_and_deleting_people_needs_an_admin_token() {
         let delete = "mutation($i: DeletePersonInput!) { deletePerson(input: $i) { deletedId } }";
         assert_eq!(
             codes(
-                &app.errors_as(Some(&owner), delete, json!({ "i": { "id": id } }))
+                &app.as_token(&owner)
+                    .errors(delete, json!({ "i": { "id": id } }))
                     .await
             ),
             ["FORBIDDEN"],
             "[{b}]"
         );
         let deleted = app
-            .data_as(&admin, delete, json!({ "i": { "id": id } }))
+            .as_token(&admin)
+            .data(delete, json!({ "i": { "id": id } }))
             .await;
         assert_eq!(deleted["deletePerson"]["deletedId"], id, "[{b}]");
         assert!(app.snapshot("jane-doe").await.is_none(), "[{b}]");
         // The admin may also edit anyone's portfolio.
         let dahye = app.person_id("dahye-ahn").await;
         let updated = app
-            .data_as(
-                &admin,
+            .as_token(&admin)
+            .data(
                 UPDATE,
                 json!({ "i": { "id": dahye, "headline": "By admin" } }),
             )

@@ -137,6 +137,7 @@ async fn migrate_reports_status_and_goes_down_and_up_again() {
             text(&up.stdout)
         );
         let data = app
+            .anonymous()
             .data("{ person(slug: \"dahye-ahn\") { name } }", json!({}))
             .await;
         assert_eq!(
@@ -145,7 +146,10 @@ async fn migrate_reports_status_and_goes_down_and_up_again() {
         );
         let fresh = portfolio(&app.url, &["migrate", "fresh"]);
         assert!(fresh.status.success(), "[{b}] {}", text(&fresh.stderr));
-        let people = app.data("{ people { totalCount } }", json!({})).await;
+        let people = app
+            .anonymous()
+            .data("{ people { totalCount } }", json!({}))
+            .await;
         assert_eq!(
             people["people"]["totalCount"], 0,
             "[{b}] fresh leaves empty tables"
@@ -217,6 +221,7 @@ async fn export_static_writes_the_sites_responses_as_files() {
         Some(2)
     );
     let live = app
+        .anonymous()
         .data(
             "{ person(slug: \"dahye-ahn\") { roles { nodes { organization } } } }",
             json!({}),

@@ -20,13 +20,11 @@ async fn twenty_concurrent_read_modify_write_updaters_lose_no_update() {
                 // version read; on CONFLICT read again and retry.
                 let mut conflicts = 0;
                 loop {
-                    let read = app.data_as(&token, "{ person(slug: \"dahye-ahn\") { summary version } }", json!({})).await;
+                    let read = app.as_token(&token).data("{ person(slug: \"dahye-ahn\") { summary version } }", json!({})).await;
                     let mut summary: Vec<String> = serde_json::from_value(read["person"]["summary"].clone()).expect("summary");
                     summary.push(format!("writer {n}"));
                     let (_, response) = app
-                        .graphql_as(
-                            Some(&token),
-                            "mutation($i: UpdatePersonInput!) { updatePerson(input: $i) { person { version } } }",
+                        .as_token(&token).graphql("mutation($i: UpdatePersonInput!) { updatePerson(input: $i) { person { version } } }",
                             json!({ "i": { "id": id, "summary": summary, "expectedVersion": read["person"]["version"] } }),
                         )
                         .await;
@@ -40,6 +38,7 @@ async fn twenty_concurrent_read_modify_write_updaters_lose_no_update() {
         });
         let conflicts: usize = futures::future::join_all(writers).await.into_iter().sum();
         let read = app
+            .anonymous()
             .data(
                 "{ person(slug: \"dahye-ahn\") { summary version } }",
                 json!({}),
@@ -72,12 +71,13 @@ async fn twenty_concurrent_blind_updates_each_bump_the_version_once() {
         let writers = (0..WRITERS).map(|n| {
             let (token, id) = (token.clone(), id.clone());
             async move {
-                app.data_as(&token, "mutation($i: UpdatePersonInput!) { updatePerson(input: $i) { person { version } } }", json!({ "i": { "id": id, "headline": format!("headline {n}") } }))
+                app.as_token(&token).data("mutation($i: UpdatePersonInput!) { updatePerson(input: $i) { person { version } } }", json!({ "i": { "id": id, "headline": format!("headline {n}") } }))
                     .await
             }
         });
         futures::future::join_all(writers).await;
         let read = app
+            .anonymous()
             .data("{ person(slug: \"dahye-ahn\") { version } }", json!({}))
             .await;
         assert_eq!(read["person"]["version"], 1 + WRITERS as i64, "[{b}]");

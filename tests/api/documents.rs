@@ -38,7 +38,10 @@ async fn importing_an_export_reproduces_the_same_document_text() {
             .expect("export")
             .expect("person");
         assert_eq!(document::to_toml(&second), text, "[{b}]");
-        let people = app.data("{ people { totalCount } }", json!({})).await;
+        let people = app
+            .anonymous()
+            .data("{ people { totalCount } }", json!({}))
+            .await;
         assert_eq!(
             people["people"]["totalCount"], 1,
             "[{b}] replaced, not duplicated"
@@ -57,7 +60,7 @@ async fn importing_replaces_the_whole_portfolio_of_the_same_slug() {
         smaller.person.headline = "Platform Engineer".to_owned();
         import(&app, &smaller).await;
         let data = app
-            .data(
+            .anonymous().data(
                 r#"{ person(slug: "dahye-ahn") { headline roles { totalCount } achievements { totalCount } activities { totalCount } skills { totalCount } } }"#,
                 json!({}),
             )

@@ -7,6 +7,7 @@ use crate::helpers::*;
 
 async fn unpublish_first_role(app: &TestApp, token: &str) -> Value {
     let data = app
+        .anonymous()
         .data(
             "{ person(slug: \"dahye-ahn\") { roles { nodes { id } } } }",
             json!({}),
@@ -15,11 +16,8 @@ async fn unpublish_first_role(app: &TestApp, token: &str) -> Value {
     let role = data["person"]["roles"]["nodes"][0]["id"].clone();
     let update = "mutation($i: UpdateRoleInput!) { updateRole(input: $i) { role { published } } }";
     let done = app
-        .data_as(
-            token,
-            update,
-            json!({ "i": { "id": role, "published": false } }),
-        )
+        .as_token(token)
+        .data(update, json!({ "i": { "id": role, "published": false } }))
         .await;
     assert_eq!(done["updateRole"]["role"]["published"], false);
     role
@@ -41,7 +39,7 @@ async fn a_draft_role_is_invisible_anonymously_and_visible_to_its_owner() {
         let token = app.token(Some("dahye-ahn")).await;
         let role = unpublish_first_role(&app, &token).await;
 
-        let anonymous = app.data(VIEW, json!({ "id": role })).await;
+        let anonymous = app.anonymous().data(VIEW, json!({ "id": role })).await;
         assert_eq!(
             anonymous["person"]["roles"]["totalCount"], 1,
             "[{b}] not counted"
@@ -69,7 +67,7 @@ async fn a_draft_role_is_invisible_anonymously_and_visible_to_its_owner() {
             "[{b}] no back-link to the hidden role"
         );
 
-        let owner = app.data_as(&token, VIEW, json!({ "id": role })).await;
+        let owner = app.as_token(&token).data(VIEW, json!({ "id": role })).await;
         assert_eq!(owner["person"]["roles"]["totalCount"], 2, "[{b}]");
         assert_eq!(owner["person"]["achievements"]["totalCount"], 11, "[{b}]");
         assert_eq!(owner["node"]["id"], role, "[{b}]");
@@ -77,7 +75,10 @@ async fn a_draft_role_is_invisible_anonymously_and_visible_to_its_owner() {
         // Another person's token sees what anonymous readers see.
         import(&app, &copy_of_bundled("someone-else")).await;
         let stranger = app.token(Some("someone-else")).await;
-        let seen = app.data_as(&stranger, VIEW, json!({ "id": role })).await;
+        let seen = app
+            .as_token(&stranger)
+            .data(VIEW, json!({ "id": role }))
+            .await;
         assert_eq!(seen["person"]["roles"]["totalCount"], 1, "[{b}]");
         assert_eq!(seen["node"], Value::Null, "[{b}]");
     }
@@ -89,29 +90,29 @@ async fn a_draft_achievement_metric_and_skill_are_invisible_by_id_and_in_lists()
         let b = app.backend;
         let token = app.token(Some("dahye-ahn")).await;
         let data = app
-            .data("{ person(slug: \"dahye-ahn\") { achievements(first: 1) { nodes { id metrics { id } } } skills(first: 1) { nodes { id } } } }", json!({}))
+            .anonymous().data("{ person(slug: \"dahye-ahn\") { achievements(first: 1) { nodes { id metrics { id } } } skills(first: 1) { nodes { id } } } }", json!({}))
             .await;
         let achievement = data["person"]["achievements"]["nodes"][0]["id"].clone();
         let metric = data["person"]["achievements"]["nodes"][0]["metrics"][0]["id"].clone();
         let skill = data["person"]["skills"]["nodes"][0]["id"].clone();
-        app.data_as(&token, "mutation($i: UpdateAchievementInput!) { updateAchievement(input: $i) { achievement { id } } }", json!({ "i": { "id": achievement, "published": false } }))
+        app.as_token(&token).data("mutation($i: UpdateAchievementInput!) { updateAchievement(input: $i) { achievement { id } } }", json!({ "i": { "id": achievement, "published": false } }))
             .await;
-        app.data_as(
-            &token,
-            "mutation($i: UpdateSkillInput!) { updateSkill(input: $i) { skill { id } } }",
-            json!({ "i": { "id": skill, "published": false } }),
-        )
-        .await;
+        app.as_token(&token)
+            .data(
+                "mutation($i: UpdateSkillInput!) { updateSkill(input: $i) { skill { id } } }",
+                json!({ "i": { "id": skill, "published": false } }),
+            )
+            .await;
         let query = "query($ids: [ID!]!) { nodes(ids: $ids) { id } person(slug: \"dahye-ahn\") { achievements { totalCount } skills { totalCount } } }";
         let ids = json!({ "ids": [achievement, metric, skill] });
-        let anonymous = app.data(query, ids.clone()).await;
+        let anonymous = app.anonymous().data(query, ids.clone()).await;
         assert_eq!(anonymous["nodes"], json!([null, null, null]), "[{b}]");
         assert_eq!(
             anonymous["person"]["achievements"]["totalCount"], 10,
             "[{b}]"
         );
         assert_eq!(anonymous["person"]["skills"]["totalCount"], 23, "[{b}]");
-        let owner = app.data_as(&token, query, ids).await;
+        let owner = app.as_token(&token).data(query, ids).await;
         assert!(
             owner["nodes"]
                 .as_array()
@@ -130,14 +131,11 @@ async fn a_draft_person_is_invisible_anonymously_and_visible_to_its_owner() {
         import(&app, &copy_of_bundled("someone-else")).await;
         let update =
             "mutation($i: UpdatePersonInput!) { updatePerson(input: $i) { person { published } } }";
-        app.data_as(
-            &token,
-            update,
-            json!({ "i": { "id": id, "published": false } }),
-        )
-        .await;
+        app.as_token(&token)
+            .data(update, json!({ "i": { "id": id, "published": false } }))
+            .await;
         let query = "query($id: ID!) { person(slug: \"dahye-ahn\") { name } people { totalCount nodes { slug } } node(id: $id) { id } }";
-        let anonymous = app.data(query, json!({ "id": id })).await;
+        let anonymous = app.anonymous().data(query, json!({ "id": id })).await;
         assert_eq!(anonymous["person"], Value::Null, "[{b}]");
         assert_eq!(anonymous["people"]["totalCount"], 1, "[{b}]");
         assert_eq!(
@@ -146,7 +144,7 @@ async fn a_draft_person_is_invisible_anonymously_and_visible_to_its_owner() {
             "[{b}]"
         );
         assert_eq!(anonymous["node"], Value::Null, "[{b}]");
-        let owner = app.data_as(&token, query, json!({ "id": id })).await;
+        let owner = app.as_token(&token).data(query, json!({ "id": id })).await;
         assert_eq!(owner["person"]["name"], "안다혜", "[{b}]");
         assert_eq!(owner["people"]["totalCount"], 2, "[{b}]");
         assert_eq!(owner["node"]["id"], id, "[{b}]");

@@ -68,6 +68,7 @@ async fn every_input_of_the_fuzz_corpus_gets_a_bounded_coded_answer() {
         }
     }
     let alive = app
+        .anonymous()
         .data("{ person(slug: \"dahye-ahn\") { name } }", json!({}))
         .await;
     assert_eq!(alive["person"]["name"], "안다혜");

@@ -215,7 +215,7 @@ impl TestApp {
     ) -> TestApp {
         let test_db = TestDb::create(backend).await;
         let mut config = Config::new("127.0.0.1:0".parse().expect("address"), test_db.url.clone());
-        config.seed = seed;
+        config.no_seed = !seed;
         config.clock = Clock::Fixed(today());
         config.pool.max_connections = 5;
         configure(&mut config);
@@ -291,46 +291,83 @@ impl TestApp {
         (status, headers, body)
     }
 
-    /// POSTs a GraphQL query; returns the whole JSON response.
-    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+    /// A client that sends no token.
+    pub fn anonymous(&self) -> Client<'_> {
+        Client {
+            app: self,
+            token: None,
+        }
+    }
+
+    /// A client that sends `token` as `Authorization: Bearer <token>`.
+    pub fn as_token(&self, token: &str) -> Client<'_> {
+        Client {
+            app: self,
+            token: Some(token.to_owned()),
+        }
+    }
+}
+
+/// GraphQL requests to a [`TestApp`] as one caller, anonymous
+/// ([`TestApp::anonymous`]) or with a token ([`TestApp::as_token`]): the same
+/// methods and return shapes either way.
+pub struct Client<'a> {
+    app: &'a TestApp,
+    token: Option<String>,
+}
+
+impl Client<'_> {
+    /// POSTs a query as JSON; returns the status and the JSON response,
+    /// asserting neither.
+    pub async fn graphql(&self, query: &str, variables: Value) -> (StatusCode, Value) {
         let body = json!({ "query": query, "variables": variables });
-        let request = Request::post("/graphql")
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string()))
-            .expect("request");
-        let (status, _, body) = self.send(request).await;
-        let value: Value = serde_json::from_slice(&body).unwrap_or_else(|e| {
+        let mut request =
+            Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
+        if let Some(token) = &self.token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let (status, _, body) = self
+            .app
+            .send(request.body(Body::from(body.to_string())).expect("request"))
+            .await;
+        let value = serde_json::from_slice(&body).unwrap_or_else(|e| {
             panic!(
                 "[{}] response is not JSON ({e}): {}",
-                self.backend,
+                self.app.backend,
                 String::from_utf8_lossy(&body)
             )
         });
-        assert_eq!(status, StatusCode::OK, "[{}] {value}", self.backend);
-        value
+        (status, value)
     }
 
-    /// POSTs a query that must succeed; returns its `data`.
+    /// A query answered 200 without errors; returns its `data`.
     pub async fn data(&self, query: &str, variables: Value) -> Value {
-        let response = self.graphql(query, variables).await;
+        let (status, response) = self.graphql(query, variables).await;
+        assert_eq!(status, StatusCode::OK, "[{}] {response}", self.app.backend);
         assert!(
             response.get("errors").is_none(),
             "[{}] unexpected errors: {response}",
-            self.backend
+            self.app.backend
         );
         response["data"].clone()
     }
 
-    /// POSTs a query that must fail; returns its first error.
-    pub async fn error(&self, query: &str, variables: Value) -> Value {
-        let response = self.graphql(query, variables).await;
+    /// A query answered 200 with errors; returns every error.
+    pub async fn errors(&self, query: &str, variables: Value) -> Vec<Value> {
+        let (status, response) = self.graphql(query, variables).await;
+        assert_eq!(status, StatusCode::OK, "[{}] {response}", self.app.backend);
         let errors = response["errors"].as_array().cloned().unwrap_or_default();
         assert!(
             !errors.is_empty(),
-            "[{}] expected an error, got {response}",
-            self.backend
+            "[{}] expected errors, got {response}",
+            self.app.backend
         );
-        errors[0].clone()
+        errors
+    }
+
+    /// A query answered 200 with errors; returns the first.
+    pub async fn error(&self, query: &str, variables: Value) -> Value {
+        self.errors(query, variables).await.swap_remove(0)
     }
 }
 
@@ -436,65 +473,10 @@ impl TestApp {
             .token
     }
 
-    /// POSTs a query with a bearer token; returns status and JSON.
-    pub async fn graphql_as(
-        &self,
-        token: Option<&str>,
-        query: &str,
-        variables: Value,
-    ) -> (StatusCode, Value) {
-        let body = json!({ "query": query, "variables": variables });
-        let mut request =
-            Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
-        if let Some(token) = token {
-            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
-        }
-        let (status, _, body) = self
-            .send(request.body(Body::from(body.to_string())).expect("request"))
-            .await;
-        let value = serde_json::from_slice(&body).unwrap_or_else(|e| {
-            panic!(
-                "[{}] not JSON ({e}): {}",
-                self.backend,
-                String::from_utf8_lossy(&body)
-            )
-        });
-        (status, value)
-    }
-
-    /// Runs a query as `token` that must succeed; returns its data.
-    pub async fn data_as(&self, token: &str, query: &str, variables: Value) -> Value {
-        let (status, response) = self.graphql_as(Some(token), query, variables).await;
-        assert_eq!(status, StatusCode::OK, "[{}] {response}", self.backend);
-        assert!(
-            response.get("errors").is_none(),
-            "[{}] unexpected errors: {response}",
-            self.backend
-        );
-        response["data"].clone()
-    }
-
-    /// Runs a query as `token` that must fail; returns every error.
-    pub async fn errors_as(
-        &self,
-        token: Option<&str>,
-        query: &str,
-        variables: Value,
-    ) -> Vec<Value> {
-        let (_, response) = self.graphql_as(token, query, variables).await;
-        let errors = response["errors"].as_array().cloned().unwrap_or_default();
-        assert!(
-            !errors.is_empty(),
-            "[{}] expected errors, got {response}",
-            self.backend
-        );
-        errors
-    }
-
     /// The global id of the bundled person.
     pub async fn person_id(&self, slug: &str) -> String {
         let query = "query($s: String!) { person(slug: $s) { id } }";
-        let data = self.data(query, json!({ "s": slug })).await;
+        let data = self.anonymous().data(query, json!({ "s": slug })).await;
         data["person"]["id"]
             .as_str()
             .unwrap_or_else(|| panic!("no person {slug}"))

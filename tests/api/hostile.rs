@@ -108,7 +108,10 @@ async fn values_nested_past_the_limit_are_refused_before_parsing_and_the_server_
     for query in &cases {
         refused(&app, query, "NESTED_TOO_DEEP").await;
     }
-    assert_eq!(app.data(NAME, json!({})).await["person"]["name"], "안다혜");
+    assert_eq!(
+        app.anonymous().data(NAME, json!({})).await["person"]["name"],
+        "안다혜"
+    );
 }
 
 #[tokio::test]
@@ -138,6 +141,7 @@ async fn nested_plain_lists_are_priced_and_a_multiplying_query_is_refused() {
     );
     // One level of the same lists is an ordinary query.
     let data = app
+        .anonymous()
         .data(
             "{person(slug:\"dahye-ahn\"){roles{nodes{skills{roles{title}}}}}}",
             json!({}),
@@ -161,7 +165,10 @@ async fn an_answer_past_the_byte_budget_becomes_one_coded_error() {
     .await;
     assert_eq!(response["errors"].as_array().map(Vec::len), Some(1));
     // A small answer still fits.
-    assert_eq!(app.data(NAME, json!({})).await["person"]["name"], "안다혜");
+    assert_eq!(
+        app.anonymous().data(NAME, json!({})).await["person"]["name"],
+        "안다혜"
+    );
 }
 
 #[tokio::test]
@@ -229,17 +236,17 @@ async fn a_mutation_that_partly_failed_still_hides_what_it_unpublished() {
         let b = app.backend;
         let token = app.token(Some("dahye-ahn")).await;
         let titles = "{ person(slug: \"dahye-ahn\") { roles { nodes { id title } } } }";
-        let before = app.data(titles, json!({})).await;
+        let before = app.anonymous().data(titles, json!({})).await;
         let roles = nodes(&before["person"]["roles"]);
         assert_eq!(roles.len(), 2, "[{b}]");
         // Cached now.
-        app.data(titles, json!({})).await;
+        app.anonymous().data(titles, json!({})).await;
         let hide = format!(
             "mutation {{ hide: updateRole(input: {{ id: {}, published: false }}) {{ role {{ id }} }} \
              fail: updateRole(input: {{ id: \"Um9sZTo5OTk5OTk\", title: \"x\" }}) {{ role {{ id }} }} }}",
             roles[0]["id"]
         );
-        let (status, written) = app.graphql_as(Some(&token), &hide, json!({})).await;
+        let (status, written) = app.as_token(&token).graphql(&hide, json!({})).await;
         assert_eq!(status, StatusCode::OK, "[{b}] {written}");
         assert!(
             !written["data"]["hide"].is_null(),
@@ -249,7 +256,7 @@ async fn a_mutation_that_partly_failed_still_hides_what_it_unpublished() {
             !codes(&written).is_empty(),
             "[{b}] the second field failed: {written}"
         );
-        let after = app.data(titles, json!({})).await;
+        let after = app.anonymous().data(titles, json!({})).await;
         let left = nodes(&after["person"]["roles"]);
         assert_eq!(
             left.len(),

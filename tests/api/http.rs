@@ -77,12 +77,60 @@ async fn the_playground_opens_on_a_query_of_the_bundled_person() {
         "no inline script, so the policy needs no 'unsafe-inline' for scripts"
     );
     // The default query itself runs and shows the person and her roles.
-    let data = app.data(portfolio::http::DEFAULT_QUERY, json!({})).await;
+    let data = app
+        .anonymous()
+        .data(portfolio::http::DEFAULT_QUERY, json!({}))
+        .await;
     assert_eq!(data["person"]["name"], "안다혜");
     assert_eq!(
         data["person"]["roles"]["nodes"].as_array().map(Vec::len),
         Some(2)
     );
+}
+
+#[tokio::test]
+async fn without_its_files_the_playground_page_says_how_to_install_them() {
+    let empty = std::env::temp_dir().join(format!(
+        "portfolio-no-playground-assets-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&empty).expect("a directory");
+    let app = TestApp::spawn_configured(&Backend::Sqlite, |c| {
+        c.playground_assets = empty.clone();
+    })
+    .await;
+    let _ = std::fs::remove_dir(&empty);
+    let (status, headers, body) = app
+        .send(Request::get("/").body(Body::empty()).expect("request"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let page = String::from_utf8(body).expect("utf-8");
+    assert!(page.contains("https://unpkg.com/graphiql@"), "{page}");
+    assert!(
+        page.contains("npm ci --prefix playground") && page.contains("id=\"playground-failed\""),
+        "the page holds the explanation and the fix: {page}"
+    );
+    // Shown by a script of this origin, which the policy allows.
+    assert!(
+        page.contains(r#"<script src="/playground/status.js">"#),
+        "{page}"
+    );
+    let csp = headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap_or_default();
+    assert!(
+        csp.contains("script-src 'self' https://unpkg.com;"),
+        "{csp}"
+    );
+    let (status, _, script) = app
+        .send(
+            Request::get("/playground/status.js")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&script).contains("playground-failed"));
 }
 
 #[tokio::test]
@@ -123,13 +171,14 @@ async fn a_request_id_is_echoed_or_generated() {
 async fn invalid_queries_get_a_code_and_no_internal_detail() {
     let app = TestApp::spawn(&Backend::Sqlite).await;
     let error = app
+        .anonymous()
         .error("{ person(slug: \"dahye-ahn\") { salary } }", json!({}))
         .await;
     assert_eq!(
         error["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
         "{error}"
     );
-    let error = app.error("{ person(slug: ", json!({})).await;
+    let error = app.anonymous().error("{ person(slug: ", json!({})).await;
     assert_eq!(
         error["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
         "{error}"
@@ -178,7 +227,10 @@ async fn bodies_over_one_mebibyte_are_refused() {
     let (status, _, _) = app.send(request).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     // And the server still answers.
-    let data = app.data("{ people { totalCount } }", json!({})).await;
+    let data = app
+        .anonymous()
+        .data("{ people { totalCount } }", json!({}))
+        .await;
     assert_eq!(data["people"]["totalCount"], 1);
 }
 

@@ -23,6 +23,7 @@ async fn owner(app: &TestApp) -> (String, String) {
 
 async fn first_role(app: &TestApp) -> Value {
     let data = app
+        .anonymous()
         .data(
             "{ person(slug: \"dahye-ahn\") { roles { nodes { id } } } }",
             json!({}),
@@ -53,7 +54,7 @@ async fn text_with_control_or_direction_characters_or_nothing_visible_is_refused
             "avatarUrl": "https://example.com/\u{1}",
             "email": "not an address"
         } });
-        let errors = app.errors_as(Some(&token), UPDATE_PERSON, input).await;
+        let errors = app.as_token(&token).errors(UPDATE_PERSON, input).await;
         assert!(
             codes(&errors).iter().all(|c| c == "BAD_USER_INPUT"),
             "[{b}] {errors:?}"
@@ -75,8 +76,8 @@ async fn text_with_control_or_direction_characters_or_nothing_visible_is_refused
 
         // One-line fields take no line feed; multi-line ones do.
         let errors = app
-            .errors_as(
-                Some(&token),
+            .as_token(&token)
+            .errors(
                 UPDATE_PERSON,
                 json!({ "i": { "id": id, "headline": "two\nlines" } }),
             )
@@ -84,18 +85,13 @@ async fn text_with_control_or_direction_characters_or_nothing_visible_is_refused
         assert_eq!(fields(&errors), ["input.headline"], "[{b}]");
         for bad in ["a@b", "@example.com", "a@@example.com", "a b@example.com"] {
             let errors = app
-                .errors_as(
-                    Some(&token),
-                    UPDATE_PERSON,
-                    json!({ "i": { "id": id, "email": bad } }),
-                )
+                .as_token(&token)
+                .errors(UPDATE_PERSON, json!({ "i": { "id": id, "email": bad } }))
                 .await;
             assert_eq!(fields(&errors), ["input.email"], "[{b}] {bad}");
         }
         let done = app
-            .data_as(
-                &token,
-                UPDATE_PERSON,
+            .as_token(&token).data(UPDATE_PERSON,
                 json!({ "i": { "id": id, "summary": ["첫 줄\n둘째 줄\t끝"], "email": "dahye@example.com" } }),
             )
             .await;
@@ -108,9 +104,7 @@ async fn text_with_control_or_direction_characters_or_nothing_visible_is_refused
         // Items are held to the same rules.
         let role = first_role(&app).await;
         let errors = app
-            .errors_as(
-                Some(&token),
-                CREATE_ACHIEVEMENT,
+            .as_token(&token).errors(CREATE_ACHIEVEMENT,
                 json!({ "i": { "roleId": role, "title": "ok", "actions": ["\u{2066}isolated\u{2069}"],
                     "metrics": [{ "label": "l\nl", "display": "\u{2060}" }],
                     "links": [{ "kind": "TALK", "title": "t", "url": "https://example.com/a b" }] } }),
@@ -167,6 +161,7 @@ async fn a_list_over_its_cap_is_refused_by_field_before_any_sql() {
         let metric = json!({ "label": "l", "display": "d" });
         let many = |n: usize, item: Value| Value::Array(vec![item; n]);
         let achievement = app
+            .anonymous()
             .data(
                 "{ person(slug: \"dahye-ahn\") { achievements(first: 1) { nodes { id } } } }",
                 json!({}),
@@ -174,6 +169,7 @@ async fn a_list_over_its_cap_is_refused_by_field_before_any_sql() {
             .await["person"]["achievements"]["nodes"][0]["id"]
             .clone();
         let skill = app
+            .anonymous()
             .data(
                 "{ person(slug: \"dahye-ahn\") { skills(first: 1) { nodes { id } } } }",
                 json!({}),
@@ -228,11 +224,12 @@ async fn a_list_over_its_cap_is_refused_by_field_before_any_sql() {
             ),
         ];
         // The token is read once per request; its use was just recorded.
-        app.data_as(&token, "{ __typename }", json!({})).await;
+        app.as_token(&token).data("{ __typename }", json!({})).await;
         for (query, input, field) in cases {
             let statements = app.stats.statements();
             let errors = app
-                .errors_as(Some(&token), query, json!({ "i": input }))
+                .as_token(&token)
+                .errors(query, json!({ "i": input }))
                 .await;
             assert!(
                 codes(&errors).iter().all(|c| c == "BAD_USER_INPUT"),
@@ -255,9 +252,7 @@ async fn a_list_over_its_cap_is_refused_by_field_before_any_sql() {
         assert_eq!(app.snapshot("dahye-ahn").await, before, "[{b}] unchanged");
 
         // At the cap, the list is taken.
-        app.data_as(
-            &token,
-            CREATE_ACHIEVEMENT,
+        app.as_token(&token).data(CREATE_ACHIEVEMENT,
             json!({ "i": { "roleId": role, "title": "t", "metrics": many(limits::MAX_METRICS_PER_ACHIEVEMENT, metric.clone()) } }),
         )
         .await;
@@ -272,21 +267,21 @@ async fn a_person_cannot_have_more_items_than_the_limit() {
         let create =
             "mutation($i: CreateLanguageInput!) { createLanguage(input: $i) { language { id } } }";
         let count = "{ person(slug: \"dahye-ahn\") { languages { id } } }";
-        let have = app.data(count, json!({})).await["person"]["languages"]
+        let have = app.anonymous().data(count, json!({})).await["person"]["languages"]
             .as_array()
             .map_or(0, Vec::len);
         for n in have..limits::MAX_LANGUAGES_PER_PERSON {
-            app.data_as(
-                &token,
-                create,
-                json!({ "i": { "personId": person, "name": format!("Language {n}") } }),
-            )
-            .await;
+            app.as_token(&token)
+                .data(
+                    create,
+                    json!({ "i": { "personId": person, "name": format!("Language {n}") } }),
+                )
+                .await;
         }
         let before = app.snapshot("dahye-ahn").await;
         let errors = app
-            .errors_as(
-                Some(&token),
+            .as_token(&token)
+            .errors(
                 create,
                 json!({ "i": { "personId": person, "name": "One too many" } }),
             )
@@ -350,8 +345,8 @@ async fn a_document_or_resume_over_a_limit_is_refused_and_writes_nothing() {
         let resume =
             json!({ "basics": { "name": "Jane", "label": "SRE" }, "work": vec![job; 501] });
         let errors = app
-            .errors_as(
-                Some(&admin),
+            .as_token(&admin)
+            .errors(
                 import,
                 json!({ "i": { "slug": "jane-doe", "resume": resume } }),
             )
@@ -362,8 +357,8 @@ async fn a_document_or_resume_over_a_limit_is_refused_and_writes_nothing() {
         let resume =
             json!({ "basics": { "name": "Jane", "label": "SRE" }, "work": vec![job; 101] });
         let errors = app
-            .errors_as(
-                Some(&admin),
+            .as_token(&admin)
+            .errors(
                 import,
                 json!({ "i": { "slug": "jane-doe", "resume": resume } }),
             )

@@ -9,7 +9,7 @@ const EXPORT: &str = "query($s: String!) { person(slug: $s) { jsonResume } }";
 const IMPORT: &str = "mutation($i: ImportJsonResumeInput!) { importJsonResume(input: $i) { person { slug name roles { totalCount } } } }";
 
 async fn resume_of(app: &TestApp, slug: &str) -> Value {
-    app.data(EXPORT, json!({ "s": slug })).await["person"]["jsonResume"].clone()
+    app.anonymous().data(EXPORT, json!({ "s": slug })).await["person"]["jsonResume"].clone()
 }
 
 #[tokio::test]
@@ -92,18 +92,19 @@ async fn drafts_are_left_out_of_the_json_resume() {
         let b = app.backend;
         let token = app.token(Some("dahye-ahn")).await;
         let roles = app
+            .anonymous()
             .data(
                 "{ person(slug: \"dahye-ahn\") { roles { nodes { id } } } }",
                 json!({}),
             )
             .await;
         let role = roles["person"]["roles"]["nodes"][1]["id"].clone();
-        app.data_as(
-            &token,
-            "mutation($i: UpdateRoleInput!) { updateRole(input: $i) { role { id } } }",
-            json!({ "i": { "id": role, "published": false } }),
-        )
-        .await;
+        app.as_token(&token)
+            .data(
+                "mutation($i: UpdateRoleInput!) { updateRole(input: $i) { role { id } } }",
+                json!({ "i": { "id": role, "published": false } }),
+            )
+            .await;
         let resume = resume_of(&app, "dahye-ahn").await;
         assert_eq!(resume["work"].as_array().map(Vec::len), Some(1), "[{b}]");
         assert!(
@@ -111,7 +112,8 @@ async fn drafts_are_left_out_of_the_json_resume() {
             "[{b}] nothing of the draft role"
         );
         let owner_view = app
-            .data_as(&token, EXPORT, json!({ "s": "dahye-ahn" }))
+            .as_token(&token)
+            .data(EXPORT, json!({ "s": "dahye-ahn" }))
             .await;
         assert_eq!(
             owner_view["person"]["jsonResume"]["work"]
@@ -130,8 +132,8 @@ async fn importing_an_exported_json_resume_and_exporting_again_gives_the_same_do
         let admin = app.token(None).await;
         let original = resume_of(&app, "dahye-ahn").await;
         let created = app
-            .data_as(
-                &admin,
+            .as_token(&admin)
+            .data(
                 IMPORT,
                 json!({ "i": { "slug": "dahye-copy", "resume": original } }),
             )
@@ -163,8 +165,8 @@ async fn an_invalid_json_resume_is_refused_with_every_problem_and_writes_nothing
             "skills": "Rust"
         });
         let errors = app
-            .errors_as(
-                Some(&admin),
+            .as_token(&admin)
+            .errors(
                 IMPORT,
                 json!({ "i": { "slug": "Bad Slug", "resume": resume } }),
             )
@@ -187,13 +189,16 @@ async fn an_invalid_json_resume_is_refused_with_every_problem_and_writes_nothing
             ],
             "[{b}]"
         );
-        let people = app.data("{ people { totalCount } }", json!({})).await;
+        let people = app
+            .anonymous()
+            .data("{ people { totalCount } }", json!({}))
+            .await;
         assert_eq!(people["people"]["totalCount"], 1, "[{b}] nothing written");
         let owner = app.token(Some("dahye-ahn")).await;
         let valid = resume_of(&app, "dahye-ahn").await;
         let refused = app
-            .errors_as(
-                Some(&owner),
+            .as_token(&owner)
+            .errors(
                 IMPORT,
                 json!({ "i": { "slug": "jane-doe", "resume": valid } }),
             )

@@ -5,7 +5,8 @@
 use std::process::{Command, Stdio};
 
 use migration::{Migrator, MigratorTrait};
-use portfolio::db::{self, PoolConfig};
+use portfolio::config::PoolConfig;
+use portfolio::db;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
 use crate::helpers::{TestDb, backends};

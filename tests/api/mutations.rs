@@ -20,14 +20,15 @@ async fn the_owner_changes_the_headline_and_the_version_moves() {
         let b = app.backend;
         let (token, id) = owner(&app).await;
         let before = app
+            .anonymous()
             .data(
                 "{ person(slug: \"dahye-ahn\") { version updatedAt } }",
                 json!({}),
             )
             .await;
         let data = app
-            .data_as(
-                &token,
+            .as_token(&token)
+            .data(
                 UPDATE_PERSON,
                 json!({ "i": { "id": id, "headline": "Platform Engineer", "expectedVersion": 1 } }),
             )
@@ -37,6 +38,7 @@ async fn the_owner_changes_the_headline_and_the_version_moves() {
         assert_eq!(person["version"], 2, "[{b}]");
         assert_ne!(person["updatedAt"], before["person"]["updatedAt"], "[{b}]");
         let read = app
+            .anonymous()
             .data("{ person(slug: \"dahye-ahn\") { headline } }", json!({}))
             .await;
         assert_eq!(read["person"]["headline"], "Platform Engineer", "[{b}]");
@@ -48,15 +50,15 @@ async fn a_stale_expected_version_is_a_conflict_with_the_current_version() {
     for app in TestApp::all().await {
         let b = app.backend;
         let (token, id) = owner(&app).await;
-        app.data_as(
-            &token,
-            UPDATE_PERSON,
-            json!({ "i": { "id": id, "headline": "One" } }),
-        )
-        .await;
+        app.as_token(&token)
+            .data(
+                UPDATE_PERSON,
+                json!({ "i": { "id": id, "headline": "One" } }),
+            )
+            .await;
         let errors = app
-            .errors_as(
-                Some(&token),
+            .as_token(&token)
+            .errors(
                 UPDATE_PERSON,
                 json!({ "i": { "id": id, "headline": "Two", "expectedVersion": 1 } }),
             )
@@ -64,6 +66,7 @@ async fn a_stale_expected_version_is_a_conflict_with_the_current_version() {
         assert_eq!(codes(&errors), ["CONFLICT"], "[{b}]");
         assert_eq!(errors[0]["extensions"]["currentVersion"], 2, "[{b}]");
         let read = app
+            .anonymous()
             .data(
                 "{ person(slug: \"dahye-ahn\") { headline version } }",
                 json!({}),
@@ -91,7 +94,7 @@ async fn every_invalid_field_is_reported_at_once_and_nothing_changes() {
             "avatarUrl": "javascript:alert(1)",
             "summary": ["fine", ""]
         } });
-        let errors = app.errors_as(Some(&token), UPDATE_PERSON, input).await;
+        let errors = app.as_token(&token).errors(UPDATE_PERSON, input).await;
         assert!(
             codes(&errors).iter().all(|c| c == "BAD_USER_INPUT"),
             "[{b}] {errors:?}"
@@ -135,7 +138,7 @@ async fn slugs_are_checked_for_shape_length_and_uniqueness() {
             ("dahye-ahn", false),
         ] {
             let input = json!({ "i": { "slug": slug, "name": "N", "headline": "H" } });
-            let (_, response) = app.graphql_as(Some(&admin), create, input).await;
+            let (_, response) = app.as_token(&admin).graphql(create, input).await;
             if ok {
                 assert_eq!(
                     response["data"]["createPerson"]["person"]["slug"], slug,
@@ -162,12 +165,12 @@ async fn roles_are_created_updated_reordered_and_deleted_with_month_rules() {
         let (token, person) = owner(&app).await;
         let create = "mutation($i: CreateRoleInput!) { createRole(input: $i) { role { id organization start end current durationMonths version } } }";
         let errors = app
-            .errors_as(Some(&token), create, json!({ "i": { "personId": person, "organization": " ", "title": "T", "start": "2020-05", "end": "2020-01" } }))
+            .as_token(&token).errors(create, json!({ "i": { "personId": person, "organization": " ", "title": "T", "start": "2020-05", "end": "2020-01" } }))
             .await;
         let mut found = fields(&errors);
         found.sort();
         assert_eq!(found, ["input.end", "input.organization"], "[{b}]");
-        let bad_month = app.errors_as(Some(&token), create, json!({ "i": { "personId": person, "organization": "O", "title": "T", "start": "2020-13" } })).await;
+        let bad_month = app.as_token(&token).errors(create, json!({ "i": { "personId": person, "organization": "O", "title": "T", "start": "2020-13" } })).await;
         assert_eq!(
             codes(&bad_month),
             ["BAD_USER_INPUT"],
@@ -175,7 +178,7 @@ async fn roles_are_created_updated_reordered_and_deleted_with_month_rules() {
         );
 
         let created = app
-            .data_as(&token, create, json!({ "i": { "personId": person, "organization": "Acme", "title": "Intern", "start": "2020-01", "end": "2020-06", "employmentType": "INTERNSHIP" } }))
+            .as_token(&token).data(create, json!({ "i": { "personId": person, "organization": "Acme", "title": "Intern", "start": "2020-01", "end": "2020-06", "employmentType": "INTERNSHIP" } }))
             .await;
         let role = created["createRole"]["role"].clone();
         assert_eq!(role["durationMonths"], 6, "[{b}]");
@@ -183,11 +186,8 @@ async fn roles_are_created_updated_reordered_and_deleted_with_month_rules() {
 
         let update = "mutation($i: UpdateRoleInput!) { updateRole(input: $i) { role { end current version } } }";
         let errors = app
-            .errors_as(
-                Some(&token),
-                update,
-                json!({ "i": { "id": id, "end": "2019-12" } }),
-            )
+            .as_token(&token)
+            .errors(update, json!({ "i": { "id": id, "end": "2019-12" } }))
             .await;
         assert_eq!(
             fields(&errors),
@@ -195,7 +195,8 @@ async fn roles_are_created_updated_reordered_and_deleted_with_month_rules() {
             "[{b}] end before the stored start"
         );
         let updated = app
-            .data_as(&token, update, json!({ "i": { "id": id, "end": null } }))
+            .as_token(&token)
+            .data(update, json!({ "i": { "id": id, "end": null } }))
             .await;
         assert_eq!(
             updated["updateRole"]["role"],
@@ -204,6 +205,7 @@ async fn roles_are_created_updated_reordered_and_deleted_with_month_rules() {
         );
 
         let list = app
+            .anonymous()
             .data(
                 "{ person(slug: \"dahye-ahn\") { roles { nodes { id } } } }",
                 json!({}),
@@ -216,15 +218,15 @@ async fn roles_are_created_updated_reordered_and_deleted_with_month_rules() {
         assert_eq!(ids.len(), 3, "[{b}]");
         let reversed: Vec<Value> = ids.iter().rev().cloned().collect();
         let reorder = "mutation($i: ReorderInput!) { reorderRoles(input: $i) { person { slug } } }";
-        app.data_as(
-            &token,
-            reorder,
-            json!({ "i": { "personId": person, "ids": reversed } }),
-        )
-        .await;
+        app.as_token(&token)
+            .data(
+                reorder,
+                json!({ "i": { "personId": person, "ids": reversed } }),
+            )
+            .await;
         let errors = app
-            .errors_as(
-                Some(&token),
+            .as_token(&token)
+            .errors(
                 reorder,
                 json!({ "i": { "personId": person, "ids": [ids[0], ids[0]] } }),
             )
@@ -233,11 +235,13 @@ async fn roles_are_created_updated_reordered_and_deleted_with_month_rules() {
 
         let delete = "mutation($i: DeleteInput!) { deleteRole(input: $i) { deletedId } }";
         let deleted = app
-            .data_as(&token, delete, json!({ "i": { "id": id } }))
+            .as_token(&token)
+            .data(delete, json!({ "i": { "id": id } }))
             .await;
         assert_eq!(deleted["deleteRole"]["deletedId"], id, "[{b}]");
         let errors = app
-            .errors_as(Some(&token), delete, json!({ "i": { "id": id } }))
+            .as_token(&token)
+            .errors(delete, json!({ "i": { "id": id } }))
             .await;
         assert_eq!(codes(&errors), ["NOT_FOUND"], "[{b}]");
     }
@@ -249,7 +253,7 @@ async fn an_achievement_is_created_with_metrics_links_and_skills_and_reported_ev
         let b = app.backend;
         let (token, _) = owner(&app).await;
         let data = app
-            .data("{ person(slug: \"dahye-ahn\") { roles { nodes { id } } skills { nodes { id name } } } }", json!({}))
+            .anonymous().data("{ person(slug: \"dahye-ahn\") { roles { nodes { id } } skills { nodes { id name } } } }", json!({}))
             .await;
         let role = data["person"]["roles"]["nodes"][0]["id"].clone();
         let skills = nodes(&data["person"]["skills"]);
@@ -264,7 +268,8 @@ async fn an_achievement_is_created_with_metrics_links_and_skills_and_reported_ev
             "skillIds": [go]
         } });
         let created =
-            app.data_as(&token, create, input).await["createAchievement"]["achievement"].clone();
+            app.as_token(&token).data(create, input).await["createAchievement"]["achievement"]
+                .clone();
         assert_eq!(
             created["metrics"],
             json!([{ "value": 30.0, "unit": "s", "display": "30초" }]),
@@ -273,6 +278,7 @@ async fn an_achievement_is_created_with_metrics_links_and_skills_and_reported_ev
         assert_eq!(created["skills"], json!([{ "name": "Go" }]), "[{b}]");
         assert_eq!(created["role"]["organization"], "주식회사 무신사", "[{b}]");
         let go_users = app
+            .anonymous()
             .data(
                 "{ person(slug: \"dahye-ahn\") { achievements(skill: \"go\") { totalCount } } }",
                 json!({}),
@@ -285,11 +291,12 @@ async fn an_achievement_is_created_with_metrics_links_and_skills_and_reported_ev
 
         // Exactly one parent; bad metric and link values are named.
         let errors = app
-            .errors_as(Some(&token), create, json!({ "i": { "title": "Orphan" } }))
+            .as_token(&token)
+            .errors(create, json!({ "i": { "title": "Orphan" } }))
             .await;
         assert_eq!(fields(&errors), ["input.roleId"], "[{b}]");
         let errors = app
-            .errors_as(Some(&token), create, json!({ "i": { "roleId": role, "title": "T",
+            .as_token(&token).errors(create, json!({ "i": { "roleId": role, "title": "T",
                 "metrics": [{ "label": "", "display": "d" }], "links": [{ "kind": "TALK", "title": "t", "url": "not a url" }] } }))
             .await;
         let mut found = fields(&errors);
@@ -307,8 +314,8 @@ async fn an_achievement_is_created_with_metrics_links_and_skills_and_reported_ev
             .expect("Python")["id"]
             .clone();
         let done = app
-            .data_as(
-                &token,
+            .as_token(&token)
+            .data(
                 set,
                 json!({ "i": { "id": created["id"], "skillIds": [python, go] } }),
             )
@@ -332,14 +339,14 @@ async fn a_mutation_failing_half_way_leaves_nothing_behind() {
         import(&app, &copy_of_bundled("someone-else")).await;
         let (token, _) = owner(&app).await;
         let before = app.snapshot("dahye-ahn").await;
-        let data = app.data("{ a: person(slug: \"dahye-ahn\") { roles { nodes { id } } } b: person(slug: \"someone-else\") { skills { nodes { id } } } }", json!({})).await;
+        let data = app.anonymous().data("{ a: person(slug: \"dahye-ahn\") { roles { nodes { id } } } b: person(slug: \"someone-else\") { skills { nodes { id } } } }", json!({})).await;
         let role = data["a"]["roles"]["nodes"][0]["id"].clone();
         let foreign_skill = data["b"]["skills"]["nodes"][0]["id"].clone();
         // The achievement and its metrics are written before the skills are
         // checked; the foreign skill fails the last step.
         let create = "mutation($i: CreateAchievementInput!) { createAchievement(input: $i) { achievement { id } } }";
         let input = json!({ "i": { "roleId": role, "title": "Half", "metrics": [{ "label": "l", "display": "d" }], "skillIds": [foreign_skill] } });
-        let errors = app.errors_as(Some(&token), create, input).await;
+        let errors = app.as_token(&token).errors(create, input).await;
         assert_eq!(fields(&errors), ["input.skillIds[0]"], "[{b}]");
         assert_eq!(
             app.snapshot("dahye-ahn").await,
@@ -355,12 +362,12 @@ async fn skill_names_are_unique_per_person_ignoring_case() {
         let b = app.backend;
         let (token, person) = owner(&app).await;
         let create = "mutation($i: CreateSkillInput!) { createSkill(input: $i) { skill { name category } } }";
-        let errors = app.errors_as(Some(&token), create, json!({ "i": { "personId": person, "name": "kubernetes", "category": "CONTAINER" } })).await;
+        let errors = app.as_token(&token).errors(create, json!({ "i": { "personId": person, "name": "kubernetes", "category": "CONTAINER" } })).await;
         assert_eq!(codes(&errors), ["BAD_USER_INPUT"], "[{b}]");
         assert_eq!(fields(&errors), ["input.name"], "[{b}]");
         let made = app
-            .data_as(
-                &token,
+            .as_token(&token)
+            .data(
                 create,
                 json!({ "i": { "personId": person, "name": "Rust", "category": "LANGUAGE" } }),
             )
@@ -374,15 +381,16 @@ async fn skill_names_are_unique_per_person_ignoring_case() {
         import(&app, &copy_of_bundled("someone-else")).await;
         let admin = app.token(None).await;
         let other = app.person_id("someone-else").await;
-        app.data_as(
-            &admin,
-            create,
-            json!({ "i": { "personId": other, "name": "RUST", "category": "LANGUAGE" } }),
-        )
-        .await;
+        app.as_token(&admin)
+            .data(
+                create,
+                json!({ "i": { "personId": other, "name": "RUST", "category": "LANGUAGE" } }),
+            )
+            .await;
         let update =
             "mutation($i: UpdateSkillInput!) { updateSkill(input: $i) { skill { name } } }";
         let skills = app
+            .anonymous()
             .data(
                 "{ person(slug: \"dahye-ahn\") { skills(first: 1) { nodes { id } } } }",
                 json!({}),
@@ -390,11 +398,8 @@ async fn skill_names_are_unique_per_person_ignoring_case() {
             .await;
         let first = skills["person"]["skills"]["nodes"][0]["id"].clone();
         let errors = app
-            .errors_as(
-                Some(&token),
-                update,
-                json!({ "i": { "id": first, "name": "RUST" } }),
-            )
+            .as_token(&token)
+            .errors(update, json!({ "i": { "id": first, "name": "RUST" } }))
             .await;
         assert_eq!(
             fields(&errors),
@@ -410,11 +415,11 @@ async fn links_activities_education_and_languages_are_edited_with_their_rules() 
         let b = app.backend;
         let (token, person) = owner(&app).await;
         let link = "mutation($i: CreateProfileLinkInput!) { createProfileLink(input: $i) { profileLink { id kind url } } }";
-        let errors = app.errors_as(Some(&token), link, json!({ "i": { "personId": person, "kind": "WEBSITE", "label": "", "url": "example.com" } })).await;
+        let errors = app.as_token(&token).errors(link, json!({ "i": { "personId": person, "kind": "WEBSITE", "label": "", "url": "example.com" } })).await;
         let mut found = fields(&errors);
         found.sort();
         assert_eq!(found, ["input.label", "input.url"], "[{b}]");
-        let made = app.data_as(&token, link, json!({ "i": { "personId": person, "kind": "WEBSITE", "label": "Site", "url": "https://example.com" } })).await;
+        let made = app.as_token(&token).data(link, json!({ "i": { "personId": person, "kind": "WEBSITE", "label": "Site", "url": "https://example.com" } })).await;
         assert_eq!(
             made["createProfileLink"]["profileLink"]["kind"], "WEBSITE",
             "[{b}]"
@@ -422,14 +427,14 @@ async fn links_activities_education_and_languages_are_edited_with_their_rules() 
 
         let activity = "mutation($i: CreateActivityInput!) { createActivity(input: $i) { activity { kind title year } } }";
         let errors = app
-            .errors_as(
-                Some(&token),
+            .as_token(&token)
+            .errors(
                 activity,
                 json!({ "i": { "personId": person, "kind": "TALK", "title": "T", "year": 12345 } }),
             )
             .await;
         assert_eq!(fields(&errors), ["input.year"], "[{b}]");
-        let made = app.data_as(&token, activity, json!({ "i": { "personId": person, "kind": "TALK", "title": "KubeCon", "year": 2025 } })).await;
+        let made = app.as_token(&token).data(activity, json!({ "i": { "personId": person, "kind": "TALK", "title": "KubeCon", "year": 2025 } })).await;
         assert_eq!(
             made["createActivity"]["activity"],
             json!({ "kind": "TALK", "title": "KubeCon", "year": 2025 }),
@@ -437,19 +442,19 @@ async fn links_activities_education_and_languages_are_edited_with_their_rules() 
         );
 
         let education = "mutation($i: CreateEducationInput!) { createEducation(input: $i) { education { institution status } } }";
-        let errors = app.errors_as(Some(&token), education, json!({ "i": { "personId": person, "institution": "U", "start": "2020-01", "end": "2019-01" } })).await;
+        let errors = app.as_token(&token).errors(education, json!({ "i": { "personId": person, "institution": "U", "start": "2020-01", "end": "2019-01" } })).await;
         assert_eq!(fields(&errors), ["input.end"], "[{b}]");
-        app.data_as(
-            &token,
-            education,
-            json!({ "i": { "personId": person, "institution": "U", "status": "ENROLLED" } }),
-        )
-        .await;
+        app.as_token(&token)
+            .data(
+                education,
+                json!({ "i": { "personId": person, "institution": "U", "status": "ENROLLED" } }),
+            )
+            .await;
 
         let language = "mutation($i: CreateLanguageInput!) { createLanguage(input: $i) { language { id name fluency } } }";
         let made = app
-            .data_as(
-                &token,
+            .as_token(&token)
+            .data(
                 language,
                 json!({ "i": { "personId": person, "name": "日本語", "fluency": "기초" } }),
             )
@@ -457,18 +462,15 @@ async fn links_activities_education_and_languages_are_edited_with_their_rules() 
         let id = made["createLanguage"]["language"]["id"].clone();
         let update = "mutation($i: UpdateLanguageInput!) { updateLanguage(input: $i) { language { fluency version } } }";
         let cleared = app
-            .data_as(
-                &token,
-                update,
-                json!({ "i": { "id": id, "fluency": null } }),
-            )
+            .as_token(&token)
+            .data(update, json!({ "i": { "id": id, "fluency": null } }))
             .await;
         assert_eq!(
             cleared["updateLanguage"]["language"],
             json!({ "fluency": null, "version": 2 }),
             "[{b}]"
         );
-        let all = app.data("{ person(slug: \"dahye-ahn\") { profileLinks { kind } activities { totalCount } education { institution } languages { name } } }", json!({})).await;
+        let all = app.anonymous().data("{ person(slug: \"dahye-ahn\") { profileLinks { kind } activities { totalCount } education { institution } languages { name } } }", json!({})).await;
         assert_eq!(
             all["person"]["profileLinks"].as_array().map(Vec::len),
             Some(4),
@@ -489,12 +491,12 @@ async fn any_change_in_the_portfolio_moves_the_persons_updated_at() {
         let b = app.backend;
         let (token, person) = owner(&app).await;
         let read = "{ person(slug: \"dahye-ahn\") { updatedAt version languages { id } } }";
-        let before = app.data(read, json!({})).await;
+        let before = app.anonymous().data(read, json!({})).await;
         tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
         let language = before["person"]["languages"][0]["id"].clone();
-        app.data_as(&token, "mutation($i: UpdateLanguageInput!) { updateLanguage(input: $i) { language { name } } }", json!({ "i": { "id": language, "fluency": "원어민 수준" } }))
+        app.as_token(&token).data("mutation($i: UpdateLanguageInput!) { updateLanguage(input: $i) { language { name } } }", json!({ "i": { "id": language, "fluency": "원어민 수준" } }))
             .await;
-        let after = app.data(read, json!({})).await;
+        let after = app.anonymous().data(read, json!({})).await;
         assert_ne!(
             after["person"]["updatedAt"], before["person"]["updatedAt"],
             "[{b}]"

@@ -38,12 +38,15 @@ const NODE: &str = r#"query($id: ID!) {
 async fn every_id_in_the_portfolio_resolves_to_its_own_object() {
     for app in TestApp::all().await {
         let b = app.backend;
-        let person = app.data(FULL_QUERY, json!({ "slug": "dahye-ahn" })).await;
+        let person = app
+            .anonymous()
+            .data(FULL_QUERY, json!({ "slug": "dahye-ahn" }))
+            .await;
         let mut ids = Vec::new();
         collect_ids(&person, &mut ids);
         let mut types = std::collections::BTreeSet::new();
         for (id, object) in &ids {
-            let node = app.data(NODE, json!({ "id": id })).await["node"].clone();
+            let node = app.anonymous().data(NODE, json!({ "id": id })).await["node"].clone();
             assert_eq!(&node["id"], &json!(id), "[{b}]");
             for field in [
                 "slug",
@@ -83,6 +86,7 @@ async fn nodes_keeps_order_and_answers_null_for_ids_that_no_longer_exist() {
     for app in TestApp::all().await {
         let b = app.backend;
         let data = app
+            .anonymous()
             .data(
                 r#"{ person(slug: "dahye-ahn") { id roles { nodes { id organization } } } }"#,
                 json!({}),
@@ -97,12 +101,12 @@ async fn nodes_keeps_order_and_answers_null_for_ids_that_no_longer_exist() {
         };
         let query = r#"query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"#;
         let ids = json!([roles[1]["id"], missing, person_id, roles[0]["id"]]);
-        let result = app.data(query, json!({ "ids": ids })).await["nodes"].clone();
+        let result = app.anonymous().data(query, json!({ "ids": ids })).await["nodes"].clone();
         assert_eq!(result[0]["id"], roles[1]["id"], "[{b}]");
         assert_eq!(result[1], Value::Null, "[{b}]");
         assert_eq!(result[2]["__typename"], "Person", "[{b}]");
         assert_eq!(result[3]["id"], roles[0]["id"], "[{b}]");
-        let single = app.data(NODE, json!({ "id": missing })).await;
+        let single = app.anonymous().data(NODE, json!({ "id": missing })).await;
         assert_eq!(single["node"], Value::Null, "[{b}]");
     }
 }
@@ -112,7 +116,7 @@ async fn ids_this_api_did_not_hand_out_are_bad_user_input() {
     for app in TestApp::all().await {
         let b = app.backend;
         for id in ["", "garbage!", "Um9sZToxMg==", "Tm9wZTox"] {
-            let error = app.error(NODE, json!({ "id": id })).await;
+            let error = app.anonymous().error(NODE, json!({ "id": id })).await;
             assert_eq!(
                 error["extensions"]["code"], "BAD_USER_INPUT",
                 "[{b}] {id:?}: {error}"
@@ -121,6 +125,7 @@ async fn ids_this_api_did_not_hand_out_are_bad_user_input() {
         }
         let too_many: Vec<String> = (0..101).map(|_| "x".to_owned()).collect();
         let error = app
+            .anonymous()
             .error(
                 r#"query($ids: [ID!]!) { nodes(ids: $ids) { id } }"#,
                 json!({ "ids": too_many }),

@@ -35,6 +35,7 @@ fn shape(errors: &[Value], id: &Value) -> (String, String) {
 async fn someone_else(app: &TestApp, admin: &str) -> (Value, Value, Value) {
     import(app, &copy_of_bundled("someone-else")).await;
     let data = app
+        .anonymous()
         .data(
             "{ person(slug: \"someone-else\") { id roles { nodes { id } } } }",
             json!({}),
@@ -43,12 +44,12 @@ async fn someone_else(app: &TestApp, admin: &str) -> (Value, Value, Value) {
     let person = data["person"]["id"].clone();
     let draft = data["person"]["roles"]["nodes"][0]["id"].clone();
     let published = data["person"]["roles"]["nodes"][1]["id"].clone();
-    app.data_as(
-        admin,
-        UPDATE_ROLE,
-        json!({ "i": { "id": draft, "published": false } }),
-    )
-    .await;
+    app.as_token(admin)
+        .data(
+            UPDATE_ROLE,
+            json!({ "i": { "id": draft, "published": false } }),
+        )
+        .await;
     (person, published, draft)
 }
 
@@ -79,7 +80,7 @@ async fn an_anonymous_mutation_is_unauthenticated_before_its_input_is_read() {
                 json!({ "slug": "dahye-ahn" }),
             ),
         ] {
-            let errors = app.errors_as(None, query, json!({ "i": input })).await;
+            let errors = app.anonymous().errors(query, json!({ "i": input })).await;
             assert_eq!(
                 codes(&errors),
                 ["UNAUTHENTICATED"],
@@ -119,7 +120,8 @@ async fn another_persons_items_are_not_found_exactly_like_missing_ones() {
             let mut answers = Vec::new();
             for id in [&published, &draft, &missing_role] {
                 let errors = app
-                    .errors_as(Some(&token), query, json!({ "i": make(id) }))
+                    .as_token(&token)
+                    .errors(query, json!({ "i": make(id) }))
                     .await;
                 answers.push(shape(&errors, id));
             }
@@ -148,7 +150,8 @@ async fn another_persons_items_are_not_found_exactly_like_missing_ones() {
             let mut answers = Vec::new();
             for id in [&other, &missing_person] {
                 let errors = app
-                    .errors_as(Some(&token), query, json!({ "i": make(id) }))
+                    .as_token(&token)
+                    .errors(query, json!({ "i": make(id) }))
                     .await;
                 answers.push(shape(&errors, id));
             }
@@ -157,22 +160,22 @@ async fn another_persons_items_are_not_found_exactly_like_missing_ones() {
         }
 
         // A draft person answers the same too.
-        app.data_as(
-            &admin,
-            UPDATE_PERSON,
-            json!({ "i": { "id": other, "published": false } }),
-        )
-        .await;
+        app.as_token(&admin)
+            .data(
+                UPDATE_PERSON,
+                json!({ "i": { "id": other, "published": false } }),
+            )
+            .await;
         let errors = app
-            .errors_as(
-                Some(&token),
+            .as_token(&token)
+            .errors(
                 UPDATE_PERSON,
                 json!({ "i": { "id": other, "headline": "Mine" } }),
             )
             .await;
         let missing = app
-            .errors_as(
-                Some(&token),
+            .as_token(&token)
+            .errors(
                 UPDATE_PERSON,
                 json!({ "i": { "id": missing_person, "headline": "Mine" } }),
             )
@@ -202,12 +205,12 @@ async fn a_slug_in_use_is_not_available_to_a_persons_token_whoever_uses_it() {
         import(&app, &copy_of_bundled("someone-else")).await;
         import(&app, &copy_of_bundled("a-draft")).await;
         let draft = app.person_id("a-draft").await;
-        app.data_as(
-            &admin,
-            UPDATE_PERSON,
-            json!({ "i": { "id": draft, "published": false } }),
-        )
-        .await;
+        app.as_token(&admin)
+            .data(
+                UPDATE_PERSON,
+                json!({ "i": { "id": draft, "published": false } }),
+            )
+            .await;
         let token = app.token(Some("dahye-ahn")).await;
         let me = app.person_id("dahye-ahn").await;
         let before = app.snapshot("dahye-ahn").await;
@@ -215,11 +218,8 @@ async fn a_slug_in_use_is_not_available_to_a_persons_token_whoever_uses_it() {
         let mut answers = Vec::new();
         for slug in ["someone-else", "a-draft"] {
             let errors = app
-                .errors_as(
-                    Some(&token),
-                    UPDATE_PERSON,
-                    json!({ "i": { "id": me, "slug": slug } }),
-                )
+                .as_token(&token)
+                .errors(UPDATE_PERSON, json!({ "i": { "id": me, "slug": slug } }))
                 .await;
             assert_eq!(codes(&errors), ["BAD_USER_INPUT"], "[{b}] {errors:?}");
             assert_eq!(fields(&errors), ["input.slug"], "[{b}]");
@@ -235,8 +235,8 @@ async fn a_slug_in_use_is_not_available_to_a_persons_token_whoever_uses_it() {
 
         // An admin sees everyone, and is told the slug is taken.
         let errors = app
-            .errors_as(
-                Some(&admin),
+            .as_token(&admin)
+            .errors(
                 UPDATE_PERSON,
                 json!({ "i": { "id": me, "slug": "a-draft" } }),
             )

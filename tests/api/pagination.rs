@@ -16,7 +16,7 @@ const SKILLS: &str = r#"query($first: Int, $after: String, $last: Int, $before: 
 }"#;
 
 async fn skills_page(app: &TestApp, variables: Value) -> Value {
-    app.data(SKILLS, variables).await["person"]["skills"].clone()
+    app.anonymous().data(SKILLS, variables).await["person"]["skills"].clone()
 }
 
 fn names(page: &Value) -> Vec<String> {
@@ -124,7 +124,7 @@ async fn oversized_negative_and_foreign_paging_arguments_are_bad_user_input() {
             (json!({ "first": 2, "after": "not-a-cursor" }), "after"),
             (json!({ "last": 2, "before": "Y3Vyc29yOng" }), "before"),
         ] {
-            let error = app.error(SKILLS, variables.clone()).await;
+            let error = app.anonymous().error(SKILLS, variables.clone()).await;
             assert_eq!(
                 error["extensions"]["code"], "BAD_USER_INPUT",
                 "[{b}] {variables}: {error}"
@@ -147,7 +147,7 @@ async fn people_are_paged_by_keyset_in_both_directions() {
           }
         }"#;
         let slugs = |page: &Value| strings(&nodes(&page["people"]), "slug");
-        let first = app.data(query, json!({ "first": 3 })).await;
+        let first = app.anonymous().data(query, json!({ "first": 3 })).await;
         assert_eq!(first["people"]["totalCount"], 7, "[{b}]");
         assert_eq!(
             slugs(&first),
@@ -156,7 +156,10 @@ async fn people_are_paged_by_keyset_in_both_directions() {
         );
         assert_eq!(first["people"]["pageInfo"]["hasNextPage"], true);
         let after = first["people"]["pageInfo"]["endCursor"].clone();
-        let second = app.data(query, json!({ "first": 3, "after": after })).await;
+        let second = app
+            .anonymous()
+            .data(query, json!({ "first": 3, "after": after }))
+            .await;
         assert_eq!(
             slugs(&second),
             ["person-3", "person-4", "person-5"],
@@ -164,15 +167,19 @@ async fn people_are_paged_by_keyset_in_both_directions() {
         );
         assert_eq!(second["people"]["pageInfo"]["hasPreviousPage"], true);
         let after = second["people"]["pageInfo"]["endCursor"].clone();
-        let third = app.data(query, json!({ "first": 3, "after": after })).await;
+        let third = app
+            .anonymous()
+            .data(query, json!({ "first": 3, "after": after }))
+            .await;
         assert_eq!(slugs(&third), ["person-6"], "[{b}]");
         assert_eq!(third["people"]["pageInfo"]["hasNextPage"], false);
 
-        let tail = app.data(query, json!({ "last": 2 })).await;
+        let tail = app.anonymous().data(query, json!({ "last": 2 })).await;
         assert_eq!(slugs(&tail), ["person-5", "person-6"], "[{b}]");
         assert_eq!(tail["people"]["pageInfo"]["hasPreviousPage"], true);
         let before = tail["people"]["pageInfo"]["startCursor"].clone();
         let earlier = app
+            .anonymous()
             .data(query, json!({ "last": 2, "before": before }))
             .await;
         assert_eq!(slugs(&earlier), ["person-3", "person-4"], "[{b}]");

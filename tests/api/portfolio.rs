@@ -6,7 +6,10 @@ use serde_json::{Value, json};
 use crate::helpers::*;
 
 async fn full(app: &TestApp) -> Value {
-    app.data(FULL_QUERY, json!({ "slug": "dahye-ahn" })).await["person"].clone()
+    app.anonymous()
+        .data(FULL_QUERY, json!({ "slug": "dahye-ahn" }))
+        .await["person"]
+        .clone()
 }
 
 fn metric_values(achievement: &Value) -> Vec<(f64, String)> {
@@ -86,7 +89,7 @@ async fn the_bundled_person_is_served_with_name_headline_introduction_and_links(
 async fn the_tech_stack_is_eleven_featured_skills_with_categories() {
     for app in TestApp::all().await {
         let query = r#"{ person(slug: "dahye-ahn") { skills(featured: true) { totalCount nodes { name category } } } }"#;
-        let data = app.data(query, json!({})).await;
+        let data = app.anonymous().data(query, json!({})).await;
         let skills = nodes(&data["person"]["skills"]);
         assert_eq!(
             strings(&skills, "name"),
@@ -337,12 +340,12 @@ async fn achievements_filter_by_skill_name_ignoring_case() {
     for app in TestApp::all().await {
         let b = app.backend;
         let query = r#"query($skill: String) { person(slug: "dahye-ahn") { achievements(skill: $skill) { totalCount nodes { title } } } }"#;
-        let all = app.data(query, json!({ "skill": null })).await;
+        let all = app.anonymous().data(query, json!({ "skill": null })).await;
         assert_eq!(
             all["person"]["achievements"]["totalCount"], 11,
             "[{b}] 6 + 4 role achievements + 1 of an activity"
         );
-        let k6 = app.data(query, json!({ "skill": "k6" })).await;
+        let k6 = app.anonymous().data(query, json!({ "skill": "k6" })).await;
         assert_eq!(k6["person"]["achievements"]["totalCount"], 1, "[{b}]");
         assert!(
             k6["person"]["achievements"]["nodes"][0]["title"]
@@ -350,12 +353,15 @@ async fn achievements_filter_by_skill_name_ignoring_case() {
                 .unwrap_or_default()
                 .contains("EKS 환경으로 이관")
         );
-        let eks = app.data(query, json!({ "skill": "EKS" })).await;
+        let eks = app.anonymous().data(query, json!({ "skill": "EKS" })).await;
         assert_eq!(
             eks["person"]["achievements"]["totalCount"], 4,
             "[{b}] migration, Fluentd, EFK, EKS Jam"
         );
-        let none = app.data(query, json!({ "skill": "COBOL" })).await;
+        let none = app
+            .anonymous()
+            .data(query, json!({ "skill": "COBOL" }))
+            .await;
         assert_eq!(
             none["person"]["achievements"],
             json!({ "totalCount": 0, "nodes": [] }),
@@ -369,15 +375,24 @@ async fn activities_filter_by_kind_and_skills_by_category() {
     for app in TestApp::all().await {
         let b = app.backend;
         let query = r#"query($kind: ActivityKind) { person(slug: "dahye-ahn") { activities(kind: $kind) { totalCount nodes { kind } } } }"#;
-        let study = app.data(query, json!({ "kind": "STUDY_GROUP" })).await;
+        let study = app
+            .anonymous()
+            .data(query, json!({ "kind": "STUDY_GROUP" }))
+            .await;
         assert_eq!(study["person"]["activities"]["totalCount"], 3, "[{b}]");
-        let award = app.data(query, json!({ "kind": "AWARD" })).await;
+        let award = app
+            .anonymous()
+            .data(query, json!({ "kind": "AWARD" }))
+            .await;
         assert_eq!(award["person"]["activities"]["totalCount"], 1, "[{b}]");
-        let bad = app.error(query, json!({ "kind": "PARTY" })).await;
+        let bad = app
+            .anonymous()
+            .error(query, json!({ "kind": "PARTY" }))
+            .await;
         assert_eq!(bad["extensions"]["code"], "BAD_USER_INPUT", "[{b}] {bad}");
 
         let query = r#"query($c: SkillCategory) { person(slug: "dahye-ahn") { skills(category: $c) { nodes { name category } } } }"#;
-        let ci = app.data(query, json!({ "c": "CI_CD" })).await;
+        let ci = app.anonymous().data(query, json!({ "c": "CI_CD" })).await;
         assert_eq!(
             strings(&nodes(&ci["person"]["skills"]), "name"),
             ["Argo Workflows", "GitHub Actions", "ArgoCD"],
@@ -391,7 +406,7 @@ async fn each_skill_lists_the_achievements_and_roles_that_used_it() {
     for app in TestApp::all().await {
         let b = app.backend;
         let query = r#"{ person(slug: "dahye-ahn") { skills { nodes { name achievements { totalCount nodes { title } } roles { organization } } } } }"#;
-        let data = app.data(query, json!({})).await;
+        let data = app.anonymous().data(query, json!({})).await;
         let skills = nodes(&data["person"]["skills"]);
         let skill = |name: &str| {
             skills
@@ -435,6 +450,7 @@ async fn each_skill_lists_the_achievements_and_roles_that_used_it() {
 async fn an_unknown_person_is_null_not_an_error() {
     for app in TestApp::all().await {
         let data = app
+            .anonymous()
             .data(r#"{ person(slug: "nobody-here") { name } }"#, json!({}))
             .await;
         assert_eq!(data["person"], Value::Null, "[{}]", app.backend);

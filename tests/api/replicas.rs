@@ -21,7 +21,7 @@ const HEADLINE: &str = "{ person(slug: \"dahye-ahn\") { headline } }";
 /// loaded by the first).
 async fn second_process(app: &TestApp) -> axum::Router {
     let mut config = Config::new("127.0.0.1:0".parse().expect("address"), app.url.clone());
-    config.seed = false;
+    config.no_seed = true;
     config.clock = Clock::Fixed(today());
     config.pool.max_connections = 3;
     let other = portfolio::startup::build(config)
@@ -118,6 +118,7 @@ async fn a_write_through_one_process_reaches_the_cache_of_another() {
 
         let token = app.token(Some("dahye-ahn")).await;
         let id = app
+            .anonymous()
             .data("{ person(slug: \"dahye-ahn\") { id } }", json!({}))
             .await["person"]["id"]
             .clone();

@@ -125,7 +125,8 @@ fn operation_labels(text: &str) -> std::collections::BTreeSet<String> {
 async fn operation_names_beyond_the_first_hundred_share_one_metrics_label() {
     let app = TestApp::spawn(&Backend::Sqlite).await;
     for i in 0..300 {
-        app.data(&format!("query Flood{i} {{ __typename }}"), json!({}))
+        app.anonymous()
+            .data(&format!("query Flood{i} {{ __typename }}"), json!({}))
             .await;
     }
     let text = metrics_text(&app).await;
@@ -141,7 +142,9 @@ async fn operation_names_beyond_the_first_hundred_share_one_metrics_label() {
         "the rest are counted, as `other`"
     );
     // A known name keeps its label.
-    app.data("query Flood7 { __typename }", json!({})).await;
+    app.anonymous()
+        .data("query Flood7 { __typename }", json!({}))
+        .await;
     assert!(metrics_text(&app).await.contains(
         "portfolio_graphql_operations_total{operation=\"Flood7\",outcome=\"success\"} 2"
     ));

@@ -49,7 +49,7 @@ fn first_code(body: &[u8]) -> String {
 const NAME: &str = "{ person(slug: \"dahye-ahn\") { name } }";
 
 async fn unharmed(app: &TestApp, before: &Option<portfolio::document::PortfolioDocument>) {
-    let data = app.data(NAME, json!({})).await;
+    let data = app.anonymous().data(NAME, json!({})).await;
     assert_eq!(data["person"]["name"], "안다혜", "the server still answers");
     assert_eq!(
         &app.snapshot("dahye-ahn").await,
@@ -82,6 +82,24 @@ async fn get_runs_queries_only_and_a_mutation_over_get_is_405() {
             .to_str()
             .unwrap_or_default()
             .contains("POST")
+    );
+}
+
+#[tokio::test]
+async fn a_mutation_over_get_is_counted_once_among_the_rejections() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let before = metrics(&app).await;
+    let mutation = "mutation { deletePerson(input: { id: \"UGVyc29uOjE\" }) { deletedId } }";
+    let (status, _, _) = app.send(get(mutation, "")).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    let after = metrics(&app).await;
+    let all = "portfolio_rejections_total{";
+    let reason = "portfolio_rejections_total{reason=\"method_not_allowed\"}";
+    assert_eq!(metric(&after, all) - metric(&before, all), 1.0, "{after}");
+    assert_eq!(
+        metric(&after, reason) - metric(&before, reason),
+        1.0,
+        "{after}"
     );
 }
 
@@ -360,9 +378,9 @@ async fn metrics(app: &TestApp) -> String {
 async fn the_response_cache_serves_repeats_and_forgets_everything_after_a_mutation() {
     let app = TestApp::spawn(&Backend::Sqlite).await;
     let query = "{ person(slug: \"dahye-ahn\") { headline } }";
-    let first = app.data(query, json!({})).await;
+    let first = app.anonymous().data(query, json!({})).await;
     let sql_before = app.stats.statements();
-    let second = app.data(query, json!({})).await;
+    let second = app.anonymous().data(query, json!({})).await;
     assert_eq!(first, second);
     assert_eq!(app.stats.statements(), sql_before, "a hit runs no SQL");
     let text = metrics(&app).await;
@@ -376,13 +394,13 @@ async fn the_response_cache_serves_repeats_and_forgets_everything_after_a_mutati
     );
     let token = app.token(Some("dahye-ahn")).await;
     let id = app.person_id("dahye-ahn").await;
-    app.data_as(
-        &token,
-        "mutation($i: UpdatePersonInput!) { updatePerson(input: $i) { person { headline } } }",
-        json!({ "i": { "id": id, "headline": "Changed" } }),
-    )
-    .await;
-    let third = app.data(query, json!({})).await;
+    app.as_token(&token)
+        .data(
+            "mutation($i: UpdatePersonInput!) { updatePerson(input: $i) { person { headline } } }",
+            json!({ "i": { "id": id, "headline": "Changed" } }),
+        )
+        .await;
+    let third = app.anonymous().data(query, json!({})).await;
     assert_eq!(
         third["person"]["headline"], "Changed",
         "the cache was invalidated by the mutation"
@@ -563,11 +581,12 @@ async fn trusted_documents_mode_runs_only_the_manifest() {
 #[tokio::test]
 async fn the_metrics_endpoint_reports_requests_operations_pool_cache_and_rejections() {
     let app = TestApp::spawn(&Backend::Sqlite).await;
-    app.data(
-        "query Portfolio { person(slug: \"dahye-ahn\") { name } }",
-        json!({}),
-    )
-    .await;
+    app.anonymous()
+        .data(
+            "query Portfolio { person(slug: \"dahye-ahn\") { name } }",
+            json!({}),
+        )
+        .await;
     app.send(post("nope", Some("text/plain"), None)).await;
     let text = metrics(&app).await;
     for expected in [
@@ -699,9 +718,13 @@ async fn a_client_over_its_rate_is_refused_with_429() {
 #[tokio::test]
 async fn introspection_and_suggestions_can_be_turned_off() {
     let app = TestApp::spawn_configured(&Backend::Sqlite, |c| c.http.introspection = false).await;
-    let data = app.data("{ __schema { types { name } } }", json!({})).await;
+    let data = app
+        .anonymous()
+        .data("{ __schema { types { name } } }", json!({}))
+        .await;
     assert_eq!(data["__schema"], Value::Null, "the schema is not revealed");
     let error = app
+        .anonymous()
         .error("{ person(slug: \"dahye-ahn\") { nam } }", json!({}))
         .await;
     assert!(
@@ -713,6 +736,7 @@ async fn introspection_and_suggestions_can_be_turned_off() {
     );
     let open = TestApp::spawn(&Backend::Sqlite).await;
     let data = open
+        .anonymous()
         .data("{ __schema { queryType { name } } }", json!({}))
         .await;
     assert_eq!(data["__schema"]["queryType"]["name"], "Query");

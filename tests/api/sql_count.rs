@@ -51,7 +51,10 @@ fn big_portfolio() -> portfolio::document::PortfolioDocument {
 
 async fn statements_for(app: &TestApp, slug: &str) -> (u64, serde_json::Value) {
     let before = app.stats.statements();
-    let data = app.data(FULL_QUERY, json!({ "slug": slug })).await;
+    let data = app
+        .anonymous()
+        .data(FULL_QUERY, json!({ "slug": slug }))
+        .await;
     (app.stats.statements() - before, data)
 }
 
@@ -89,6 +92,7 @@ async fn people_count_everyone_only_when_total_count_is_asked() {
         let b = app.backend;
         let before = app.stats.statements();
         let page = app
+            .anonymous()
             .data("{ people(first: 10) { nodes { slug } } }", json!({}))
             .await;
         let without = app.stats.statements() - before;
@@ -96,6 +100,7 @@ async fn people_count_everyone_only_when_total_count_is_asked() {
 
         let before = app.stats.statements();
         let page = app
+            .anonymous()
             .data(
                 "{ people(first: 10) { totalCount nodes { slug } } }",
                 json!({}),
@@ -115,14 +120,14 @@ async fn json_resumes_of_many_people_cost_the_same_statements_as_of_one() {
         // Two names, so that the second is not answered from the cache.
         let query = "query One { people(first: 10) { nodes { slug jsonResume } } }";
         let before = app.stats.statements();
-        let one = app.data(query, json!({})).await;
+        let one = app.anonymous().data(query, json!({})).await;
         let query = "query Five { people(first: 10) { nodes { slug jsonResume } } }";
         let for_one = app.stats.statements() - before;
         for i in 0..4 {
             import(&app, &copy_of_bundled(&format!("copy-{i}"))).await;
         }
         let before = app.stats.statements();
-        let five = app.data(query, json!({})).await;
+        let five = app.anonymous().data(query, json!({})).await;
         let for_five = app.stats.statements() - before;
         let resumes = five["people"]["nodes"]
             .as_array()
@@ -151,6 +156,7 @@ async fn an_id_asked_for_many_times_is_looked_up_once() {
     for app in TestApp::all().await {
         let b = app.backend;
         let id = app
+            .anonymous()
             .data(
                 "{ person(slug: \"dahye-ahn\") { roles { nodes { id } } } }",
                 json!({}),
@@ -159,10 +165,11 @@ async fn an_id_asked_for_many_times_is_looked_up_once() {
             .clone();
         let query = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }";
         let before = app.stats.statements();
-        app.data(query, json!({ "ids": [id] })).await;
+        app.anonymous().data(query, json!({ "ids": [id] })).await;
         let once = app.stats.statements() - before;
         let before = app.stats.statements();
         let many = app
+            .anonymous()
             .data(query, json!({ "ids": vec![id.clone(); 100] }))
             .await;
         let hundred = app.stats.statements() - before;
