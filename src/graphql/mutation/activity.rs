@@ -1,12 +1,12 @@
 //! Writing activities, and the links (talks, posts, ...) that activities and
 //! achievements carry.
 
-use async_graphql::{ID, InputObject, MaybeUndefined};
+use async_graphql::{InputObject, MaybeUndefined};
 use entity::activity;
 use sea_orm::ActiveValue::Set;
 
-use super::common::{maybe, month_after, ym};
-use super::items::{ItemPatch, NewItem, item_mutations};
+use super::common::{maybe, month_after, set, trimmed, ym};
+use super::items::{ItemPatch, NewItem, item_inputs, item_mutations};
 use crate::document::ReferenceDoc;
 use crate::domain::YearMonth;
 use crate::domain::rules::{self, ActivityFields};
@@ -47,51 +47,42 @@ pub fn encode_references(links: &[ReferenceInput]) -> String {
     encode(&links.iter().map(ReferenceDoc::from).collect::<Vec<_>>())
 }
 
-/// A new activity, appended to the person's list.
-#[derive(InputObject)]
-pub struct CreateActivityInput {
-    pub person_id: ID,
-    pub kind: ActivityKind,
-    pub title: String,
-    pub organization: Option<String>,
-    pub start: Option<YearMonth>,
-    pub end: Option<YearMonth>,
-    pub year: Option<i32>,
-    pub description: Option<String>,
-    #[graphql(default)]
-    pub highlights: Vec<String>,
-    #[graphql(default)]
-    pub links: Vec<ReferenceInput>,
-    #[graphql(default = true)]
-    pub published: bool,
-}
-
-/// Changes to an activity; left out stays, `null` clears.
-#[derive(InputObject)]
-pub struct UpdateActivityInput {
-    pub id: ID,
-    /// The version the change is based on (CONFLICT if no longer current).
-    pub expected_version: Option<i32>,
-    pub kind: Option<ActivityKind>,
-    pub title: Option<String>,
-    pub organization: MaybeUndefined<String>,
-    pub start: MaybeUndefined<YearMonth>,
-    pub end: MaybeUndefined<YearMonth>,
-    pub year: MaybeUndefined<i32>,
-    pub description: MaybeUndefined<String>,
-    /// Replaces the whole list.
-    pub highlights: Option<Vec<String>>,
-    /// Replaces the whole list.
-    pub links: Option<Vec<ReferenceInput>>,
-    pub published: Option<bool>,
+item_inputs! {
+    /// A new activity, appended to the person's list.
+    CreateActivityInput {
+        pub kind: ActivityKind,
+        pub title: String,
+        pub organization: Option<String>,
+        pub start: Option<YearMonth>,
+        pub end: Option<YearMonth>,
+        pub year: Option<i32>,
+        pub description: Option<String>,
+        #[graphql(default)]
+        pub highlights: Vec<String>,
+        #[graphql(default)]
+        pub links: Vec<ReferenceInput>,
+        #[graphql(default = true)]
+        pub published: bool,
+    }
+    /// Changes to an activity; left out stays, `null` clears.
+    UpdateActivityInput {
+        pub kind: Option<ActivityKind>,
+        pub title: Option<String>,
+        pub organization: MaybeUndefined<String>,
+        pub start: MaybeUndefined<YearMonth>,
+        pub end: MaybeUndefined<YearMonth>,
+        pub year: MaybeUndefined<i32>,
+        pub description: MaybeUndefined<String>,
+        /// Replaces the whole list.
+        pub highlights: Option<Vec<String>>,
+        /// Replaces the whole list.
+        pub links: Option<Vec<ReferenceInput>>,
+        pub published: Option<bool>,
+    }
 }
 
 impl NewItem for CreateActivityInput {
     type Entity = activity::Entity;
-
-    fn person_id(&self) -> &ID {
-        &self.person_id
-    }
 
     fn check(&self, c: &mut Checker) {
         let fields = ActivityFields {
@@ -126,14 +117,6 @@ impl NewItem for CreateActivityInput {
 impl ItemPatch for UpdateActivityInput {
     type Entity = activity::Entity;
 
-    fn id(&self) -> &ID {
-        &self.id
-    }
-
-    fn expected_version(&self) -> Option<i32> {
-        self.expected_version
-    }
-
     fn check(&self, c: &mut Checker) {
         let fields = ActivityFields {
             title: self.title.as_deref(),
@@ -150,30 +133,19 @@ impl ItemPatch for UpdateActivityInput {
     fn changes(&self, current: &activity::Model, c: &mut Checker) -> activity::ActiveModel {
         let start = month_after(&self.start, current.start_ym);
         c.months("input", start, month_after(&self.end, current.end_ym));
-        let mut changes = activity::ActiveModel {
+        activity::ActiveModel {
             organization: maybe(self.organization.clone()),
             start_ym: maybe(self.start.map_value(YearMonth::to_yyyymm)),
             end_ym: maybe(self.end.map_value(YearMonth::to_yyyymm)),
             year: maybe(self.year),
             description: maybe(self.description.clone()),
+            kind: set(self.kind.map(Into::into)),
+            title: set(trimmed(&self.title)),
+            highlights: set(self.highlights.as_deref().map(encode)),
+            links: set(self.links.as_deref().map(encode_references)),
+            published: set(self.published),
             ..Default::default()
-        };
-        if let Some(kind) = self.kind {
-            changes.kind = Set(kind.into());
         }
-        if let Some(title) = &self.title {
-            changes.title = Set(title.trim().to_owned());
-        }
-        if let Some(highlights) = &self.highlights {
-            changes.highlights = Set(encode(highlights));
-        }
-        if let Some(links) = &self.links {
-            changes.links = Set(encode_references(links));
-        }
-        if let Some(published) = self.published {
-            changes.published = Set(published);
-        }
-        changes
     }
 }
 

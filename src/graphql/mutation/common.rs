@@ -445,3 +445,13 @@ pub fn ym(value: Option<YearMonth>) -> Option<i32> {
 pub fn month_after(change: &MaybeUndefined<YearMonth>, stored: Option<i32>) -> Option<YearMonth> {
     after(change, stored.and_then(YearMonth::from_yyyymm))
 }
+
+/// An optional change as a column change: absent leaves the column.
+pub fn set<T: Into<sea_orm::Value>>(value: Option<T>) -> sea_orm::ActiveValue<T> {
+    value.map_or(sea_orm::ActiveValue::NotSet, sea_orm::ActiveValue::Set)
+}
+
+/// A text as stored: without surrounding white space.
+pub fn trimmed(value: &Option<String>) -> Option<String> {
+    value.as_deref().map(|v| v.trim().to_owned())
+}

@@ -1,52 +1,43 @@
 //! Writing courses of study.
 
-use async_graphql::{ID, InputObject, MaybeUndefined};
+use async_graphql::MaybeUndefined;
 use entity::education;
 use sea_orm::ActiveValue::Set;
 
-use super::common::{maybe, month_after, ym};
-use super::items::{ItemPatch, NewItem, item_mutations};
+use super::common::{maybe, month_after, set, trimmed, ym};
+use super::items::{ItemPatch, NewItem, item_inputs, item_mutations};
 use crate::domain::validate::Checker;
 use crate::domain::{YearMonth, rules};
 use crate::graphql::enums::EducationStatus;
 use crate::graphql::profile::Education;
 
-/// A new course of study, appended to the person's list.
-#[derive(InputObject)]
-pub struct CreateEducationInput {
-    pub person_id: ID,
-    pub institution: String,
-    pub degree: Option<String>,
-    pub field: Option<String>,
-    pub start: Option<YearMonth>,
-    /// Not before `start`.
-    pub end: Option<YearMonth>,
-    pub status: Option<EducationStatus>,
-    #[graphql(default = true)]
-    pub published: bool,
-}
-
-/// Changes to a course of study; left out stays, `null` clears.
-#[derive(InputObject)]
-pub struct UpdateEducationInput {
-    pub id: ID,
-    /// The version the change is based on (CONFLICT if no longer current).
-    pub expected_version: Option<i32>,
-    pub institution: Option<String>,
-    pub degree: MaybeUndefined<String>,
-    pub field: MaybeUndefined<String>,
-    pub start: MaybeUndefined<YearMonth>,
-    pub end: MaybeUndefined<YearMonth>,
-    pub status: MaybeUndefined<EducationStatus>,
-    pub published: Option<bool>,
+item_inputs! {
+    /// A new course of study, appended to the person's list.
+    CreateEducationInput {
+        pub institution: String,
+        pub degree: Option<String>,
+        pub field: Option<String>,
+        pub start: Option<YearMonth>,
+        /// Not before `start`.
+        pub end: Option<YearMonth>,
+        pub status: Option<EducationStatus>,
+        #[graphql(default = true)]
+        pub published: bool,
+    }
+    /// Changes to a course of study; left out stays, `null` clears.
+    UpdateEducationInput {
+        pub institution: Option<String>,
+        pub degree: MaybeUndefined<String>,
+        pub field: MaybeUndefined<String>,
+        pub start: MaybeUndefined<YearMonth>,
+        pub end: MaybeUndefined<YearMonth>,
+        pub status: MaybeUndefined<EducationStatus>,
+        pub published: Option<bool>,
+    }
 }
 
 impl NewItem for CreateEducationInput {
     type Entity = education::Entity;
-
-    fn person_id(&self) -> &ID {
-        &self.person_id
-    }
 
     fn check(&self, c: &mut Checker) {
         let (degree, field) = (self.degree.as_deref(), self.field.as_deref());
@@ -71,14 +62,6 @@ impl NewItem for CreateEducationInput {
 impl ItemPatch for UpdateEducationInput {
     type Entity = education::Entity;
 
-    fn id(&self) -> &ID {
-        &self.id
-    }
-
-    fn expected_version(&self) -> Option<i32> {
-        self.expected_version
-    }
-
     fn check(&self, c: &mut Checker) {
         let institution = self.institution.as_deref();
         let degree = self.degree.value().map(String::as_str);
@@ -89,21 +72,16 @@ impl ItemPatch for UpdateEducationInput {
     fn changes(&self, current: &education::Model, c: &mut Checker) -> education::ActiveModel {
         let start = month_after(&self.start, current.start_ym);
         c.months("input", start, month_after(&self.end, current.end_ym));
-        let mut changes = education::ActiveModel {
+        education::ActiveModel {
             degree: maybe(self.degree.clone()),
             field: maybe(self.field.clone()),
             start_ym: maybe(self.start.map_value(YearMonth::to_yyyymm)),
             end_ym: maybe(self.end.map_value(YearMonth::to_yyyymm)),
             status: maybe(self.status.map_value(Into::into)),
+            institution: set(trimmed(&self.institution)),
+            published: set(self.published),
             ..Default::default()
-        };
-        if let Some(institution) = &self.institution {
-            changes.institution = Set(institution.trim().to_owned());
         }
-        if let Some(published) = self.published {
-            changes.published = Set(published);
-        }
-        changes
     }
 }
 

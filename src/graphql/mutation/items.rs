@@ -65,14 +65,26 @@ pub type Row<E> = <E as EntityTrait>::Model;
 /// The changes to a row of an editable table.
 pub type Changes<E> = <E as EntityTrait>::ActiveModel;
 
+/// An input for a person's list: [`item_inputs!`] implements it.
+pub trait ForPerson {
+    /// Whose portfolio gets the item.
+    fn person_id(&self) -> &ID;
+}
+
+/// An input about one item: [`item_inputs!`] implements it.
+pub trait ForItem {
+    /// The item to change.
+    fn id(&self) -> &ID;
+    /// The version the change is based on.
+    fn expected_version(&self) -> Option<i32>;
+}
+
 /// A create input of a list item: it checks itself and becomes a row.
-pub trait NewItem {
+pub trait NewItem: ForPerson {
     /// The table the item goes into.
     type Entity: Editable;
     /// The unique constraint the input can break.
     const UNIQUE: Unique = Unique::NONE;
-    /// Whose portfolio gets the item.
-    fn person_id(&self) -> &ID;
     /// Every broken rule of the input, under `input`.
     fn check(&self, c: &mut Checker);
     /// The row's own columns; the flow sets its person, position, version
@@ -81,15 +93,11 @@ pub trait NewItem {
 }
 
 /// An update input of a list item: it checks itself and knows its changes.
-pub trait ItemPatch {
+pub trait ItemPatch: ForItem {
     /// The table of the item.
     type Entity: Editable;
     /// The unique constraint the changes can break.
     const UNIQUE: Unique = Unique::NONE;
-    /// The item to change.
-    fn id(&self) -> &ID;
-    /// The version the change is based on.
-    fn expected_version(&self) -> Option<i32>;
     /// Every broken rule of the input alone, under `input`.
     fn check(&self, c: &mut Checker);
     /// The columns to set on `current`; rules that hold between a change and
@@ -241,6 +249,50 @@ pub async fn reorder<E: Editable>(
         person: Person(person),
     })
 }
+
+/// The create and update inputs of an item type, with the fields every
+/// item type has: the person a new item is for; the item a change is about
+/// and the version it is based on. The fields given follow those.
+macro_rules! item_inputs {
+    (
+        $(#[$create_doc:meta])* $create:ident { $($create_fields:tt)* }
+        $(#[$update_doc:meta])* $update:ident { $($update_fields:tt)* }
+    ) => {
+        $(#[$create_doc])*
+        #[derive(async_graphql::InputObject)]
+        pub struct $create {
+            pub person_id: async_graphql::ID,
+            $($create_fields)*
+        }
+
+        impl super::items::ForPerson for $create {
+            fn person_id(&self) -> &async_graphql::ID {
+                &self.person_id
+            }
+        }
+
+        $(#[$update_doc])*
+        #[derive(async_graphql::InputObject)]
+        pub struct $update {
+            pub id: async_graphql::ID,
+            /// The version the change is based on (CONFLICT if no longer current).
+            pub expected_version: Option<i32>,
+            $($update_fields)*
+        }
+
+        impl super::items::ForItem for $update {
+            fn id(&self) -> &async_graphql::ID {
+                &self.id
+            }
+
+            fn expected_version(&self) -> Option<i32> {
+                self.expected_version
+            }
+        }
+    };
+}
+
+pub(crate) use item_inputs;
 
 /// The mutation object of one item type: its payload and its create,
 /// update, delete and reorder resolvers, each one call into this module.

@@ -1,42 +1,33 @@
 //! Writing spoken languages.
 
-use async_graphql::{ID, InputObject, MaybeUndefined};
+use async_graphql::MaybeUndefined;
 use entity::language;
 use sea_orm::ActiveValue::Set;
 
-use super::common::maybe;
-use super::items::{ItemPatch, NewItem, item_mutations};
+use super::common::{maybe, set, trimmed};
+use super::items::{ItemPatch, NewItem, item_inputs, item_mutations};
 use crate::domain::rules;
 use crate::domain::validate::Checker;
 use crate::graphql::profile::Language;
 
-/// A new spoken language, appended to the person's list.
-#[derive(InputObject)]
-pub struct CreateLanguageInput {
-    pub person_id: ID,
-    pub name: String,
-    pub fluency: Option<String>,
-    #[graphql(default = true)]
-    pub published: bool,
-}
-
-/// Changes to a language; left out stays, `null` clears.
-#[derive(InputObject)]
-pub struct UpdateLanguageInput {
-    pub id: ID,
-    /// The version the change is based on (CONFLICT if no longer current).
-    pub expected_version: Option<i32>,
-    pub name: Option<String>,
-    pub fluency: MaybeUndefined<String>,
-    pub published: Option<bool>,
+item_inputs! {
+    /// A new spoken language, appended to the person's list.
+    CreateLanguageInput {
+        pub name: String,
+        pub fluency: Option<String>,
+        #[graphql(default = true)]
+        pub published: bool,
+    }
+    /// Changes to a language; left out stays, `null` clears.
+    UpdateLanguageInput {
+        pub name: Option<String>,
+        pub fluency: MaybeUndefined<String>,
+        pub published: Option<bool>,
+    }
 }
 
 impl NewItem for CreateLanguageInput {
     type Entity = language::Entity;
-
-    fn person_id(&self) -> &ID {
-        &self.person_id
-    }
 
     fn check(&self, c: &mut Checker) {
         rules::language(c, "input", Some(&self.name), self.fluency.as_deref());
@@ -55,31 +46,18 @@ impl NewItem for CreateLanguageInput {
 impl ItemPatch for UpdateLanguageInput {
     type Entity = language::Entity;
 
-    fn id(&self) -> &ID {
-        &self.id
-    }
-
-    fn expected_version(&self) -> Option<i32> {
-        self.expected_version
-    }
-
     fn check(&self, c: &mut Checker) {
         let fluency = self.fluency.value().map(String::as_str);
         rules::language(c, "input", self.name.as_deref(), fluency);
     }
 
     fn changes(&self, _: &language::Model, _: &mut Checker) -> language::ActiveModel {
-        let mut changes = language::ActiveModel {
+        language::ActiveModel {
             fluency: maybe(self.fluency.clone()),
+            name: set(trimmed(&self.name)),
+            published: set(self.published),
             ..Default::default()
-        };
-        if let Some(name) = &self.name {
-            changes.name = Set(name.trim().to_owned());
         }
-        if let Some(published) = self.published {
-            changes.published = Set(published);
-        }
-        changes
     }
 }
 

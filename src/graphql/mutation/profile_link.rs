@@ -1,45 +1,36 @@
 //! Writing profile links.
 
-use async_graphql::{ID, InputObject};
 use entity::profile_link;
 use sea_orm::ActiveValue::Set;
 
-use super::items::{ItemPatch, NewItem, item_mutations};
+use super::common::{set, trimmed};
+use super::items::{ItemPatch, NewItem, item_inputs, item_mutations};
 use crate::domain::rules;
 use crate::domain::validate::Checker;
 use crate::graphql::enums::ProfileLinkKind;
 use crate::graphql::profile::ProfileLink;
 
-/// A new profile link, appended to the person's list.
-#[derive(InputObject)]
-pub struct CreateProfileLinkInput {
-    pub person_id: ID,
-    pub kind: ProfileLinkKind,
-    pub label: String,
-    /// Absolute http(s) URL.
-    pub url: String,
-    #[graphql(default = true)]
-    pub published: bool,
-}
-
-/// Changes to a profile link; fields left out stay as they are.
-#[derive(InputObject)]
-pub struct UpdateProfileLinkInput {
-    pub id: ID,
-    /// The version the change is based on (CONFLICT if no longer current).
-    pub expected_version: Option<i32>,
-    pub kind: Option<ProfileLinkKind>,
-    pub label: Option<String>,
-    pub url: Option<String>,
-    pub published: Option<bool>,
+item_inputs! {
+    /// A new profile link, appended to the person's list.
+    CreateProfileLinkInput {
+        pub kind: ProfileLinkKind,
+        pub label: String,
+        /// Absolute http(s) URL.
+        pub url: String,
+        #[graphql(default = true)]
+        pub published: bool,
+    }
+    /// Changes to a profile link; fields left out stay as they are.
+    UpdateProfileLinkInput {
+        pub kind: Option<ProfileLinkKind>,
+        pub label: Option<String>,
+        pub url: Option<String>,
+        pub published: Option<bool>,
+    }
 }
 
 impl NewItem for CreateProfileLinkInput {
     type Entity = profile_link::Entity;
-
-    fn person_id(&self) -> &ID {
-        &self.person_id
-    }
 
     fn check(&self, c: &mut Checker) {
         rules::profile_link(c, "input", Some(&self.label), Some(&self.url));
@@ -59,33 +50,18 @@ impl NewItem for CreateProfileLinkInput {
 impl ItemPatch for UpdateProfileLinkInput {
     type Entity = profile_link::Entity;
 
-    fn id(&self) -> &ID {
-        &self.id
-    }
-
-    fn expected_version(&self) -> Option<i32> {
-        self.expected_version
-    }
-
     fn check(&self, c: &mut Checker) {
         rules::profile_link(c, "input", self.label.as_deref(), self.url.as_deref());
     }
 
     fn changes(&self, _: &profile_link::Model, _: &mut Checker) -> profile_link::ActiveModel {
-        let mut changes = profile_link::ActiveModel::default();
-        if let Some(kind) = self.kind {
-            changes.kind = Set(kind.into());
+        profile_link::ActiveModel {
+            kind: set(self.kind.map(Into::into)),
+            label: set(trimmed(&self.label)),
+            url: set(self.url.clone()),
+            published: set(self.published),
+            ..Default::default()
         }
-        if let Some(label) = &self.label {
-            changes.label = Set(label.trim().to_owned());
-        }
-        if let Some(url) = &self.url {
-            changes.url = Set(url.clone());
-        }
-        if let Some(published) = self.published {
-            changes.published = Set(published);
-        }
-        changes
     }
 }
 

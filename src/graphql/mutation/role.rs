@@ -1,59 +1,50 @@
 //! Writing roles.
 
-use async_graphql::{ID, InputObject, MaybeUndefined};
+use async_graphql::MaybeUndefined;
 use entity::role;
 use sea_orm::ActiveValue::Set;
 
-use super::common::{maybe, month_after, ym};
-use super::items::{ItemPatch, NewItem, item_mutations};
+use super::common::{maybe, month_after, set, trimmed, ym};
+use super::items::{ItemPatch, NewItem, item_inputs, item_mutations};
 use crate::domain::YearMonth;
 use crate::domain::rules::{self, RoleFields};
 use crate::domain::validate::Checker;
 use crate::graphql::enums::EmploymentType;
 use crate::graphql::role::Role;
 
-/// A new role, appended to the person's list (lists show current roles first,
-/// then the newest).
-#[derive(InputObject)]
-pub struct CreateRoleInput {
-    pub person_id: ID,
-    pub organization: String,
-    pub title: String,
-    pub department: Option<String>,
-    pub employment_type: Option<EmploymentType>,
-    pub location: Option<String>,
-    pub start: YearMonth,
-    /// Left out for a current role; not before `start`.
-    pub end: Option<YearMonth>,
-    pub summary: Option<String>,
-    #[graphql(default = true)]
-    pub published: bool,
-}
-
-/// Changes to a role; left out stays, `null` clears.
-#[derive(InputObject)]
-pub struct UpdateRoleInput {
-    pub id: ID,
-    /// The version the change is based on (CONFLICT if no longer current).
-    pub expected_version: Option<i32>,
-    pub organization: Option<String>,
-    pub title: Option<String>,
-    pub department: MaybeUndefined<String>,
-    pub employment_type: MaybeUndefined<EmploymentType>,
-    pub location: MaybeUndefined<String>,
-    pub start: Option<YearMonth>,
-    /// `null` makes the role current.
-    pub end: MaybeUndefined<YearMonth>,
-    pub summary: MaybeUndefined<String>,
-    pub published: Option<bool>,
+item_inputs! {
+    /// A new role, appended to the person's list (lists show current roles first,
+    /// then the newest).
+    CreateRoleInput {
+        pub organization: String,
+        pub title: String,
+        pub department: Option<String>,
+        pub employment_type: Option<EmploymentType>,
+        pub location: Option<String>,
+        pub start: YearMonth,
+        /// Left out for a current role; not before `start`.
+        pub end: Option<YearMonth>,
+        pub summary: Option<String>,
+        #[graphql(default = true)]
+        pub published: bool,
+    }
+    /// Changes to a role; left out stays, `null` clears.
+    UpdateRoleInput {
+        pub organization: Option<String>,
+        pub title: Option<String>,
+        pub department: MaybeUndefined<String>,
+        pub employment_type: MaybeUndefined<EmploymentType>,
+        pub location: MaybeUndefined<String>,
+        pub start: Option<YearMonth>,
+        /// `null` makes the role current.
+        pub end: MaybeUndefined<YearMonth>,
+        pub summary: MaybeUndefined<String>,
+        pub published: Option<bool>,
+    }
 }
 
 impl NewItem for CreateRoleInput {
     type Entity = role::Entity;
-
-    fn person_id(&self) -> &ID {
-        &self.person_id
-    }
 
     fn check(&self, c: &mut Checker) {
         let fields = RoleFields {
@@ -86,14 +77,6 @@ impl NewItem for CreateRoleInput {
 impl ItemPatch for UpdateRoleInput {
     type Entity = role::Entity;
 
-    fn id(&self) -> &ID {
-        &self.id
-    }
-
-    fn expected_version(&self) -> Option<i32> {
-        self.expected_version
-    }
-
     fn check(&self, c: &mut Checker) {
         let fields = RoleFields {
             organization: self.organization.as_deref(),
@@ -109,27 +92,18 @@ impl ItemPatch for UpdateRoleInput {
     fn changes(&self, current: &role::Model, c: &mut Checker) -> role::ActiveModel {
         let start = self.start.or(YearMonth::from_yyyymm(current.start_ym));
         c.months("input", start, month_after(&self.end, current.end_ym));
-        let mut changes = role::ActiveModel {
+        role::ActiveModel {
             department: maybe(self.department.clone()),
             employment_type: maybe(self.employment_type.map_value(Into::into)),
             location: maybe(self.location.clone()),
             end_ym: maybe(self.end.map_value(YearMonth::to_yyyymm)),
             summary: maybe(self.summary.clone()),
+            organization: set(trimmed(&self.organization)),
+            title: set(trimmed(&self.title)),
+            start_ym: set(self.start.map(YearMonth::to_yyyymm)),
+            published: set(self.published),
             ..Default::default()
-        };
-        if let Some(organization) = &self.organization {
-            changes.organization = Set(organization.trim().to_owned());
         }
-        if let Some(title) = &self.title {
-            changes.title = Set(title.trim().to_owned());
-        }
-        if let Some(start) = self.start {
-            changes.start_ym = Set(start.to_yyyymm());
-        }
-        if let Some(published) = self.published {
-            changes.published = Set(published);
-        }
-        changes
     }
 }
 

@@ -1,38 +1,33 @@
 //! Writing skills.
 
-use async_graphql::{ID, InputObject};
 use entity::skill;
 use sea_orm::ActiveValue::Set;
 
-use super::items::{ItemPatch, NewItem, Unique, item_mutations};
+use super::common::{set, trimmed};
+use super::items::{ItemPatch, NewItem, Unique, item_inputs, item_mutations};
 use crate::domain::rules;
 use crate::domain::validate::Checker;
 use crate::graphql::enums::SkillCategory;
 use crate::graphql::skill::Skill;
 
-/// A new skill, appended to the person's list.
-#[derive(InputObject)]
-pub struct CreateSkillInput {
-    pub person_id: ID,
-    /// Unique per person, ignoring case.
-    pub name: String,
-    pub category: SkillCategory,
-    #[graphql(default)]
-    pub featured: bool,
-    #[graphql(default = true)]
-    pub published: bool,
-}
-
-/// Changes to a skill; fields left out stay as they are.
-#[derive(InputObject)]
-pub struct UpdateSkillInput {
-    pub id: ID,
-    /// The version the change is based on (CONFLICT if no longer current).
-    pub expected_version: Option<i32>,
-    pub name: Option<String>,
-    pub category: Option<SkillCategory>,
-    pub featured: Option<bool>,
-    pub published: Option<bool>,
+item_inputs! {
+    /// A new skill, appended to the person's list.
+    CreateSkillInput {
+        /// Unique per person, ignoring case.
+        pub name: String,
+        pub category: SkillCategory,
+        #[graphql(default)]
+        pub featured: bool,
+        #[graphql(default = true)]
+        pub published: bool,
+    }
+    /// Changes to a skill; fields left out stay as they are.
+    UpdateSkillInput {
+        pub name: Option<String>,
+        pub category: Option<SkillCategory>,
+        pub featured: Option<bool>,
+        pub published: Option<bool>,
+    }
 }
 
 /// Names are unique per person ignoring case; the database says so.
@@ -44,10 +39,6 @@ const SKILL_TAKEN: Unique = Unique(Some((
 impl NewItem for CreateSkillInput {
     type Entity = skill::Entity;
     const UNIQUE: Unique = SKILL_TAKEN;
-
-    fn person_id(&self) -> &ID {
-        &self.person_id
-    }
 
     fn check(&self, c: &mut Checker) {
         rules::skill(c, "input", Some(&self.name));
@@ -70,34 +61,19 @@ impl ItemPatch for UpdateSkillInput {
     type Entity = skill::Entity;
     const UNIQUE: Unique = SKILL_TAKEN;
 
-    fn id(&self) -> &ID {
-        &self.id
-    }
-
-    fn expected_version(&self) -> Option<i32> {
-        self.expected_version
-    }
-
     fn check(&self, c: &mut Checker) {
         rules::skill(c, "input", self.name.as_deref());
     }
 
     fn changes(&self, _: &skill::Model, _: &mut Checker) -> skill::ActiveModel {
-        let mut changes = skill::ActiveModel::default();
-        if let Some(name) = &self.name {
-            changes.name = Set(name.trim().to_owned());
-            changes.name_key = Set(name.trim().to_lowercase());
+        skill::ActiveModel {
+            name: set(trimmed(&self.name)),
+            name_key: set(trimmed(&self.name).map(|n| n.to_lowercase())),
+            category: set(self.category.map(Into::into)),
+            featured: set(self.featured),
+            published: set(self.published),
+            ..Default::default()
         }
-        if let Some(category) = self.category {
-            changes.category = Set(category.into());
-        }
-        if let Some(featured) = self.featured {
-            changes.featured = Set(featured);
-        }
-        if let Some(published) = self.published {
-            changes.published = Set(published);
-        }
-        changes
     }
 }
 
