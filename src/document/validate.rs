@@ -7,103 +7,59 @@ use std::collections::HashSet;
 
 use super::model::*;
 use crate::domain::limits;
+use crate::domain::rules::{self, ActivityFields, Naming, PersonFields, RoleFields};
 use crate::domain::validate::Checker;
 
-/// The document's own rules on top of the shared ones.
-trait DocumentRules {
-    fn references(&mut self, path: &str, links: &[ReferenceDoc]);
-    fn achievement(&mut self, path: &str, achievement: &AchievementDoc, skills: &HashSet<String>);
+/// The rules of an achievement of the document: the shared ones, and its
+/// skills, which must name the document's `skills`.
+fn achievement(
+    c: &mut Checker,
+    path: &str,
+    achievement: &AchievementDoc,
+    skills: &HashSet<String>,
+) {
+    rules::achievement(
+        c,
+        path,
+        Some(&achievement.title),
+        achievement.context.as_deref(),
+        Some(&achievement.actions),
+        Some(&achievement.results),
+    );
+    let mut used = HashSet::new();
+    let skills_fit = c.list(
+        &format!("{path}.skills"),
+        achievement.skills.len(),
+        limits::MAX_SKILLS_PER_ACHIEVEMENT,
+    );
+    for (index, name) in achievement.skills.iter().enumerate().filter(|_| skills_fit) {
+        let key = name.to_lowercase();
+        let path = format!("{path}.skills[{index}]");
+        if !skills.contains(&key) {
+            c.fail(
+                path,
+                format!("names skill {name:?}, which is not in the document's `skills`"),
+            );
+        } else if !used.insert(key) {
+            c.fail(path, format!("lists skill {name:?} twice"));
+        }
+    }
+    rules::metrics(c, path, achievement.metrics.iter().map(metric));
+    references(c, path, &achievement.links);
 }
 
-impl DocumentRules for Checker {
-    fn references(&mut self, path: &str, links: &[ReferenceDoc]) {
-        if !self.list(
-            &format!("{path}.links"),
-            links.len(),
-            limits::MAX_LINKS_PER_ITEM,
-        ) {
-            return;
-        }
-        for (index, link) in links.iter().enumerate() {
-            let path = format!("{path}.links[{index}]");
-            self.text(&format!("{path}.title"), &link.title, limits::SHORT_TEXT);
-            if let Some(url) = &link.url {
-                self.url(&format!("{path}.url"), url);
-            }
-        }
+fn metric(m: &MetricDoc) -> rules::MetricFields<'_> {
+    rules::MetricFields {
+        label: &m.label,
+        value: m.value,
+        unit: m.unit.as_deref(),
+        display: &m.display,
     }
+}
 
-    fn achievement(&mut self, path: &str, achievement: &AchievementDoc, skills: &HashSet<String>) {
-        self.multiline(
-            &format!("{path}.title"),
-            &achievement.title,
-            limits::LONG_TEXT,
-        );
-        self.optional_multiline(
-            &format!("{path}.context"),
-            achievement.context.as_deref(),
-            limits::LONG_TEXT,
-        );
-        self.texts(
-            &format!("{path}.actions"),
-            &achievement.actions,
-            limits::MAX_ACTIONS_PER_ACHIEVEMENT,
-            limits::LONG_TEXT,
-        );
-        self.texts(
-            &format!("{path}.results"),
-            &achievement.results,
-            limits::MAX_RESULTS_PER_ACHIEVEMENT,
-            limits::LONG_TEXT,
-        );
-        let mut used = HashSet::new();
-        let skill_count = achievement.skills.len();
-        let skills_fit = self.list(
-            &format!("{path}.skills"),
-            skill_count,
-            limits::MAX_SKILLS_PER_ACHIEVEMENT,
-        );
-        for (index, name) in achievement.skills.iter().enumerate().filter(|_| skills_fit) {
-            let key = name.to_lowercase();
-            let path = format!("{path}.skills[{index}]");
-            if !skills.contains(&key) {
-                self.fail(
-                    path,
-                    format!("names skill {name:?}, which is not in the document's `skills`"),
-                );
-            } else if !used.insert(key) {
-                self.fail(path, format!("lists skill {name:?} twice"));
-            }
-        }
-        let metrics_fit = self.list(
-            &format!("{path}.metrics"),
-            achievement.metrics.len(),
-            limits::MAX_METRICS_PER_ACHIEVEMENT,
-        );
-        for (index, metric) in achievement
-            .metrics
-            .iter()
-            .enumerate()
-            .filter(|_| metrics_fit)
-        {
-            let path = format!("{path}.metrics[{index}]");
-            self.text(&format!("{path}.label"), &metric.label, limits::SHORT_TEXT);
-            self.text(
-                &format!("{path}.display"),
-                &metric.display,
-                limits::METRIC_DISPLAY,
-            );
-            self.optional_text(
-                &format!("{path}.unit"),
-                metric.unit.as_deref(),
-                limits::UNIT,
-            );
-            if metric.value.is_some_and(|value| !value.is_finite()) {
-                self.fail(format!("{path}.value"), "must be a finite number");
-            }
-        }
-        self.references(path, &achievement.links);
-    }
+fn references(c: &mut Checker, path: &str, links: &[ReferenceDoc]) {
+    let links = links.iter().map(|l| (l.title.as_str(), l.url.as_deref()));
+    rules::references(c, path, links);
 }
 
 /// Every broken rule of `document`, as `(field path, message)`.
@@ -117,26 +73,20 @@ pub(super) fn check(document: &PortfolioDocument) -> Vec<(String, String)> {
     }
 
     let person = &document.person;
-    c.slug("person.slug", &person.slug);
-    c.text("person.name", &person.name, limits::NAME);
-    c.text("person.headline", &person.headline, limits::HEADLINE);
-    c.texts(
-        "person.summary",
-        &person.summary,
-        limits::MAX_SUMMARY_PARAGRAPHS,
-        limits::LONG_TEXT,
+    rules::person(
+        &mut c,
+        "person",
+        Naming::Document,
+        PersonFields {
+            slug: Some(&person.slug),
+            name: Some(&person.name),
+            headline: Some(&person.headline),
+            summary: Some(&person.summary),
+            location: person.location.as_deref(),
+            email: person.email.as_deref(),
+            avatar_url: person.avatar_url.as_deref(),
+        },
     );
-    c.optional_text(
-        "person.location",
-        person.location.as_deref(),
-        limits::SHORT_TEXT,
-    );
-    if let Some(email) = &person.email {
-        c.email("person.email", email);
-    }
-    if let Some(url) = &person.avatar_url {
-        c.url("person.avatar_url", url);
-    }
 
     // Whole lists over their cap are one problem each; their items are not
     // looked at (a huge list would otherwise mean as many problems).
@@ -210,18 +160,14 @@ pub(super) fn check(document: &PortfolioDocument) -> Vec<(String, String)> {
     let achievements_fit = parents_fit && achievements <= limits::MAX_ACHIEVEMENTS_PER_PERSON;
 
     for (index, link) in document.links.iter().enumerate().filter(|_| links_fit) {
-        c.text(
-            &format!("links[{index}].label"),
-            &link.label,
-            limits::SHORT_TEXT,
-        );
-        c.url(&format!("links[{index}].url"), &link.url);
+        let path = format!("links[{index}]");
+        rules::profile_link(&mut c, &path, Some(&link.label), Some(&link.url));
     }
 
     let mut skills = HashSet::new();
     for (index, skill) in document.skills.iter().enumerate().filter(|_| skills_fit) {
+        rules::skill(&mut c, &format!("skills[{index}]"), Some(&skill.name));
         let path = format!("skills[{index}].name");
-        c.text(&path, &skill.name, limits::SKILL_NAME);
         if !skills.insert(skill.name.to_lowercase()) {
             c.fail(
                 path,
@@ -235,121 +181,58 @@ pub(super) fn check(document: &PortfolioDocument) -> Vec<(String, String)> {
 
     for (index, role) in document.roles.iter().enumerate().filter(|_| roles_fit) {
         let path = format!("roles[{index}]");
-        c.text(
-            &format!("{path}.organization"),
-            &role.organization,
-            limits::SHORT_TEXT,
-        );
-        c.text(&format!("{path}.title"), &role.title, limits::SHORT_TEXT);
-        c.optional_text(
-            &format!("{path}.department"),
-            role.department.as_deref(),
-            limits::SHORT_TEXT,
-        );
-        c.optional_text(
-            &format!("{path}.location"),
-            role.location.as_deref(),
-            limits::SHORT_TEXT,
-        );
-        c.optional_multiline(
-            &format!("{path}.summary"),
-            role.summary.as_deref(),
-            limits::LONG_TEXT,
-        );
-        c.months(&path, Some(role.start), role.end);
-        for (a, achievement) in role
-            .achievements
-            .iter()
-            .enumerate()
-            .filter(|_| achievements_fit)
-        {
-            c.achievement(&format!("{path}.achievements[{a}]"), achievement, &skills);
+        let fields = RoleFields {
+            organization: Some(&role.organization),
+            title: Some(&role.title),
+            department: role.department.as_deref(),
+            location: role.location.as_deref(),
+            summary: role.summary.as_deref(),
+            months: Some((Some(role.start), role.end)),
+        };
+        rules::role(&mut c, &path, fields);
+        for (a, doc) in role.achievements.iter().enumerate() {
+            if achievements_fit {
+                achievement(&mut c, &format!("{path}.achievements[{a}]"), doc, &skills);
+            }
         }
     }
 
-    for (index, activity) in document
-        .activities
-        .iter()
-        .enumerate()
-        .filter(|_| activities_fit)
-    {
+    for (index, activity) in document.activities.iter().enumerate() {
+        if !activities_fit {
+            break;
+        }
         let path = format!("activities[{index}]");
-        c.multiline(&format!("{path}.title"), &activity.title, limits::LONG_TEXT);
-        c.optional_text(
-            &format!("{path}.organization"),
-            activity.organization.as_deref(),
-            limits::SHORT_TEXT,
-        );
-        c.optional_multiline(
-            &format!("{path}.description"),
-            activity.description.as_deref(),
-            limits::LONG_TEXT,
-        );
-        c.texts(
-            &format!("{path}.highlights"),
-            &activity.highlights,
-            limits::MAX_HIGHLIGHTS_PER_ACTIVITY,
-            limits::LONG_TEXT,
-        );
-        c.months(&path, activity.start, activity.end);
-        if activity
-            .year
-            .is_some_and(|year| !(1..=9999).contains(&year))
-        {
-            c.fail(format!("{path}.year"), "must be a year between 1 and 9999");
-        }
-        c.references(&path, &activity.links);
-        for (a, achievement) in activity
-            .achievements
-            .iter()
-            .enumerate()
-            .filter(|_| achievements_fit)
-        {
-            c.achievement(&format!("{path}.achievements[{a}]"), achievement, &skills);
+        let fields = ActivityFields {
+            title: Some(&activity.title),
+            organization: activity.organization.as_deref(),
+            description: activity.description.as_deref(),
+            highlights: Some(&activity.highlights),
+            months: Some((activity.start, activity.end)),
+            year: activity.year,
+        };
+        rules::activity(&mut c, &path, fields);
+        references(&mut c, &path, &activity.links);
+        for (a, doc) in activity.achievements.iter().enumerate() {
+            if achievements_fit {
+                achievement(&mut c, &format!("{path}.achievements[{a}]"), doc, &skills);
+            }
         }
     }
 
-    for (index, education) in document
-        .education
-        .iter()
-        .enumerate()
-        .filter(|_| education_fit)
-    {
-        let path = format!("education[{index}]");
-        c.text(
-            &format!("{path}.institution"),
-            &education.institution,
-            limits::SHORT_TEXT,
-        );
-        c.optional_text(
-            &format!("{path}.degree"),
-            education.degree.as_deref(),
-            limits::SHORT_TEXT,
-        );
-        c.optional_text(
-            &format!("{path}.field"),
-            education.field.as_deref(),
-            limits::SHORT_TEXT,
-        );
-        c.months(&path, education.start, education.end);
+    for (index, e) in document.education.iter().enumerate() {
+        if education_fit {
+            let months = Some((e.start, e.end));
+            let (degree, field) = (e.degree.as_deref(), e.field.as_deref());
+            let path = format!("education[{index}]");
+            rules::education(&mut c, &path, Some(&e.institution), degree, field, months);
+        }
     }
 
-    for (index, language) in document
-        .languages
-        .iter()
-        .enumerate()
-        .filter(|_| languages_fit)
-    {
-        c.text(
-            &format!("languages[{index}].name"),
-            &language.name,
-            limits::SKILL_NAME,
-        );
-        c.optional_text(
-            &format!("languages[{index}].fluency"),
-            language.fluency.as_deref(),
-            limits::SHORT_TEXT,
-        );
+    for (index, l) in document.languages.iter().enumerate() {
+        if languages_fit {
+            let path = format!("languages[{index}]");
+            rules::language(&mut c, &path, Some(&l.name), l.fluency.as_deref());
+        }
     }
     c.into_problems()
 }

@@ -1,8 +1,10 @@
 //! Plain domain values and rules shared by the document format, the services
-//! and the GraphQL layer: year-months, durations, the clock, field limits.
+//! and the GraphQL layer: year-months, durations, the clock, field limits and
+//! which of them hold for which field.
 
 pub mod clock;
 pub mod limits;
+pub mod rules;
 pub mod validate;
 pub mod year_month;
 

@@ -7,47 +7,29 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::error::AppError;
 
-/// The types that have global ids.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum NodeType {
-    Person,
-    ProfileLink,
-    Role,
-    Achievement,
-    Metric,
-    Skill,
-    Activity,
-    Education,
-    Language,
-}
-
-impl NodeType {
-    const ALL: [NodeType; 9] = [
-        NodeType::Person,
-        NodeType::ProfileLink,
-        NodeType::Role,
-        NodeType::Achievement,
-        NodeType::Metric,
-        NodeType::Skill,
-        NodeType::Activity,
-        NodeType::Education,
-        NodeType::Language,
-    ];
-
-    fn name(self) -> &'static str {
-        match self {
-            NodeType::Person => "Person",
-            NodeType::ProfileLink => "ProfileLink",
-            NodeType::Role => "Role",
-            NodeType::Achievement => "Achievement",
-            NodeType::Metric => "Metric",
-            NodeType::Skill => "Skill",
-            NodeType::Activity => "Activity",
-            NodeType::Education => "Education",
-            NodeType::Language => "Language",
+/// The id kinds, one per row of the table of portfolio types.
+macro_rules! node_types {
+    ($($type:ident => $entity:ident, $module:ident::$object:ident, $by_id:ident, $shape:ident $args:tt;)*) => {
+        /// The types that have global ids.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum NodeType {
+            $($type,)*
         }
-    }
+
+        impl NodeType {
+            const ALL: &[NodeType] = &[$(NodeType::$type,)*];
+
+            /// The GraphQL name of the type, which global ids carry.
+            fn name(self) -> &'static str {
+                match self {
+                    $(NodeType::$type => stringify!($type),)*
+                }
+            }
+        }
+    };
 }
+
+super::portfolio_types!(node_types);
 
 /// The global id of row `id` of `node_type`.
 pub fn encode(node_type: NodeType, id: i64) -> ID {
@@ -62,7 +44,8 @@ pub fn decode(field: &str, id: &str) -> Result<(NodeType, i64), AppError> {
     let text = String::from_utf8(bytes).map_err(|_| invalid())?;
     let (name, row) = text.split_once(':').ok_or_else(invalid)?;
     let node_type = NodeType::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .find(|t| t.name() == name)
         .ok_or_else(invalid)?;
     let row = row

@@ -166,24 +166,28 @@ impl Loader<PersonById> for DbLoader {
     }
 }
 
-by_id!(ProfileLinkById, profile_link);
-by_id!(RoleById, role);
-by_id!(AchievementById, achievement);
-by_id!(MetricById, metric);
-by_id!(SkillById, skill);
-by_id!(ActivityById, activity);
-by_id!(EducationById, education);
-by_id!(LanguageById, language);
+/// The keys of every type of the table of portfolio types: `XById` for
+/// each (but the person's, above: its visibility is its own), `XOf` for the
+/// person's lists. The lists without a type of their own follow.
+macro_rules! keys {
+    ($($type:ident => $entity:ident, $module:ident::$object:ident, $by_id:ident, $shape:ident $args:tt;)*) => {
+        $(keys!(@ $shape $args $entity $by_id);)*
+    };
+    (@owner () $entity:ident $by_id:ident) => {};
+    (@part () $entity:ident $by_id:ident) => {
+        by_id!($by_id, $entity);
+    };
+    (@item ($of:ident, $name:literal, $plural:literal, $max:ident $(, seen_by $seen:ident)?) $entity:ident $by_id:ident) => {
+        by_id!($by_id, $entity);
+        of_person!($of, $entity, [Position, Id], published);
+    };
+}
 
-of_person!(ProfileLinksOf, profile_link, [Position, Id], published);
-of_person!(RolesOf, role, [Position, Id], published);
+super::portfolio_types!(keys);
+
 // Achievements are also hidden when their role or activity is: use
-// `Loaders::achievements`, which applies that rule, rather than this key.
-of_person!(AchievementsOf, achievement, [Position, Id], published);
-of_person!(SkillsOf, skill, [Position, Id], published);
-of_person!(ActivitiesOf, activity, [Position, Id], published);
-of_person!(EducationOf, education, [Position, Id], published);
-of_person!(LanguagesOf, language, [Position, Id], published);
+// `Loaders::achievements`, which applies that rule, rather than
+// `AchievementsOf`.
 // Sorted by achievement, so that one achievement's rows are a contiguous run.
 of_person!(MetricsOf, metric, [AchievementId, Position, Id]);
 of_person!(SkillLinksOf, achievement_skill, [AchievementId, Position]);

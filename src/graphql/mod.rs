@@ -5,6 +5,46 @@
 //! Resolvers read through the per-request [`loaders::Loaders`] and return
 //! [`crate::error::AppError`]s, which carry `extensions.code`.
 
+/// The portfolio's types, written once: every other list of them (global id
+/// kinds, loader keys, the `Node` interface and its lookups, the editable
+/// items of the write side) is made from this table by a macro that gets its
+/// rows, as seaography's `register_entity_modules!` makes its schema. Adding a
+/// type means one row here.
+///
+/// A row: `Type => entity module, module::GraphQLObject, ById key, shape;`,
+/// the type's name being its GraphQL name and its global-id kind. Shapes:
+/// - `owner()`: the person, the root that owns everything else;
+/// - `item(XOf key, "name", "plural", MAX_PER_PERSON)`: a row of one of the
+///   person's ordered lists, which can be drafts and are edited one by one;
+///   `seen_by method` when the viewer's list comes from a `Loaders` method
+///   rather than from the `XOf` key alone;
+/// - `part()`: a metric, shown with its achievement.
+///
+/// The order is that of the `Node` interface's types.
+macro_rules! portfolio_types {
+    ($callback:ident) => {
+        $callback! {
+            Person => person, person::Person, PersonById, owner();
+            ProfileLink => profile_link, profile::ProfileLink, ProfileLinkById,
+                item(ProfileLinksOf, "profile link", "profile links", MAX_PROFILE_LINKS_PER_PERSON);
+            Role => role, role::Role, RoleById,
+                item(RolesOf, "role", "roles", MAX_ROLES_PER_PERSON);
+            Achievement => achievement, achievement::Achievement, AchievementById,
+                item(AchievementsOf, "achievement", "achievements", MAX_ACHIEVEMENTS_PER_PERSON, seen_by achievements);
+            Metric => metric, achievement::Metric, MetricById, part();
+            Skill => skill, skill::Skill, SkillById,
+                item(SkillsOf, "skill", "skills", MAX_SKILLS_PER_PERSON);
+            Activity => activity, activity::Activity, ActivityById,
+                item(ActivitiesOf, "activity", "activities", MAX_ACTIVITIES_PER_PERSON);
+            Education => education, profile::Education, EducationById,
+                item(EducationOf, "education", "education entries", MAX_EDUCATION_PER_PERSON);
+            Language => language, profile::Language, LanguageById,
+                item(LanguagesOf, "language", "languages", MAX_LANGUAGES_PER_PERSON);
+        }
+    };
+}
+pub(crate) use portfolio_types;
+
 pub mod achievement;
 pub mod activity;
 pub mod budget;

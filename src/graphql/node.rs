@@ -6,36 +6,51 @@ use std::sync::Arc;
 
 use async_graphql::{Context, ID, Interface, Object, Result};
 
-use super::achievement::{Achievement, Metric};
-use super::activity::Activity;
 use super::ids::{self, NodeType};
 use super::loaders;
 use super::loaders::*;
-use super::person::Person;
-use super::profile::{Education, Language, ProfileLink};
-use super::role::Role;
-use super::skill::Skill;
 use crate::error::{AppError, SharedError};
 
-/// An object with a global id.
-#[derive(Interface)]
-#[graphql(field(
-    name = "id",
-    ty = "ID",
-    desc = "Global id (opaque; resolve with `node(id:)`)."
-))]
-#[derive(Clone)]
-pub enum Node {
-    Person(Person),
-    ProfileLink(ProfileLink),
-    Role(Role),
-    Achievement(Achievement),
-    Metric(Metric),
-    Skill(Skill),
-    Activity(Activity),
-    Education(Education),
-    Language(Language),
+/// The `Node` interface and `fetch`, one variant and one arm per row of the
+/// table of portfolio types.
+macro_rules! nodes {
+    ($($type:ident => $entity:ident, $module:ident::$object:ident, $by_id:ident, $shape:ident $args:tt;)*) => {
+        /// An object with a global id.
+        #[derive(Interface)]
+        #[graphql(field(
+            name = "id",
+            ty = "ID",
+            desc = "Global id (opaque; resolve with `node(id:)`)."
+        ))]
+        #[derive(Clone)]
+        pub enum Node {
+            $($type(super::$module::$object),)*
+        }
+
+        /// The object of `node_type` with row `id`, if the viewer may see it.
+        async fn fetch(ctx: &Context<'_>, node_type: NodeType, id: i64) -> Result<Option<Node>> {
+            let l = loaders(ctx)?;
+            Ok(match node_type {
+                $(NodeType::$type => nodes!(@ $shape $args l id $by_id)
+                    .map(|m| Node::$type(super::$module::$object(m))),)*
+            })
+        }
+    };
+    (@owner () $l:ident $id:ident $by_id:ident) => {
+        $l.get($by_id($id)).await?
+    };
+    (@part () $l:ident $id:ident $by_id:ident) => {
+        part_of_achievement($l, $l.get($by_id($id)).await?).await?
+    };
+    (@item ($of:ident, $name:literal, $plural:literal, $max:ident) $l:ident $id:ident $by_id:ident) => {
+        visible($l, $l.get($by_id($id)).await?, |m| m.person_id, |m| m.id, |p| $l.rows($of(p))).await?
+    };
+    (@item ($of:ident, $name:literal, $plural:literal, $max:ident, seen_by $seen:ident) $l:ident $id:ident $by_id:ident) => {
+        visible($l, $l.get($by_id($id)).await?, |m| m.person_id, |m| m.id, |p| $l.$seen(p)).await?
+    };
 }
+
+super::portfolio_types!(nodes);
 
 /// Looking objects up by global id.
 #[derive(Default)]
@@ -65,99 +80,28 @@ where
     Ok(listed.iter().any(|m| id(m) == id(&row)).then_some(row))
 }
 
-async fn fetch(ctx: &Context<'_>, node_type: NodeType, id: i64) -> Result<Option<Node>> {
-    let l = loaders(ctx)?;
-    Ok(match node_type {
-        NodeType::Person => l
-            .get(PersonById(id))
-            .await?
-            .map(|m| Node::Person(Person(m))),
-        NodeType::ProfileLink => {
-            let row = l.get(ProfileLinkById(id)).await?;
-            visible(
-                l,
-                row,
-                |m| m.person_id,
-                |m| m.id,
-                |p| l.rows(ProfileLinksOf(p)),
-            )
-            .await?
-            .map(|m| Node::ProfileLink(ProfileLink(m)))
-        }
-        NodeType::Role => {
-            let row = l.get(RoleById(id)).await?;
-            visible(l, row, |m| m.person_id, |m| m.id, |p| l.rows(RolesOf(p)))
-                .await?
-                .map(|m| Node::Role(Role(m)))
-        }
-        NodeType::Achievement => {
-            let row = l.get(AchievementById(id)).await?;
-            visible(l, row, |m| m.person_id, |m| m.id, |p| l.achievements(p))
-                .await?
-                .map(|m| Node::Achievement(Achievement(m)))
-        }
-        NodeType::Metric => {
-            let Some(metric) = l.get(MetricById(id)).await? else {
-                return Ok(None);
-            };
-            let achievement = Some(metric.achievement_id);
-            let shown = visible(
-                l,
-                achievement,
-                |_| metric.person_id,
-                |a| *a,
-                |p| async move {
-                    Ok(Arc::new(
-                        l.achievements(p).await?.iter().map(|a| a.id).collect(),
-                    ))
-                },
-            )
-            .await?;
-            shown.map(|_| Node::Metric(Metric(metric)))
-        }
-        NodeType::Skill => {
-            let row = l.get(SkillById(id)).await?;
-            visible(l, row, |m| m.person_id, |m| m.id, |p| l.rows(SkillsOf(p)))
-                .await?
-                .map(|m| Node::Skill(Skill(m)))
-        }
-        NodeType::Activity => {
-            let row = l.get(ActivityById(id)).await?;
-            visible(
-                l,
-                row,
-                |m| m.person_id,
-                |m| m.id,
-                |p| l.rows(ActivitiesOf(p)),
-            )
-            .await?
-            .map(|m| Node::Activity(Activity(m)))
-        }
-        NodeType::Education => {
-            let row = l.get(EducationById(id)).await?;
-            visible(
-                l,
-                row,
-                |m| m.person_id,
-                |m| m.id,
-                |p| l.rows(EducationOf(p)),
-            )
-            .await?
-            .map(|m| Node::Education(Education(m)))
-        }
-        NodeType::Language => {
-            let row = l.get(LanguageById(id)).await?;
-            visible(
-                l,
-                row,
-                |m| m.person_id,
-                |m| m.id,
-                |p| l.rows(LanguagesOf(p)),
-            )
-            .await?
-            .map(|m| Node::Language(Language(m)))
-        }
-    })
+/// `metric` if the viewer may see its achievement.
+async fn part_of_achievement(
+    l: &Loaders,
+    metric: Option<entity::metric::Model>,
+) -> Result<Option<entity::metric::Model>, SharedError> {
+    let Some(metric) = metric else {
+        return Ok(None);
+    };
+    let achievement = Some(metric.achievement_id);
+    let shown = visible(
+        l,
+        achievement,
+        |_| metric.person_id,
+        |a| *a,
+        |p| async move {
+            Ok(Arc::new(
+                l.achievements(p).await?.iter().map(|a| a.id).collect(),
+            ))
+        },
+    )
+    .await?;
+    Ok(shown.map(|_| metric))
 }
 
 #[Object]

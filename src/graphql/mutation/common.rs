@@ -5,26 +5,24 @@
 
 use std::future::Future;
 
-use async_graphql::{Context, ID};
-use entity::{achievement, activity, education, language, person, profile_link, role, skill};
+use async_graphql::{Context, ID, MaybeUndefined};
+use entity::person;
 use sea_orm::ExprTrait;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder,
 };
 
 use crate::auth::Viewer;
-use crate::domain::limits;
+use crate::domain::{YearMonth, limits};
 use crate::error::{AppError, AppResult};
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::{state, viewer};
 
 /// A row that belongs to a person's portfolio and can be edited.
-pub trait Editable: EntityTrait
-where
-    Self::Model: IntoActiveModel<Self::ActiveModel> + Clone + Send + Sync,
-    Self::ActiveModel: ActiveModelTrait<Entity = Self> + Send,
+pub trait Editable:
+    EntityTrait<Model: IntoActiveModel<Self::ActiveModel> + Sync, ActiveModel: Send>
 {
     const NODE: NodeType;
     /// A human name for messages, e.g. "role".
@@ -37,6 +35,7 @@ where
     fn person_column() -> Self::Column;
     fn version_column() -> Self::Column;
     fn position_column() -> Self::Column;
+    fn created_at_column() -> Self::Column;
     fn updated_at_column() -> Self::Column;
     fn id_of(model: &Self::Model) -> i64;
     fn person_of(model: &Self::Model) -> i64;
@@ -44,27 +43,36 @@ where
     fn position_of(model: &Self::Model) -> i32;
 }
 
+/// `Editable` for every `item` of the table of portfolio types.
 macro_rules! editable {
-    ($module:ident, $node:ident, $name:literal, $plural:literal, $max:ident) => {
-        impl Editable for $module::Entity {
-            const NODE: NodeType = NodeType::$node;
+    ($($type:ident => $entity:ident, $module:ident::$object:ident, $by_id:ident, $shape:ident $args:tt;)*) => {
+        $(editable!(@ $shape $args $entity $type);)*
+    };
+    (@owner () $entity:ident $type:ident) => {};
+    (@part () $entity:ident $type:ident) => {};
+    (@item ($of:ident, $name:literal, $plural:literal, $max:ident $(, seen_by $seen:ident)?) $module:ident $type:ident) => {
+        impl Editable for entity::$module::Entity {
+            const NODE: NodeType = NodeType::$type;
             const NAME: &'static str = $name;
             const PLURAL: &'static str = $plural;
             const MAX_PER_PERSON: usize = limits::$max;
             fn id_column() -> Self::Column {
-                $module::Column::Id
+                entity::$module::Column::Id
             }
             fn person_column() -> Self::Column {
-                $module::Column::PersonId
+                entity::$module::Column::PersonId
             }
             fn version_column() -> Self::Column {
-                $module::Column::Version
+                entity::$module::Column::Version
             }
             fn position_column() -> Self::Column {
-                $module::Column::Position
+                entity::$module::Column::Position
+            }
+            fn created_at_column() -> Self::Column {
+                entity::$module::Column::CreatedAt
             }
             fn updated_at_column() -> Self::Column {
-                $module::Column::UpdatedAt
+                entity::$module::Column::UpdatedAt
             }
             fn id_of(model: &Self::Model) -> i64 {
                 model.id
@@ -82,43 +90,7 @@ macro_rules! editable {
     };
 }
 
-editable!(
-    profile_link,
-    ProfileLink,
-    "profile link",
-    "profile links",
-    MAX_PROFILE_LINKS_PER_PERSON
-);
-editable!(role, Role, "role", "roles", MAX_ROLES_PER_PERSON);
-editable!(
-    achievement,
-    Achievement,
-    "achievement",
-    "achievements",
-    MAX_ACHIEVEMENTS_PER_PERSON
-);
-editable!(skill, Skill, "skill", "skills", MAX_SKILLS_PER_PERSON);
-editable!(
-    activity,
-    Activity,
-    "activity",
-    "activities",
-    MAX_ACTIVITIES_PER_PERSON
-);
-editable!(
-    education,
-    Education,
-    "education",
-    "education entries",
-    MAX_EDUCATION_PER_PERSON
-);
-editable!(
-    language,
-    Language,
-    "language",
-    "languages",
-    MAX_LANGUAGES_PER_PERSON
-);
+crate::graphql::portfolio_types!(editable);
 
 /// The viewer of a mutation and the database.
 pub struct Edit<'a> {
@@ -161,8 +133,6 @@ pub async fn load<E>(
 ) -> AppResult<E::Model>
 where
     E: Editable,
-    E::Model: IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
-    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
 {
     let scope = viewer.edit_scope()?;
     let row = row_id(field, id, E::NODE)?;
@@ -204,8 +174,6 @@ pub async fn ensure_room<E>(
 ) -> AppResult<()>
 where
     E: Editable,
-    E::Model: IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
-    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
 {
     let count = E::find()
         .filter(E::person_column().eq(person_id))
@@ -226,8 +194,6 @@ where
 pub fn check_reorder_ids<E>(ids: &[ID]) -> AppResult<()>
 where
     E: Editable,
-    E::Model: IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
-    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
 {
     let mut c = crate::domain::validate::Checker::default();
     c.list("input.ids", ids.len(), E::MAX_PER_PERSON);
@@ -257,8 +223,6 @@ pub async fn compare_and_set<E>(
 ) -> Result<bool, sea_orm::DbErr>
 where
     E: Editable,
-    E::Model: IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
-    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
 {
     let result = E::update_many()
         .set(changes)
@@ -275,8 +239,6 @@ where
 pub async fn next_position<E>(txn: &impl ConnectionTrait, person_id: i64) -> AppResult<i32>
 where
     E: Editable,
-    E::Model: IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
-    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
 {
     let last = E::find()
         .filter(E::person_column().eq(person_id))
@@ -290,15 +252,13 @@ where
 /// them exactly once. The list keeps the positions it had, handed out in the
 /// new order, so lists that share a numbering (a person's achievements
 /// across roles) stay consistent.
-pub async fn reorder<E>(
+pub async fn reorder_rows<E>(
     txn: &impl ConnectionTrait,
     rows: Vec<E::Model>,
     ids: &[ID],
 ) -> AppResult<()>
 where
     E: Editable,
-    E::Model: IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
-    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
 {
     let mut wanted = Vec::with_capacity(ids.len());
     let mut problems = Vec::new();
@@ -333,10 +293,13 @@ where
     }
     let mut positions: Vec<i32> = rows.iter().map(E::position_of).collect();
     positions.sort_unstable();
+    let now = chrono::Utc::now();
     for (row, position) in wanted.into_iter().zip(positions) {
+        // A move is a change like any other: a new version, a new time.
         E::update_many()
             .col_expr(E::position_column(), Expr::value(position))
             .col_expr(E::version_column(), Expr::col(E::version_column()).add(1))
+            .col_expr(E::updated_at_column(), Expr::value(now))
             .filter(E::id_column().eq(row))
             .exec(txn)
             .await?;
@@ -400,9 +363,30 @@ pub async fn write<T>(
     db: &sea_orm::DatabaseConnection,
     work: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> AppResult<Option<(T, i64)>>,
 ) -> AppResult<Option<T>> {
+    write_then(ctx, db, true, work).await
+}
+
+/// Like [`write`], for a change of the person's own row, which moves its
+/// `updated_at` itself.
+pub async fn write_own_row<T>(
+    ctx: &Context<'_>,
+    db: &sea_orm::DatabaseConnection,
+    work: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> AppResult<Option<(T, i64)>>,
+) -> AppResult<Option<T>> {
+    write_then(ctx, db, false, work).await
+}
+
+async fn write_then<T>(
+    ctx: &Context<'_>,
+    db: &sea_orm::DatabaseConnection,
+    touch: bool,
+    work: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> AppResult<Option<(T, i64)>>,
+) -> AppResult<Option<T>> {
     let done = crate::service::write::transaction(db, async |txn| match work(txn).await? {
         Some((value, person_id)) => {
-            crate::service::write::touch_person(txn, person_id).await?;
+            if touch {
+                crate::service::write::touch_person(txn, person_id).await?;
+            }
             Ok(Some(value))
         }
         None => Ok(None),
@@ -450,4 +434,24 @@ pub fn ensure_valid(checker: crate::domain::validate::Checker) -> AppResult<()> 
     } else {
         Err(AppError::Invalid(checker.into_problems()))
     }
+}
+
+/// An optional month as stored (`yyyymm`).
+pub fn ym(value: Option<YearMonth>) -> Option<i32> {
+    value.map(YearMonth::to_yyyymm)
+}
+
+/// The stored month `yyyymm` after `change`.
+pub fn month_after(change: &MaybeUndefined<YearMonth>, stored: Option<i32>) -> Option<YearMonth> {
+    after(change, stored.and_then(YearMonth::from_yyyymm))
+}
+
+/// An optional change as a column change: absent leaves the column.
+pub fn set<T: Into<sea_orm::Value>>(value: Option<T>) -> sea_orm::ActiveValue<T> {
+    value.map_or(sea_orm::ActiveValue::NotSet, sea_orm::ActiveValue::Set)
+}
+
+/// A text as stored: without surrounding white space.
+pub fn trimmed(value: &Option<String>) -> Option<String> {
+    value.as_deref().map(|v| v.trim().to_owned())
 }

@@ -1,14 +1,47 @@
 //! The create / update / delete / reorder flow shared by every item type of a
-//! portfolio; each type's module supplies its inputs and how they map to
-//! columns.
+//! portfolio. A type's create input implements [`NewItem`] (it checks itself
+//! and becomes a row), its update input [`ItemPatch`] (it checks itself and
+//! knows its changes), and [`item_mutations!`] writes its four resolvers, each
+//! one call into this module.
 
-use async_graphql::{Context, ID};
-use entity::person;
-use sea_orm::{ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter};
+use async_graphql::{Context, ID, InputObject, SimpleObject};
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
 
 use super::common::*;
+use crate::domain::validate::Checker;
 use crate::error::{AppError, AppResult};
 use crate::graphql::ids;
+use crate::graphql::person::Person;
+
+/// Orders a person's list: `ids` must name every item of it once.
+#[derive(InputObject)]
+pub struct ReorderInput {
+    /// The person whose list it is.
+    pub person_id: ID,
+    /// Every item of the list, in the new order.
+    pub ids: Vec<ID>,
+}
+
+/// Deleting one item.
+#[derive(InputObject)]
+pub struct DeleteInput {
+    pub id: ID,
+}
+
+/// The id of what was deleted.
+#[derive(SimpleObject)]
+pub struct DeletePayload {
+    /// The global id of what was deleted.
+    pub deleted_id: ID,
+}
+
+/// The person whose list was reordered.
+#[derive(SimpleObject)]
+pub struct ReorderPayload {
+    /// The person as it is now.
+    pub person: Person,
+}
 
 /// Which input field a unique-constraint violation is about, if the table
 /// has one the input can break.
@@ -16,6 +49,7 @@ use crate::graphql::ids;
 pub struct Unique(pub Option<(&'static str, &'static str)>);
 
 impl Unique {
+    /// No unique constraint an input can break.
     pub const NONE: Unique = Unique(None);
 
     fn map(self, err: sea_orm::DbErr) -> AppError {
@@ -26,122 +60,306 @@ impl Unique {
     }
 }
 
-/// Creates a row of `E` in the portfolio of `person_id` (a global id), at the
-/// end of its list, unless the list is full. `build` gets the person's row
-/// id and the position.
-pub async fn create<E>(
+/// The row model and active model of an editable table.
+pub type Row<E> = <E as EntityTrait>::Model;
+/// The changes to a row of an editable table.
+pub type Changes<E> = <E as EntityTrait>::ActiveModel;
+
+/// An input for a person's list: [`item_inputs!`] implements it.
+pub trait ForPerson {
+    /// Whose portfolio gets the item.
+    fn person_id(&self) -> &ID;
+}
+
+/// An input about one item: [`item_inputs!`] implements it.
+pub trait ForItem {
+    /// The item to change.
+    fn id(&self) -> &ID;
+    /// The version the change is based on.
+    fn expected_version(&self) -> Option<i32>;
+}
+
+/// A create input of a list item: it checks itself and becomes a row.
+pub trait NewItem: ForPerson {
+    /// The table the item goes into.
+    type Entity: Editable;
+    /// The unique constraint the input can break.
+    const UNIQUE: Unique = Unique::NONE;
+    /// Every broken rule of the input, under `input`.
+    fn check(&self, c: &mut Checker);
+    /// The row's own columns; the flow sets its person, position, version
+    /// and times.
+    fn row(self) -> Changes<Self::Entity>;
+}
+
+/// An update input of a list item: it checks itself and knows its changes.
+pub trait ItemPatch: ForItem {
+    /// The table of the item.
+    type Entity: Editable;
+    /// The unique constraint the changes can break.
+    const UNIQUE: Unique = Unique::NONE;
+    /// Every broken rule of the input alone, under `input`.
+    fn check(&self, c: &mut Checker);
+    /// The columns to set on `current`; rules that hold between a change and
+    /// what is stored (a start month against the stored end) report into `c`.
+    fn changes(&self, current: &Row<Self::Entity>, c: &mut Checker) -> Changes<Self::Entity>;
+}
+
+/// Creates the item `input` describes, at the end of its person's list,
+/// unless the list is full.
+pub async fn create<I: NewItem>(
     ctx: &Context<'_>,
-    person_id: &ID,
-    unique: Unique,
-    build: impl FnOnce(i64, i32) -> AppResult<E::ActiveModel>,
-) -> AppResult<E::Model>
-where
-    E: Editable,
-    E::Model: IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
-    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
-{
+    input: I,
+) -> async_graphql::Result<Row<I::Entity>> {
+    create_row(ctx, input).await.map_err(|e| fail(ctx, e))
+}
+
+async fn create_row<I: NewItem>(ctx: &Context<'_>, input: I) -> AppResult<Row<I::Entity>> {
     let edit = Edit::new(ctx)?;
+    let mut c = Checker::default();
+    input.check(&mut c);
+    ensure_valid(c)?;
+    let person_id = input.person_id().clone();
     let done = write(ctx, edit.db, async |txn| {
-        let owner = load_person(txn, &edit.viewer, "input.personId", person_id).await?;
-        ensure_room::<E>(txn, owner.id, "input.personId").await?;
-        let position = next_position::<E>(txn, owner.id).await?;
-        let model = build(owner.id, position)?
+        let owner = load_person(txn, &edit.viewer, "input.personId", &person_id).await?;
+        ensure_room::<I::Entity>(txn, owner.id, "input.personId").await?;
+        let position = next_position::<I::Entity>(txn, owner.id).await?;
+        let model = new_row::<I::Entity>(input.row(), owner.id, position)?
             .insert(txn)
             .await
-            .map_err(|e| unique.map(e))?;
+            .map_err(|e| I::UNIQUE.map(e))?;
         Ok(Some((model, owner.id)))
     })
     .await?;
     written(done)
 }
 
-/// Changes row `id` of `E`: `changes` gets the current row and returns the
-/// columns to set (or every problem found). Honours `expected_version`;
-/// without it, a lost race is retried on the fresh row.
-pub async fn update<E>(
+/// `row` as a new row of `person_id` at `position`, at version 1, made now.
+fn new_row<E: Editable>(
+    mut row: Changes<E>,
+    person_id: i64,
+    position: i32,
+) -> AppResult<Changes<E>> {
+    let now = Utc::now();
+    let columns = [
+        (E::person_column(), sea_orm::Value::from(person_id)),
+        (E::position_column(), position.into()),
+        (E::version_column(), 1i32.into()),
+        (E::created_at_column(), now.into()),
+        (E::updated_at_column(), now.into()),
+    ];
+    for (column, value) in columns {
+        row.try_set(column, value)?;
+    }
+    Ok(row)
+}
+
+/// Changes the item `input` names. Honours `expectedVersion`; without it, a
+/// lost race is retried on the fresh row.
+pub async fn update<P: ItemPatch>(
     ctx: &Context<'_>,
-    id: &ID,
-    expected_version: Option<i32>,
-    unique: Unique,
-    changes: impl Fn(&E::Model) -> AppResult<E::ActiveModel>,
-) -> AppResult<E::Model>
-where
-    E: Editable,
-    E::Model: IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
-    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
-{
-    let edit = Edit::new(ctx)?;
-    let changes = &changes;
-    let edit = &edit;
+    input: P,
+) -> async_graphql::Result<Row<P::Entity>> {
+    update_row(ctx, &input).await.map_err(|e| fail(ctx, e))
+}
+
+async fn update_row<P: ItemPatch>(ctx: &Context<'_>, input: &P) -> AppResult<Row<P::Entity>> {
+    type E<P> = <P as ItemPatch>::Entity;
+    let edit = &Edit::new(ctx)?;
+    let mut c = Checker::default();
+    input.check(&mut c);
+    ensure_valid(c)?;
     with_retries(|| {
         write(ctx, edit.db, async |txn| {
-            let current = load::<E>(txn, &edit.viewer, "input.id", id).await?;
-            check_version(E::version_of(&current), expected_version, E::NAME)?;
-            let row = E::id_of(&current);
-            let set = compare_and_set::<E>(txn, changes(&current)?, row, E::version_of(&current))
+            let current = load::<E<P>>(txn, &edit.viewer, "input.id", input.id()).await?;
+            let version = E::<P>::version_of(&current);
+            check_version(version, input.expected_version(), E::<P>::NAME)?;
+            let mut c = Checker::default();
+            let changes = input.changes(&current, &mut c);
+            ensure_valid(c)?;
+            let row = E::<P>::id_of(&current);
+            let set = compare_and_set::<E<P>>(txn, changes, row, version)
                 .await
-                .map_err(|e| unique.map(e))?;
+                .map_err(|e| P::UNIQUE.map(e))?;
             if !set {
                 return Ok(None);
             }
-            let updated = E::find()
-                .filter(E::id_column().eq(row))
+            let updated = E::<P>::find()
+                .filter(E::<P>::id_column().eq(row))
                 .one(txn)
                 .await?
-                .ok_or_else(|| AppError::internal(format!("an updated {} vanished", E::NAME)))?;
-            let person_id = E::person_of(&updated);
+                .ok_or_else(|| {
+                    AppError::internal(format!("an updated {} vanished", E::<P>::NAME))
+                })?;
+            let person_id = E::<P>::person_of(&updated);
             Ok(Some((updated, person_id)))
         })
     })
     .await
 }
 
-/// Deletes row `id` of `E` (and what hangs from it); returns its global id.
-pub async fn delete<E>(ctx: &Context<'_>, id: &ID) -> AppResult<ID>
-where
-    E: Editable,
-    E::Model: IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
-    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
-{
-    let edit = Edit::new(ctx)?;
-    let done = write(ctx, edit.db, async |txn| {
-        let current = load::<E>(txn, &edit.viewer, "input.id", id).await?;
-        E::delete_many()
-            .filter(E::id_column().eq(E::id_of(&current)))
-            .exec(txn)
-            .await?;
-        Ok(Some((
-            ids::encode(E::NODE, E::id_of(&current)),
-            E::person_of(&current),
-        )))
-    })
-    .await?;
-    written(done)
+/// Deletes row `input.id` of `E` (and what hangs from it).
+pub async fn delete<E: Editable>(
+    ctx: &Context<'_>,
+    input: DeleteInput,
+) -> async_graphql::Result<DeletePayload> {
+    let run = async {
+        let edit = Edit::new(ctx)?;
+        let done = write(ctx, edit.db, async |txn| {
+            let current = load::<E>(txn, &edit.viewer, "input.id", &input.id).await?;
+            E::delete_many()
+                .filter(E::id_column().eq(E::id_of(&current)))
+                .exec(txn)
+                .await?;
+            Ok(Some((
+                ids::encode(E::NODE, E::id_of(&current)),
+                E::person_of(&current),
+            )))
+        })
+        .await?;
+        written(done)
+    };
+    let deleted_id = run.await.map_err(|e| fail(ctx, e))?;
+    Ok(DeletePayload { deleted_id })
 }
 
-/// Puts a person's whole list of `E` in the order of `ids`.
-pub async fn reorder_person_list<E>(
+/// Puts a person's whole list of `E` in the order of `input.ids`.
+pub async fn reorder<E: Editable>(
     ctx: &Context<'_>,
-    person_id: &ID,
-    ids: &[ID],
-) -> AppResult<person::Model>
-where
-    E: Editable,
-    E::Model: IntoActiveModel<E::ActiveModel> + Clone + Send + Sync,
-    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
-{
-    let edit = Edit::new(ctx)?;
-    check_reorder_ids::<E>(ids)?;
-    let done = write(ctx, edit.db, async |txn| {
-        let owner = load_person(txn, &edit.viewer, "input.personId", person_id).await?;
-        let rows = E::find()
-            .filter(E::person_column().eq(owner.id))
-            .all(txn)
-            .await?;
-        reorder::<E>(txn, rows, ids).await?;
-        let id = owner.id;
-        Ok(Some((owner, id)))
+    input: ReorderInput,
+) -> async_graphql::Result<ReorderPayload> {
+    let run = async {
+        let edit = Edit::new(ctx)?;
+        check_reorder_ids::<E>(&input.ids)?;
+        let done = write(ctx, edit.db, async |txn| {
+            let owner = load_person(txn, &edit.viewer, "input.personId", &input.person_id).await?;
+            let rows = E::find()
+                .filter(E::person_column().eq(owner.id))
+                .all(txn)
+                .await?;
+            reorder_rows::<E>(txn, rows, &input.ids).await?;
+            let id = owner.id;
+            Ok(Some((owner, id)))
+        })
+        .await?;
+        written(done)
+    };
+    let person = run.await.map_err(|e| fail(ctx, e))?;
+    Ok(ReorderPayload {
+        person: Person(person),
     })
-    .await?;
-    written(done)
 }
+
+/// The create and update inputs of an item type, with the fields every
+/// item type has: the person a new item is for; the item a change is about
+/// and the version it is based on. The fields given follow those.
+macro_rules! item_inputs {
+    (
+        $(#[$create_doc:meta])* $create:ident { $($create_fields:tt)* }
+        $(#[$update_doc:meta])* $update:ident { $($update_fields:tt)* }
+    ) => {
+        $(#[$create_doc])*
+        #[derive(async_graphql::InputObject)]
+        pub struct $create {
+            pub person_id: async_graphql::ID,
+            $($create_fields)*
+        }
+
+        impl super::items::ForPerson for $create {
+            fn person_id(&self) -> &async_graphql::ID {
+                &self.person_id
+            }
+        }
+
+        $(#[$update_doc])*
+        #[derive(async_graphql::InputObject)]
+        pub struct $update {
+            pub id: async_graphql::ID,
+            /// The version the change is based on (CONFLICT if no longer current).
+            pub expected_version: Option<i32>,
+            $($update_fields)*
+        }
+
+        impl super::items::ForItem for $update {
+            fn id(&self) -> &async_graphql::ID {
+                &self.id
+            }
+
+            fn expected_version(&self) -> Option<i32> {
+                self.expected_version
+            }
+        }
+    };
+}
+
+pub(crate) use item_inputs;
+
+/// The mutation object of one item type: its payload and its create,
+/// update, delete and reorder resolvers, each one call into this module.
+/// The doc comments given become the schema's descriptions.
+macro_rules! item_mutations {
+    (
+        $(#[$doc:meta])* $mutation:ident for $entity:ident => $object:ident;
+        $(#[$payload_doc:meta])* $payload:ident {
+            $(#[$field_doc:meta])* $field:ident
+        }
+        $(#[$create_doc:meta])* $create:ident($create_input:ty);
+        $(#[$update_doc:meta])* $update:ident($update_input:ty);
+        $(#[$delete_doc:meta])* $delete:ident;
+        $(#[$reorder_doc:meta])* $reorder:ident;
+    ) => {
+        $(#[$payload_doc])*
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $payload {
+            $(#[$field_doc])*
+            pub $field: $object,
+        }
+
+        $(#[$doc])*
+        #[derive(Default)]
+        pub struct $mutation;
+
+        #[async_graphql::Object]
+        impl $mutation {
+            $(#[$create_doc])*
+            async fn $create(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                input: $create_input,
+            ) -> async_graphql::Result<$payload> {
+                let row = super::items::create(ctx, input).await?;
+                Ok($payload { $field: $object(row) })
+            }
+
+            $(#[$update_doc])*
+            async fn $update(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                input: $update_input,
+            ) -> async_graphql::Result<$payload> {
+                let row = super::items::update(ctx, input).await?;
+                Ok($payload { $field: $object(row) })
+            }
+
+            $(#[$delete_doc])*
+            async fn $delete(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                input: super::items::DeleteInput,
+            ) -> async_graphql::Result<super::items::DeletePayload> {
+                super::items::delete::<entity::$entity::Entity>(ctx, input).await
+            }
+
+            $(#[$reorder_doc])*
+            async fn $reorder(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                input: super::items::ReorderInput,
+            ) -> async_graphql::Result<super::items::ReorderPayload> {
+                super::items::reorder::<entity::$entity::Entity>(ctx, input).await
+            }
+        }
+    };
+}
+
+pub(crate) use item_mutations;

@@ -9,12 +9,16 @@
 //! honours `expectedVersion` (`CONFLICT` with `currentVersion`); runs in one
 //! transaction that also moves the person's `updatedAt`.
 
-mod achievements;
+mod achievement;
+mod activity;
 mod common;
+mod education;
 mod items;
+mod language;
 mod person;
-mod roles;
-mod simple;
+mod profile_link;
+mod role;
+mod skill;
 
 use std::borrow::Cow;
 
@@ -34,9 +38,13 @@ use async_graphql::{
 pub struct Mutations(
     person::PersonMutation,
     person::ImportMutation,
-    roles::RoleMutation,
-    achievements::AchievementMutation,
-    simple::SimpleMutation,
+    role::RoleMutation,
+    activity::ActivityMutation,
+    achievement::AchievementMutation,
+    profile_link::ProfileLinkMutation,
+    skill::SkillMutation,
+    education::EducationMutation,
+    language::LanguageMutation,
 );
 
 /// The root of all mutations: [`Mutations`], behind one check that the

@@ -6,7 +6,7 @@ use entity::person;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
 use super::common::*;
-use crate::domain::limits;
+use crate::domain::rules::{self, Naming, PersonFields};
 use crate::domain::validate::Checker;
 use crate::error::{AppError, AppResult};
 use crate::graphql::ids::{self, NodeType};
@@ -78,42 +78,6 @@ pub struct DeletePersonPayload {
     pub deleted_id: ID,
 }
 
-fn check_person_fields(
-    c: &mut Checker,
-    slug: Option<&str>,
-    name: Option<&str>,
-    headline: Option<&str>,
-    summary: Option<&[String]>,
-    location: Option<&str>,
-    email: Option<&str>,
-    avatar_url: Option<&str>,
-) {
-    if let Some(slug) = slug {
-        c.slug("input.slug", slug);
-    }
-    if let Some(name) = name {
-        c.text("input.name", name, limits::NAME);
-    }
-    if let Some(headline) = headline {
-        c.text("input.headline", headline, limits::HEADLINE);
-    }
-    if let Some(summary) = summary {
-        c.texts(
-            "input.summary",
-            summary,
-            limits::MAX_SUMMARY_PARAGRAPHS,
-            limits::LONG_TEXT,
-        );
-    }
-    c.optional_text("input.location", location, limits::SHORT_TEXT);
-    if let Some(email) = email {
-        c.email("input.email", email);
-    }
-    if let Some(url) = avatar_url {
-        c.url("input.avatarUrl", url);
-    }
-}
-
 async fn slug_taken(
     txn: &impl sea_orm::ConnectionTrait,
     slug: &str,
@@ -174,16 +138,16 @@ async fn create_person(
     let edit = Edit::new(ctx)?;
     edit.viewer.must_be_admin()?;
     let mut c = Checker::default();
-    check_person_fields(
-        &mut c,
-        Some(&input.slug),
-        Some(&input.name),
-        Some(&input.headline),
-        Some(&input.summary),
-        input.location.as_deref(),
-        input.email.as_deref(),
-        input.avatar_url.as_deref(),
-    );
+    let fields = PersonFields {
+        slug: Some(&input.slug),
+        name: Some(&input.name),
+        headline: Some(&input.headline),
+        summary: Some(&input.summary),
+        location: input.location.as_deref(),
+        email: input.email.as_deref(),
+        avatar_url: input.avatar_url.as_deref(),
+    };
+    rules::person(&mut c, "input", Naming::Api, fields);
     ensure_valid(c)?;
     let input = &input;
     let done = write(ctx, edit.db, async |txn| {
@@ -223,20 +187,22 @@ async fn update_person(
 ) -> AppResult<UpdatePersonPayload> {
     let edit = Edit::new(ctx)?;
     let mut c = Checker::default();
-    check_person_fields(
-        &mut c,
-        input.slug.as_deref(),
-        input.name.as_deref(),
-        input.headline.as_deref(),
-        input.summary.as_deref(),
-        input.location.value().map(String::as_str),
-        input.email.value().map(String::as_str),
-        input.avatar_url.value().map(String::as_str),
-    );
+    let fields = PersonFields {
+        slug: input.slug.as_deref(),
+        name: input.name.as_deref(),
+        headline: input.headline.as_deref(),
+        summary: input.summary.as_deref(),
+        location: input.location.value().map(String::as_str),
+        email: input.email.value().map(String::as_str),
+        avatar_url: input.avatar_url.value().map(String::as_str),
+    };
+    rules::person(&mut c, "input", Naming::Api, fields);
     ensure_valid(c)?;
     let (input, edit) = (&input, &edit);
+    // The person's own row carries `updated_at`: one UPDATE sets it with
+    // the changes.
     let person = with_retries(|| {
-        write(ctx, edit.db, async |txn| {
+        write_own_row(ctx, edit.db, async |txn| {
             let current = load_person(txn, &edit.viewer, "input.id", &input.id).await?;
             check_version(current.version, input.expected_version, "person")?;
             let taken = if edit.viewer.is_admin() {

@@ -9,12 +9,12 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
 };
 
+use super::activity::{ReferenceInput, check_references, encode_references};
 use super::common::*;
-use super::items;
-use super::roles::{ReferenceInput, check_references, encode_references};
-use super::simple::{DeleteInput, DeletePayload};
+use super::items::{self, DeleteInput, DeletePayload};
 use crate::auth::Viewer;
 use crate::domain::limits;
+use crate::domain::rules::{self, MetricFields};
 use crate::domain::validate::Checker;
 use crate::error::{AppError, AppResult};
 use crate::graphql::achievement::Achievement;
@@ -112,6 +112,7 @@ pub struct ReorderAchievementsPayload {
     pub activity: Option<Activity>,
 }
 
+/// The rules of an achievement's content, for the fields given.
 fn check_content(
     c: &mut Checker,
     title: Option<&str>,
@@ -121,58 +122,15 @@ fn check_content(
     metrics: Option<&[MetricInput]>,
     links: Option<&[ReferenceInput]>,
 ) {
-    if let Some(title) = title {
-        c.multiline("input.title", title, limits::LONG_TEXT);
-    }
-    c.optional_multiline("input.context", context, limits::LONG_TEXT);
-    if let Some(actions) = actions {
-        c.texts(
-            "input.actions",
-            actions,
-            limits::MAX_ACTIONS_PER_ACHIEVEMENT,
-            limits::LONG_TEXT,
-        );
-    }
-    if let Some(results) = results {
-        c.texts(
-            "input.results",
-            results,
-            limits::MAX_RESULTS_PER_ACHIEVEMENT,
-            limits::LONG_TEXT,
-        );
-    }
-    let metrics = metrics.unwrap_or_default();
-    let metrics_fit = c.list(
-        "input.metrics",
-        metrics.len(),
-        limits::MAX_METRICS_PER_ACHIEVEMENT,
-    );
-    for (i, m) in metrics.iter().enumerate().filter(|_| metrics_fit) {
-        c.text(
-            &format!("input.metrics[{i}].label"),
-            &m.label,
-            limits::SHORT_TEXT,
-        );
-        c.text(
-            &format!("input.metrics[{i}].display"),
-            &m.display,
-            limits::METRIC_DISPLAY,
-        );
-        c.optional_text(
-            &format!("input.metrics[{i}].unit"),
-            m.unit.as_deref(),
-            limits::UNIT,
-        );
-        if m.value.is_some_and(|v| !v.is_finite()) {
-            c.fail(
-                format!("input.metrics[{i}].value"),
-                "must be a finite number",
-            );
-        }
-    }
-    if let Some(links) = links {
-        check_references(c, "input.links", links);
-    }
+    rules::achievement(c, "input", title, context, actions, results);
+    let metrics = metrics.unwrap_or_default().iter().map(|m| MetricFields {
+        label: &m.label,
+        value: m.value,
+        unit: m.unit.as_deref(),
+        display: &m.display,
+    });
+    rules::metrics(c, "input", metrics);
+    check_references(c, links);
 }
 
 /// An achievement names at most so many skills.
@@ -507,10 +465,7 @@ impl AchievementMutation {
         ctx: &Context<'_>,
         input: DeleteInput,
     ) -> Result<DeletePayload> {
-        let deleted_id = items::delete::<achievement::Entity>(ctx, &input.id)
-            .await
-            .map_err(|e| fail(ctx, e))?;
-        Ok(DeletePayload { deleted_id })
+        items::delete::<achievement::Entity>(ctx, input).await
     }
 
     /// Puts the achievements of one role or activity in a new order.
@@ -546,7 +501,7 @@ impl AchievementMutation {
                     .filter(column.eq(parent_id))
                     .all(txn)
                     .await?;
-                reorder::<achievement::Entity>(txn, rows, &input.ids).await?;
+                reorder_rows::<achievement::Entity>(txn, rows, &input.ids).await?;
                 let role = match kind {
                     NodeType::Role => role::Entity::find_by_id(parent_id)
                         .one(txn)
