@@ -8,8 +8,9 @@
 //! - [`startup`]: builds the application from a config: connects, migrates,
 //!   loads the bundled portfolio into an empty database, binds the listener,
 //!   and runs until a shutdown signal, draining in-flight requests.
-//! - [`http`]: the axum router: `/graphql`, the GraphiQL playground at `/`,
-//!   `/healthz`.
+//! - [`http`]: the axum router: `/graphql` (its cheap limits first, its
+//!   caches bounded in bytes), the GraphiQL playground at `/`, `/healthz`,
+//!   `/readyz`, `/metrics`.
 //! - [`graphql`]: the schema (one builder used by the server, the tests and the
 //!   SDL export), one module per domain type, the batched loaders that keep
 //!   the number of SQL statements independent of the data size.
@@ -18,7 +19,10 @@
 //! - [`document`]: the native TOML portfolio format, its checks and its errors.
 //! - [`domain`]: year-months, durations, the clock, field limits.
 //! - [`error`]: the one error type and its GraphQL codes.
-//! - [`db`]: connection pool, statement counter, migrations.
+//! - [`db`]: connection pool, statement counter, migrations under a lock.
+//! - [`changes`]: following the database's change feed, so that other
+//!   processes' writes reach this one's response cache.
+//! - [`digest`], [`manifest`]: SHA-256 names; trusted-document manifests.
 //!
 //! Entities live in the `entity` crate, migrations in the `migration` crate.
 
