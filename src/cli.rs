@@ -286,7 +286,11 @@ async fn import_json_resume(
     db::migrate_up(&db)
         .await
         .map_err(|err| format!("migration failed: {err}"))?;
-    match service::json_resume::import(&db, &resume, slug, "resume").await {
+    let named = service::json_resume::Named {
+        slug: "--slug",
+        resume: "resume",
+    };
+    match service::json_resume::import(&db, &resume, slug, named).await {
         Ok(_) => {
             println!("imported {slug} from {name}");
             Ok(())

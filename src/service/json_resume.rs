@@ -14,19 +14,28 @@ pub async fn export(db: &impl ConnectionTrait, slug: &str) -> AppResult<Option<V
         .map(|doc| json_resume::export(&doc)))
 }
 
+/// Where the caller's user gave the slug and the document: each caller
+/// names them in its own terms (`input.slug` for the API, `--slug` for the
+/// command line).
+pub struct Named<'a> {
+    pub slug: &'a str,
+    pub resume: &'a str,
+}
+
 /// Creates the person `slug` from a JSON Resume document. Every problem, of
-/// the document or of the slug, is reported at once with its path under
-/// `prefix`; nothing is written unless all is well.
+/// the document or of the slug, is reported at once with its path as the
+/// caller names it; nothing is written unless all is well.
 pub async fn import(
     db: &DatabaseConnection,
     resume: &Value,
     slug: &str,
-    prefix: &str,
+    named: Named<'_>,
 ) -> AppResult<i64> {
+    let prefix = named.resume;
     let mut problems = Vec::new();
     if !limits::is_valid_slug(slug) {
         problems.push((
-            "input.slug".to_owned(),
+            named.slug.to_owned(),
             "must be 3-64 characters of a-z and 0-9 in words joined by single dashes".to_owned(),
         ));
     } else if entity::person::Entity::find()
@@ -36,7 +45,7 @@ pub async fn import(
         .is_some()
     {
         problems.push((
-            "input.slug".to_owned(),
+            named.slug.to_owned(),
             "this slug is taken by another person".to_owned(),
         ));
     }

@@ -275,3 +275,29 @@ async fn export_static_writes_the_sites_responses_as_files() {
     assert_eq!(count["data"]["people"]["totalCount"], 1);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn a_bad_slug_on_the_command_line_is_named_as_the_flag_the_user_typed() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let dir = std::env::temp_dir().join(format!("resume-slug-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("resume.json");
+    std::fs::write(&file, r#"{"basics": {"name": "Jane"}}"#).expect("write");
+    let path = file.to_string_lossy().into_owned();
+    let out = portfolio(
+        &app.url,
+        &[
+            "import",
+            &path,
+            "--format",
+            "json-resume",
+            "--slug",
+            "Not A Slug",
+        ],
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("--slug"), "{stderr}");
+    assert!(!stderr.contains("input.slug"), "{stderr}");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -326,7 +326,10 @@ impl ImportMutation {
                 edit.db,
                 &input.resume.0,
                 &input.slug,
-                "input.resume",
+                crate::service::json_resume::Named {
+                    slug: "input.slug",
+                    resume: "input.resume",
+                },
             )
             .await?;
             if let Ok(loaders) = crate::graphql::loaders(ctx) {
