@@ -113,8 +113,8 @@ impl Drop for FeedTask {
 ///
 /// A connection that dies says so at once, but one cut off silently (a
 /// network partition) would just stop delivering. So the listener also
-/// listens on a channel of its own, on which a heartbeat is sent through the
-/// request pool every [`HEARTBEAT`]: a heartbeat missing for three periods
+/// listens on a channel of its own, on which a heartbeat is sent (over a
+/// second connection of the feed's small pool) every [`HEARTBEAT`]: a heartbeat missing for three periods
 /// counts as a lost feed.
 async fn listen(url: String, follower: Follower, ready: tokio::sync::oneshot::Sender<()>) {
     use sea_orm::sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
@@ -122,7 +122,7 @@ async fn listen(url: String, follower: Follower, ready: tokio::sync::oneshot::Se
     let mut ready = Some(ready);
     let mut pause = Duration::from_millis(100);
     let heartbeat_channel = format!("portfolio_heartbeat_{}", std::process::id());
-    let beat = Arc::new(Heartbeat::default());
+    let beat = Heartbeat::default();
     let options = match url.parse::<PgConnectOptions>() {
         // Named, so that an operator can tell it from the request pool.
         Ok(options) => options.application_name("portfolio-change-feed"),
@@ -136,11 +136,7 @@ async fn listen(url: String, follower: Follower, ready: tokio::sync::oneshot::Se
         .min_connections(0)
         .acquire_timeout(Duration::from_secs(2))
         .connect_lazy_with(options);
-    tokio::spawn(send_heartbeats(
-        pool.clone(),
-        heartbeat_channel.clone(),
-        beat.clone(),
-    ));
+    tokio::spawn(send_heartbeats(pool.clone(), heartbeat_channel.clone()));
     loop {
         let listener = async {
             let mut listener = PgListener::connect_with(&pool).await?;
@@ -222,8 +218,9 @@ impl Heartbeat {
     }
 }
 
-async fn send_heartbeats(pool: sea_orm::sqlx::PgPool, channel: String, beat: Arc<Heartbeat>) {
-    let _ = beat;
+/// Sends a heartbeat on `channel` every [`HEARTBEAT`], on the feed's second
+/// connection: the listener hears it only while its own connection works.
+async fn send_heartbeats(pool: sea_orm::sqlx::PgPool, channel: String) {
     loop {
         tokio::time::sleep(HEARTBEAT).await;
         let sent = sea_orm::sqlx::query("SELECT pg_notify($1, '')")
