@@ -29,6 +29,11 @@ pub struct Model {
     pub links: String,
     pub position: i32,
     /// False for a draft: visible only to its owner.
+    /// For an award: the activity it was given for.
+    pub awarded_for_id: Option<i64>,
+    /// Translations of the text fields: locale -> field -> text (JSON), null for none.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub translations: Option<String>,
     pub published: bool,
     pub version: i32,
     pub created_at: DateTimeUtc,

@@ -13,6 +13,9 @@ pub struct Model {
     pub fluency: Option<String>,
     pub position: i32,
     /// False for a draft: visible only to its owner.
+    /// Translations of the text fields: locale -> field -> text (JSON), null for none.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub translations: Option<String>,
     pub published: bool,
     pub version: i32,
     pub created_at: DateTimeUtc,

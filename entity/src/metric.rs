@@ -19,6 +19,9 @@ pub struct Model {
     pub unit: Option<String>,
     /// The wording to show, e.g. "분당 최대 2,150만 번".
     pub display: String,
+    /// Translations of the text fields: locale -> field -> text (JSON), null for none.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub translations: Option<String>,
     pub position: i32,
     pub version: i32,
     pub created_at: DateTimeUtc,

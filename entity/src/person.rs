@@ -19,6 +19,14 @@ pub struct Model {
     pub email: Option<String>,
     pub avatar_url: Option<String>,
     /// False for a draft: visible only to its owner.
+    /// BCP 47 tag of the language the text columns are written in.
+    pub default_locale: String,
+    /// The other locales the portfolio is offered in (JSON list of tags), null for none.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub locales: Option<String>,
+    /// Translations of the text fields: locale -> field -> text (JSON), null for none.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub translations: Option<String>,
     pub published: bool,
     pub version: i32,
     pub created_at: DateTimeUtc,

@@ -10,6 +10,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_create_portfolio_tables;
 mod m20261125_000002_drafts_and_tokens;
 mod m20261202_000003_change_feed;
+mod m20261202_000004_locales;
 mod precision;
 
 /// Every migration of the project, in order.
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_create_portfolio_tables::Migration),
             Box::new(m20261125_000002_drafts_and_tokens::Migration),
             Box::new(m20261202_000003_change_feed::Migration),
+            Box::new(m20261202_000004_locales::Migration),
         ]
     }
 }

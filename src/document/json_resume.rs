@@ -468,6 +468,7 @@ pub fn import(value: &Value, slug: &str) -> Result<PortfolioDocument, Vec<(Strin
     };
     let person = PersonDoc {
         slug: slug.to_owned(),
+        locale: "en".to_owned(),
         name,
         headline,
         summary,

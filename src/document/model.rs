@@ -37,6 +37,8 @@ pub struct PortfolioDocument {
 #[serde(deny_unknown_fields)]
 pub struct PersonDoc {
     pub slug: String,
+    /// BCP 47 tag of the language this document's text is written in.
+    pub locale: String,
     pub name: String,
     pub headline: String,
     #[serde(default)]

@@ -4,9 +4,11 @@
 
 pub mod clock;
 pub mod limits;
+pub mod locale;
 pub mod rules;
 pub mod validate;
 pub mod year_month;
 
 pub use clock::Clock;
+pub use locale::{Locale, Preferences, Speech};
 pub use year_month::{YearMonth, experience_months};

@@ -170,6 +170,7 @@ pub fn assemble(rows: Rows<'_>) -> AppResult<PortfolioDocument> {
         person: PersonDoc {
             summary: decode("person.summary", &p.summary)?,
             slug: p.slug,
+            locale: p.default_locale,
             name: p.name,
             headline: p.headline,
             location: p.location,

@@ -70,8 +70,11 @@ async fn insert_portfolio(txn: &impl ConnectionTrait, doc: &PortfolioDocument) -
         location: Set(p.location.clone()),
         email: Set(p.email.clone()),
         avatar_url: Set(p.avatar_url.clone()),
+        default_locale: Set(p.locale.clone()),
+        locales: Set(None),
         published: Set(!p.draft),
         version: Set(1),
+        translations: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     })
@@ -92,6 +95,7 @@ async fn insert_portfolio(txn: &impl ConnectionTrait, doc: &PortfolioDocument) -
             position: Set(position as i32),
             published: Set(!link.draft),
             version: Set(1),
+            translations: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         });
@@ -109,6 +113,7 @@ async fn insert_portfolio(txn: &impl ConnectionTrait, doc: &PortfolioDocument) -
             position: Set(position as i32),
             published: Set(!s.draft),
             version: Set(1),
+            translations: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         })
@@ -140,6 +145,7 @@ async fn insert_portfolio(txn: &impl ConnectionTrait, doc: &PortfolioDocument) -
             position: Set(position as i32),
             published: Set(!r.draft),
             version: Set(1),
+            translations: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         })
@@ -164,9 +170,11 @@ async fn insert_portfolio(txn: &impl ConnectionTrait, doc: &PortfolioDocument) -
             description: Set(a.description.clone()),
             highlights: Set(encode(&a.highlights)),
             links: Set(encode(&a.links)),
+            awarded_for_id: Set(None),
             position: Set(position as i32),
             published: Set(!a.draft),
             version: Set(1),
+            translations: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         })
@@ -196,6 +204,7 @@ async fn insert_portfolio(txn: &impl ConnectionTrait, doc: &PortfolioDocument) -
             position: Set(position as i32),
             published: Set(!e.draft),
             version: Set(1),
+            translations: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         });
@@ -213,6 +222,7 @@ async fn insert_portfolio(txn: &impl ConnectionTrait, doc: &PortfolioDocument) -
             position: Set(position as i32),
             published: Set(!l.draft),
             version: Set(1),
+            translations: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         });
@@ -272,6 +282,7 @@ impl<C: ConnectionTrait> AchievementWriter<'_, C> {
             position: Set(self.next_position),
             published: Set(!a.draft),
             version: Set(1),
+            translations: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         })
@@ -294,6 +305,7 @@ impl<C: ConnectionTrait> AchievementWriter<'_, C> {
                 display: Set(m.display.clone()),
                 position: Set(position as i32),
                 version: Set(1),
+                translations: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
             });

@@ -166,6 +166,7 @@ async fn write_metrics(
             display: Set(m.display.trim().to_owned()),
             position: Set(position as i32),
             version: Set(1),
+            translations: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         })
@@ -330,6 +331,7 @@ impl AchievementMutation {
                     position: Set(position),
                     published: Set(input.published),
                     version: Set(1),
+                    translations: Set(None),
                     created_at: Set(now),
                     updated_at: Set(now),
                 }
