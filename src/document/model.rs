@@ -33,11 +33,17 @@ pub struct PortfolioDocument {
     pub languages: Vec<LanguageDoc>,
 }
 
+fn default_locale() -> String {
+    "en".to_owned()
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PersonDoc {
     pub slug: String,
-    /// BCP 47 tag of the language this document's text is written in.
+    /// BCP 47 tag of the language this document's text is written in
+    /// (English when left out).
+    #[serde(default = "default_locale")]
     pub locale: String,
     pub name: String,
     pub headline: String,

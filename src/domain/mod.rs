@@ -6,6 +6,7 @@ pub mod clock;
 pub mod limits;
 pub mod locale;
 pub mod rules;
+pub mod texts;
 pub mod validate;
 pub mod year_month;
 

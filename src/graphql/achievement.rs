@@ -1,5 +1,7 @@
 //! `Achievement`, its `Metric`s and its `Reference`s.
 
+use std::borrow::Cow;
+
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{achievement, metric};
@@ -9,6 +11,7 @@ use super::enums::ReferenceKind;
 use super::ids::{self, NodeType};
 use super::loaders;
 use super::loaders::*;
+use super::locale::{Localizer, Translation, translations};
 use super::person::Person;
 use super::role::Role;
 use super::skill::Skill;
@@ -57,29 +60,41 @@ impl Achievement {
     }
 
     /// What the work was, in one line.
-    async fn title(&self) -> &str {
-        &self.0.title
+    async fn title(&self, ctx: &Context<'_>) -> Result<Cow<'_, str>> {
+        Ok(Localizer::of(ctx, &self.0)
+            .await?
+            .text("title", &self.0.title))
     }
 
     /// The problem or situation that called for it.
-    async fn context(&self) -> Option<&str> {
-        self.0.context.as_deref()
+    async fn context(&self, ctx: &Context<'_>) -> Result<Option<Cow<'_, str>>> {
+        Ok(Localizer::of(ctx, &self.0)
+            .await?
+            .optional("context", self.0.context.as_deref()))
     }
 
     /// What was done, in order.
     #[graphql(
         complexity = "super::cost::list(crate::domain::limits::MAX_LIST_ITEMS, child_complexity)"
     )]
-    async fn actions(&self) -> Result<Vec<String>> {
-        Ok(decode("achievement.actions", &self.0.actions)?)
+    async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        Ok(Localizer::of(ctx, &self.0).await?.list(
+            "actions",
+            "achievement.actions",
+            &self.0.actions,
+        )?)
     }
 
     /// What it achieved, in order.
     #[graphql(
         complexity = "super::cost::list(crate::domain::limits::MAX_LIST_ITEMS, child_complexity)"
     )]
-    async fn results(&self) -> Result<Vec<String>> {
-        Ok(decode("achievement.results", &self.0.results)?)
+    async fn results(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        Ok(Localizer::of(ctx, &self.0).await?.list(
+            "results",
+            "achievement.results",
+            &self.0.results,
+        )?)
     }
 
     /// Its impact in numbers.
@@ -149,6 +164,24 @@ impl Achievement {
         })
     }
 
+    /// Text fields of this achievement shown in the person's default locale because
+    /// they have no translation in the locale served (empty when the
+    /// default locale is served).
+    async fn fallbacks(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        Ok(Localizer::of(ctx, &self.0).await?.fallbacks(&[
+            ("title", true),
+            ("context", self.0.context.is_some()),
+            ("actions", self.0.actions != "[]"),
+            ("results", self.0.results != "[]"),
+        ]))
+    }
+
+    /// Every translation of its text, for editors: the text fields hold the
+    /// person's default locale, these the others.
+    async fn translations(&self) -> Result<Vec<Translation>> {
+        Ok(translations(&self.0.translations)?)
+    }
+
     /// False for a draft, which only the portfolio's owner sees.
     async fn published(&self) -> bool {
         self.0.published
@@ -183,8 +216,10 @@ impl Metric {
     }
 
     /// What is measured, e.g. "분당 최대 요청 수".
-    async fn label(&self) -> &str {
-        &self.0.label
+    async fn label(&self, ctx: &Context<'_>) -> Result<Cow<'_, str>> {
+        Ok(Localizer::of(ctx, &self.0)
+            .await?
+            .text("label", &self.0.label))
     }
 
     /// The number, where the source gives one.
@@ -198,8 +233,10 @@ impl Metric {
     }
 
     /// The wording to show, e.g. "분당 최대 2,150만 번".
-    async fn display(&self) -> &str {
-        &self.0.display
+    async fn display(&self, ctx: &Context<'_>) -> Result<Cow<'_, str>> {
+        Ok(Localizer::of(ctx, &self.0)
+            .await?
+            .text("display", &self.0.display))
     }
 
     /// The achievement it measures.
@@ -212,6 +249,21 @@ impl Metric {
             .ok_or_else(|| {
                 AppError::internal(format!("metric {} has no achievement", self.0.id)).into()
             })
+    }
+
+    /// Text fields of this metric shown in the person's default locale because
+    /// they have no translation in the locale served (empty when the
+    /// default locale is served).
+    async fn fallbacks(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        Ok(Localizer::of(ctx, &self.0)
+            .await?
+            .fallbacks(&[("label", true), ("display", true)]))
+    }
+
+    /// Every translation of its text, for editors: the text fields hold the
+    /// person's default locale, these the others.
+    async fn translations(&self) -> Result<Vec<Translation>> {
+        Ok(translations(&self.0.translations)?)
     }
 
     /// Incremented on every change.

@@ -53,6 +53,7 @@ pub mod cost;
 pub mod enums;
 pub mod ids;
 pub mod loaders;
+pub mod locale;
 pub mod mutation;
 pub mod node;
 pub mod order;
@@ -141,7 +142,7 @@ pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> AppResult<&'a Loaders> {
 }
 
 /// A span of months, split for display: 16 months is 1 year 4 months.
-#[derive(SimpleObject, Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(SimpleObject, Clone, Debug, PartialEq, Eq)]
 pub struct Duration {
     /// Whole years.
     pub years: i32,
@@ -149,14 +150,17 @@ pub struct Duration {
     pub months: i32,
     /// The whole span in months.
     pub total_months: i32,
+    /// As shown to readers, in the locale served ("1년 4개월", "1 yr 4 mos").
+    pub text: String,
 }
 
 impl Duration {
-    pub fn from_months(total_months: i32) -> Self {
+    pub fn new(total_months: i32, speech: crate::domain::Speech) -> Self {
         Duration {
             years: total_months / 12,
             months: total_months % 12,
             total_months,
+            text: speech.duration(total_months),
         }
     }
 }

@@ -107,7 +107,16 @@ async fn part_of_achievement(
 #[Object]
 impl NodeQuery {
     /// The object with this global id, or null when it does not exist.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        #[graphql(
+            desc = "The locale to answer in (BCP 47, e.g. `en`), for everything beneath this field; without it, the request's `Accept-Language`. Each person answers in the best locale they offer, else their default."
+        )]
+        locale: Option<String>,
+    ) -> Result<Option<Node>> {
+        super::locale::choose(ctx, locale.as_deref())?;
         let (node_type, row) = ids::decode("id", &id)?;
         fetch(ctx, node_type, row).await
     }
@@ -116,7 +125,16 @@ impl NodeQuery {
     /// that does not exist. At most 100 ids; an id given twice is looked up
     /// once.
     #[graphql(complexity = "super::cost::list(ids.len(), child_complexity)")]
-    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        ids: Vec<ID>,
+        #[graphql(
+            desc = "The locale to answer in (BCP 47, e.g. `en`), for everything beneath this field; without it, the request's `Accept-Language`. Each person answers in the best locale they offer, else their default."
+        )]
+        locale: Option<String>,
+    ) -> Result<Vec<Option<Node>>> {
+        super::locale::choose(ctx, locale.as_deref())?;
         if ids.len() > MAX_NODES {
             return Err(AppError::bad_input(
                 "ids",

@@ -2,6 +2,8 @@
 
 use std::collections::HashSet;
 
+use std::borrow::Cow;
+
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::person;
@@ -16,6 +18,7 @@ use super::cost;
 use super::enums::{ActivityKind, SkillCategory};
 use super::ids::{self, NodeType};
 use super::loaders::*;
+use super::locale::{self, Localizer, Translation, translations};
 use super::profile::{Education, Language, ProfileLink};
 use super::role::{Role, sort_roles};
 use super::skill::Skill;
@@ -23,7 +26,6 @@ use super::{Duration, loaders, state, viewer};
 use crate::auth::Viewer;
 use crate::domain::experience_months;
 use crate::error::AppError;
-use crate::service::codec::decode;
 
 /// Queries about people.
 #[derive(Default)]
@@ -32,7 +34,16 @@ pub struct PersonQuery;
 #[Object]
 impl PersonQuery {
     /// The person with this slug (e.g. `"dahye-ahn"`), or null.
-    async fn person(&self, ctx: &Context<'_>, slug: String) -> Result<Option<Person>> {
+    async fn person(
+        &self,
+        ctx: &Context<'_>,
+        slug: String,
+        #[graphql(
+            desc = "The locale to answer in (BCP 47, e.g. `en`), for everything beneath this field; without it, the request's `Accept-Language`. Each person answers in the best locale they offer, else their default."
+        )]
+        locale: Option<String>,
+    ) -> Result<Option<Person>> {
+        locale::choose(ctx, locale.as_deref())?;
         let db = &state(ctx)?.db;
         let row = person::Entity::find()
             .filter(person::Column::Slug.eq(slug))
@@ -40,9 +51,9 @@ impl PersonQuery {
             .await
             .map_err(AppError::from)?;
         let viewer = viewer(ctx);
-        Ok(row
-            .filter(|p| p.published || viewer.sees_drafts_of(p.id))
-            .map(Person))
+        let row = row.filter(|p| p.published || viewer.sees_drafts_of(p.id));
+        locale::known(ctx, row.as_slice())?;
+        Ok(row.map(Person))
     }
 
     /// Everyone with a portfolio here, oldest first.
@@ -57,7 +68,12 @@ impl PersonQuery {
         )]
         first: Option<i32>,
         #[graphql(desc = "At most this many items from the end (0-100).")] last: Option<i32>,
+        #[graphql(
+            desc = "The locale to answer in (BCP 47, e.g. `en`), for everything beneath this field; without it, the request's `Accept-Language`. Each person answers in the best locale they offer, else their default."
+        )]
+        locale: Option<String>,
     ) -> Result<Page<Person>> {
+        locale::choose(ctx, locale.as_deref())?;
         let args = PageArgs::new(after, before, first, last)?;
         let db = &state(ctx)?.db;
         // Draft people are listed only for their owner (or an admin).
@@ -116,6 +132,7 @@ impl PersonQuery {
             rows.reverse();
             (rows, has_previous, args.before.is_some())
         };
+        locale::known(ctx, &rows)?;
         let mut page = Page::with_additional_fields(
             has_previous,
             has_next,
@@ -147,26 +164,34 @@ impl Person {
     }
 
     /// Full name as the person writes it.
-    async fn name(&self) -> &str {
-        &self.0.name
+    async fn name(&self, ctx: &Context<'_>) -> Result<Cow<'_, str>> {
+        Ok(Localizer::of(ctx, &self.0)
+            .await?
+            .text("name", &self.0.name))
     }
 
     /// One-line professional title.
-    async fn headline(&self) -> &str {
-        &self.0.headline
+    async fn headline(&self, ctx: &Context<'_>) -> Result<Cow<'_, str>> {
+        Ok(Localizer::of(ctx, &self.0)
+            .await?
+            .text("headline", &self.0.headline))
     }
 
     /// Introduction, one string per paragraph.
     #[graphql(
         complexity = "cost::list(crate::domain::limits::MAX_SUMMARY_PARAGRAPHS, child_complexity)"
     )]
-    async fn summary(&self) -> Result<Vec<String>> {
-        Ok(decode("person.summary", &self.0.summary)?)
+    async fn summary(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        Ok(Localizer::of(ctx, &self.0)
+            .await?
+            .list("summary", "person.summary", &self.0.summary)?)
     }
 
     /// Where the person is based.
-    async fn location(&self) -> Option<&str> {
-        self.0.location.as_deref()
+    async fn location(&self, ctx: &Context<'_>) -> Result<Option<Cow<'_, str>>> {
+        Ok(Localizer::of(ctx, &self.0)
+            .await?
+            .optional("location", self.0.location.as_deref()))
     }
 
     /// Contact email.
@@ -177,6 +202,29 @@ impl Person {
     /// Picture URL.
     async fn avatar_url(&self) -> Option<&str> {
         self.0.avatar_url.as_deref()
+    }
+
+    /// The locale this person's part of the answer is served in: the
+    /// best match of the request's `locale` (or `Accept-Language`) among
+    /// `availableLocales`, else `defaultLocale`.
+    async fn locale(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(locale::served(ctx, self.0.id).await?.locale.to_string())
+    }
+
+    /// The locale the portfolio is written in; every text falls back to it.
+    async fn default_locale(&self) -> &str {
+        &self.0.default_locale
+    }
+
+    /// Every locale the portfolio is offered in, the default first.
+    async fn available_locales(&self) -> Result<Vec<String>> {
+        let others: Vec<String> = match &self.0.locales {
+            Some(json) => crate::service::codec::decode("person.locales", json)?,
+            None => Vec::new(),
+        };
+        Ok(std::iter::once(self.0.default_locale.clone())
+            .chain(others)
+            .collect())
     }
 
     /// Profiles elsewhere (LinkedIn, GitHub, blog), in display order.
@@ -333,7 +381,26 @@ impl Person {
 
     /// `experienceMonths` split into years and months.
     async fn experience(&self, ctx: &Context<'_>) -> Result<Duration> {
-        Ok(Duration::from_months(self.experience_total(ctx).await?))
+        let speech = locale::speech(ctx, self.0.id).await?;
+        Ok(Duration::new(self.experience_total(ctx).await?, speech))
+    }
+
+    /// Text fields of this person shown in the person's default locale because
+    /// they have no translation in the locale served (empty when the
+    /// default locale is served).
+    async fn fallbacks(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        Ok(Localizer::of(ctx, &self.0).await?.fallbacks(&[
+            ("name", true),
+            ("headline", true),
+            ("summary", self.0.summary != "[]"),
+            ("location", self.0.location.is_some()),
+        ]))
+    }
+
+    /// Every translation of its text, for editors: the text fields hold the
+    /// person's default locale, these the others.
+    async fn translations(&self) -> Result<Vec<Translation>> {
+        Ok(translations(&self.0.translations)?)
     }
 
     /// False for a draft, which only the portfolio's owner sees.

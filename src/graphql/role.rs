@@ -3,6 +3,8 @@
 use std::cmp::Reverse;
 use std::collections::HashSet;
 
+use std::borrow::Cow;
+
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::role;
@@ -13,6 +15,7 @@ use super::cost;
 use super::enums::EmploymentType;
 use super::ids::{self, NodeType};
 use super::loaders::*;
+use super::locale::{self, Localizer, Translation, translations};
 use super::person::Person;
 use super::skill::Skill;
 use super::{Duration, loaders, state};
@@ -55,18 +58,24 @@ impl Role {
     }
 
     /// The employer, e.g. "주식회사 무신사".
-    async fn organization(&self) -> &str {
-        &self.0.organization
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Cow<'_, str>> {
+        Ok(Localizer::of(ctx, &self.0)
+            .await?
+            .text("organization", &self.0.organization))
     }
 
     /// Job title, e.g. "Site Reliability Engineer".
-    async fn title(&self) -> &str {
-        &self.0.title
+    async fn title(&self, ctx: &Context<'_>) -> Result<Cow<'_, str>> {
+        Ok(Localizer::of(ctx, &self.0)
+            .await?
+            .text("title", &self.0.title))
     }
 
     /// Team or department.
-    async fn department(&self) -> Option<&str> {
-        self.0.department.as_deref()
+    async fn department(&self, ctx: &Context<'_>) -> Result<Option<Cow<'_, str>>> {
+        Ok(Localizer::of(ctx, &self.0)
+            .await?
+            .optional("department", self.0.department.as_deref()))
     }
 
     /// Full-time, contract, ...
@@ -74,9 +83,21 @@ impl Role {
         self.0.employment_type.map(Into::into)
     }
 
+    /// `employmentType` as shown to readers, in the locale served
+    /// ("Full-time", "정규직").
+    async fn employment_type_label(&self, ctx: &Context<'_>) -> Result<Option<&'static str>> {
+        let Some(kind) = self.0.employment_type else {
+            return Ok(None);
+        };
+        let speech = locale::speech(ctx, self.0.person_id).await?;
+        Ok(Some(EmploymentType::from(kind).label(speech)))
+    }
+
     /// Where the role was based.
-    async fn location(&self) -> Option<&str> {
-        self.0.location.as_deref()
+    async fn location(&self, ctx: &Context<'_>) -> Result<Option<Cow<'_, str>>> {
+        Ok(Localizer::of(ctx, &self.0)
+            .await?
+            .optional("location", self.0.location.as_deref()))
     }
 
     /// First month in the role.
@@ -91,6 +112,20 @@ impl Role {
             .end_ym
             .map(|end| month("role.end_ym", end))
             .transpose()?)
+    }
+
+    /// The months in the role as shown to readers, in the locale served
+    /// ("2022년 9월 ~ 현재", "Sep 2022 – Present").
+    async fn period(&self, ctx: &Context<'_>) -> Result<String> {
+        let start = month("role.start_ym", self.0.start_ym)?;
+        let end = self
+            .0
+            .end_ym
+            .map(|end| month("role.end_ym", end))
+            .transpose()?;
+        Ok(locale::speech(ctx, self.0.person_id)
+            .await?
+            .span(start, end))
     }
 
     /// Whether the role is held now (it has no end).
@@ -108,12 +143,15 @@ impl Role {
     /// `durationMonths` split into years and months (16 months = 1 year 4 months).
     async fn duration(&self, ctx: &Context<'_>) -> Result<Duration> {
         let (start, end) = span(&self.0, state(ctx)?.clock.current_month())?;
-        Ok(Duration::from_months(start.months_through(end)))
+        let speech = locale::speech(ctx, self.0.person_id).await?;
+        Ok(Duration::new(start.months_through(end), speech))
     }
 
     /// Free-text description of the role.
-    async fn summary(&self) -> Option<&str> {
-        self.0.summary.as_deref()
+    async fn summary(&self, ctx: &Context<'_>) -> Result<Option<Cow<'_, str>>> {
+        Ok(Localizer::of(ctx, &self.0)
+            .await?
+            .optional("summary", self.0.summary.as_deref()))
     }
 
     /// What was achieved in the role, in display order.
@@ -171,6 +209,25 @@ impl Role {
         let row = loaders(ctx)?.get(PersonById(self.0.person_id)).await?;
         row.map(Person)
             .ok_or_else(|| AppError::internal(format!("role {} has no person", self.0.id)).into())
+    }
+
+    /// Text fields of this role shown in the person's default locale because
+    /// they have no translation in the locale served (empty when the
+    /// default locale is served).
+    async fn fallbacks(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        Ok(Localizer::of(ctx, &self.0).await?.fallbacks(&[
+            ("organization", true),
+            ("title", true),
+            ("department", self.0.department.is_some()),
+            ("location", self.0.location.is_some()),
+            ("summary", self.0.summary.is_some()),
+        ]))
+    }
+
+    /// Every translation of its text, for editors: the text fields hold the
+    /// person's default locale, these the others.
+    async fn translations(&self) -> Result<Vec<Translation>> {
+        Ok(translations(&self.0.translations)?)
     }
 
     /// False for a draft, which only the portfolio's owner sees.

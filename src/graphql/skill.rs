@@ -2,6 +2,8 @@
 
 use std::collections::HashSet;
 
+use std::borrow::Cow;
+
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::skill;
@@ -13,6 +15,7 @@ use super::enums::SkillCategory;
 use super::ids::{self, NodeType};
 use super::loaders;
 use super::loaders::*;
+use super::locale::{self, Localizer, Translation, translations};
 use super::person::Person;
 use super::role::{Role, sort_roles};
 use crate::error::AppError;
@@ -47,13 +50,22 @@ impl Skill {
     }
 
     /// Its name, unique per person ignoring case.
-    async fn name(&self) -> &str {
-        &self.0.name
+    async fn name(&self, ctx: &Context<'_>) -> Result<Cow<'_, str>> {
+        Ok(Localizer::of(ctx, &self.0)
+            .await?
+            .text("name", &self.0.name))
     }
 
     /// How it is grouped.
     async fn category(&self) -> SkillCategory {
         self.0.category.into()
+    }
+
+    /// `category` as shown to readers, in the locale served
+    /// ("Observability", "관측 가능성").
+    async fn category_label(&self, ctx: &Context<'_>) -> Result<&'static str> {
+        let speech = locale::speech(ctx, self.0.person_id).await?;
+        Ok(SkillCategory::from(self.0.category).label(speech))
     }
 
     /// Part of the person's headline tech stack.
@@ -107,6 +119,21 @@ impl Skill {
         let row = loaders(ctx)?.get(PersonById(self.0.person_id)).await?;
         row.map(Person)
             .ok_or_else(|| AppError::internal(format!("skill {} has no person", self.0.id)).into())
+    }
+
+    /// Text fields of this skill shown in the person's default locale because
+    /// they have no translation in the locale served (empty when the
+    /// default locale is served).
+    async fn fallbacks(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        Ok(Localizer::of(ctx, &self.0)
+            .await?
+            .fallbacks(&[("name", true)]))
+    }
+
+    /// Every translation of its text, for editors: the text fields hold the
+    /// person's default locale, these the others.
+    async fn translations(&self) -> Result<Vec<Translation>> {
+        Ok(translations(&self.0.translations)?)
     }
 
     /// False for a draft, which only the portfolio's owner sees.

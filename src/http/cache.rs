@@ -27,6 +27,8 @@ pub struct Cached {
     pub cache_control: HeaderValue,
     pub etag: HeaderValue,
     pub operation: Arc<str>,
+    /// The locales the answer is in (`Content-Language`).
+    pub content_language: Option<HeaderValue>,
     /// The generation the answer was computed in.
     pub generation: u64,
 }
@@ -161,6 +163,7 @@ mod tests {
             cache_control: HeaderValue::from_static("public, max-age=60"),
             etag: HeaderValue::from_static("\"x\""),
             operation: Arc::from("q"),
+            content_language: None,
             generation,
         }
     }

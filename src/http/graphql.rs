@@ -42,7 +42,10 @@ use super::request::{self, MediaType, RawRequest};
 use super::shape::{self, Shape};
 use super::{AppState, ClientAddr};
 use crate::auth::{self, Viewer};
+use crate::domain::Preferences;
+use crate::domain::locale::LocaleError;
 use crate::error::code;
+use crate::graphql::locale::LocaleChoice;
 use crate::graphql::new_loaders;
 use crate::graphql::order::in_query_order;
 use crate::graphql::scan::{self, ScanError, ScanLimits};
@@ -60,12 +63,16 @@ impl Resolved {
     /// an answer only when they are the same request. A persisted document
     /// is named by its hash or id (which stands for exactly one text), any
     /// other by its whole text.
-    fn cache_key(&self) -> String {
+    fn cache_key(&self, accept: &Preferences) -> String {
         let operation = self.operation_name.as_deref().unwrap_or_default();
+        let accept = accept.key();
         match &self.document.persisted_as {
-            Some(name) => format!("p\u{0}{operation}\u{0}{}\u{0}{name}", self.variables),
+            Some(name) => format!(
+                "p\u{0}{accept}\u{0}{operation}\u{0}{}\u{0}{name}",
+                self.variables
+            ),
             None => format!(
-                "q\u{0}{operation}\u{0}{}\u{0}{}",
+                "q\u{0}{accept}\u{0}{operation}\u{0}{}\u{0}{}",
                 self.variables, self.document.text
             ),
         }
@@ -172,8 +179,24 @@ async fn serve(
             refused
         })?;
 
+    // The reader's languages; a malformed header is refused, not ignored.
+    let accept = match parts.headers.get(header::ACCEPT_LANGUAGE) {
+        None => Preferences::default(),
+        Some(value) => value
+            .to_str()
+            .map_err(|_| LocaleError::Header("not visible ASCII".to_owned()))
+            .and_then(Preferences::from_accept_language)
+            .map_err(|err| {
+                Refused::new(
+                    StatusCode::BAD_REQUEST,
+                    code::BAD_USER_INPUT,
+                    err.to_string(),
+                )
+            })?,
+    };
+
     if batch {
-        return Ok(serve_batch(state, media, viewer, raws).await);
+        return Ok(serve_batch(state, media, viewer, &accept, raws).await);
     }
     let asked = Asked {
         media,
@@ -197,7 +220,7 @@ async fn serve(
         .response_cache
         .as_ref()
         .filter(|_| viewer.is_anonymous());
-    let cache_key = cache.map(|_| resolved.cache_key());
+    let cache_key = cache.map(|_| resolved.cache_key(&accept));
     if let (Some(cache), Some(key)) = (cache, &cache_key)
         && let Some(cached) = cache.get(key)
     {
@@ -211,6 +234,7 @@ async fn serve(
             cached.body,
             cached.cache_control,
             etag,
+            cached.content_language,
         ));
     }
     // Noted before execution: a write that answers meanwhile outdates it.
@@ -227,7 +251,7 @@ async fn serve(
         state.metrics.cache.with_label_values(&["miss"]).inc();
     }
 
-    let mut response = execute(state, viewer, prepared).await;
+    let mut response = execute(state, viewer, &accept, prepared).await;
     let outcome = if response.errors.is_empty() {
         "success"
     } else {
@@ -379,7 +403,12 @@ fn prepare(state: &AppState, resolved: Resolved, is_get: bool) -> Result<Prepare
 /// automatic persisted query). After any mutation the response cache is
 /// outdated, whether or not every field of it succeeded: one that failed
 /// may follow one that committed.
-async fn execute(state: &AppState, viewer: Viewer, prepared: Prepared) -> Response {
+async fn execute(
+    state: &AppState,
+    viewer: Viewer,
+    accept: &Preferences,
+    prepared: Prepared,
+) -> Response {
     let is_mutation = prepared.is(OperationType::Mutation);
     // Said before the schema validates (and so reads) a mutation's variables.
     if is_mutation && viewer.is_anonymous() {
@@ -391,6 +420,7 @@ async fn execute(state: &AppState, viewer: Viewer, prepared: Prepared) -> Respon
     let request = prepared
         .request
         .data(viewer)
+        .data(LocaleChoice::new(accept.clone()))
         .data(new_loaders(state.api.db.clone(), viewer));
     let mut response = state.schema.execute(request).await;
     if is_mutation && let Some(cache) = &state.response_cache {
@@ -415,6 +445,7 @@ async fn serve_batch(
     state: &AppState,
     media: MediaType,
     viewer: Viewer,
+    accept: &Preferences,
     raws: Vec<RawRequest>,
 ) -> HttpResponse {
     use axum::http::HeaderValue;
@@ -426,7 +457,7 @@ async fn serve_batch(
         let prepared = resolve(state, raw).and_then(|resolved| prepare(state, resolved, false));
         let response = match prepared {
             Ok(prepared) => {
-                let mut response = execute(state, viewer, prepared).await;
+                let mut response = execute(state, viewer, accept, prepared).await;
                 coded(&mut response);
                 response
             }

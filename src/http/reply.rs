@@ -148,6 +148,7 @@ pub fn respond(
         Bytes::from(serde_json::to_vec(&response).unwrap_or_default())
     };
     let etag = asked.is_get.then(|| etag_of(&body));
+    let content_language = response.http_headers.get(header::CONTENT_LANGUAGE).cloned();
     if let (Some(to_cache), Some(cache), true) = (
         to_cache,
         &state.response_cache,
@@ -160,11 +161,12 @@ pub fn respond(
                 body: body.clone(),
                 cache_control: cache_control.clone(),
                 operation: to_cache.operation,
+                content_language: content_language.clone(),
                 generation: to_cache.generation,
             },
         );
     }
-    let mut http = finish(asked, status, body, cache_control, etag);
+    let mut http = finish(asked, status, body, cache_control, etag, content_language);
     if unavailable {
         http.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
@@ -243,8 +245,9 @@ pub fn finish(
     body: Bytes,
     cache_control: HeaderValue,
     etag: Option<HeaderValue>,
+    content_language: Option<HeaderValue>,
 ) -> HttpResponse {
-    let vary = HeaderValue::from_static("Accept, Accept-Encoding, Authorization");
+    let vary = HeaderValue::from_static("Accept, Accept-Encoding, Accept-Language, Authorization");
     if let Some(etag) = &etag
         && status == StatusCode::OK
         && let Some(tag) = etag.to_str().ok()
@@ -268,6 +271,9 @@ pub fn finish(
     headers.insert(header::VARY, vary);
     if let Some(etag) = etag {
         headers.insert(header::ETAG, etag);
+    }
+    if let Some(content_language) = content_language {
+        headers.insert(header::CONTENT_LANGUAGE, content_language);
     }
     response
 }

@@ -15,6 +15,7 @@ mod http;
 mod input_rules;
 mod json_resume;
 mod lifecycle;
+mod locales;
 mod migrate_lock;
 mod mutations;
 mod nodes;

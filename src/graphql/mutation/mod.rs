@@ -19,6 +19,7 @@ mod person;
 mod profile_link;
 mod role;
 mod skill;
+mod translation;
 
 use std::borrow::Cow;
 
@@ -45,6 +46,7 @@ pub struct Mutations(
     skill::SkillMutation,
     education::EducationMutation,
     language::LanguageMutation,
+    translation::TranslationMutation,
 );
 
 /// The root of all mutations: [`Mutations`], behind one check that the

@@ -1,0 +1,281 @@
+//! Localized answers: the `locale` argument, `Accept-Language`, per-field
+//! fallback to the default locale, derived text, and the headers that say
+//! what was served.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use entity::{person, role};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+const QUERY: &str = "query($l: String) { person(slug: \"dahye-ahn\", locale: $l) {
+    locale defaultLocale availableLocales headline name fallbacks
+    experience { text }
+    roles { nodes { title organization department fallbacks period duration { text } } }
+} }";
+
+/// Gives the bundled person an English headline and one role an English
+/// title and organization, written straight to the database.
+async fn translate(app: &TestApp) {
+    let p = person::Entity::find()
+        .filter(person::Column::Slug.eq("dahye-ahn"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut active: person::ActiveModel = p.clone().into();
+    active.locales = Set(Some(r#"["en"]"#.to_owned()));
+    active.translations = Set(Some(r#"{"en":{"headline":"SRE, in English"}}"#.to_owned()));
+    active.update(&app.db).await.unwrap();
+    let r = role::Entity::find()
+        .filter(role::Column::PersonId.eq(p.id))
+        .filter(role::Column::EndYm.is_not_null())
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut active: role::ActiveModel = r.into();
+    active.translations = Set(Some(
+        r#"{"en":{"title":"Data Engineer (en)","organization":"Yeogi Company (en)"}}"#.to_owned(),
+    ));
+    active.update(&app.db).await.unwrap();
+}
+
+async fn get(
+    app: &TestApp,
+    locale: Option<&str>,
+    accept: Option<&str>,
+) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let body = json!({ "query": QUERY, "variables": { "l": locale } }).to_string();
+    let mut request = Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
+    if let Some(accept) = accept {
+        request = request.header(header::ACCEPT_LANGUAGE, accept);
+    }
+    let (status, headers, body) = app.send(request.body(Body::from(body)).unwrap()).await;
+    (status, headers, serde_json::from_slice(&body).unwrap())
+}
+
+fn past_role(person: &Value) -> Value {
+    person["roles"]["nodes"][1].clone()
+}
+
+#[tokio::test]
+async fn the_default_locale_serves_without_asking() {
+    for app in TestApp::all().await {
+        let b = app.backend;
+        let (status, headers, body) = get(&app, None, None).await;
+        assert_eq!(status, StatusCode::OK, "[{b}] {body}");
+        let p = &body["data"]["person"];
+        assert_eq!(p["locale"], "ko", "[{b}]");
+        assert_eq!(p["defaultLocale"], "ko", "[{b}]");
+        assert_eq!(p["fallbacks"], json!([]), "[{b}]");
+        assert_eq!(past_role(p)["duration"]["text"], "1년 4개월", "[{b}]");
+        assert_eq!(past_role(p)["period"], "2021년 6월 ~ 2022년 9월", "[{b}]");
+        assert_eq!(headers[header::CONTENT_LANGUAGE], "ko", "[{b}]");
+        let vary = headers[header::VARY].to_str().unwrap();
+        assert!(vary.contains("Accept-Language"), "[{b}] {vary}");
+    }
+}
+
+#[tokio::test]
+async fn a_locale_serves_translations_and_falls_back_per_field() {
+    for app in TestApp::all().await {
+        let b = app.backend;
+        translate(&app).await;
+        let (_, ko_headers, ko) = get(&app, None, None).await;
+        let ko = &ko["data"]["person"];
+        for (locale, accept) in [(Some("en"), None), (None, Some("en-US,en;q=0.9,ko;q=0.5"))] {
+            let (status, headers, body) = get(&app, locale, accept).await;
+            assert_eq!(status, StatusCode::OK, "[{b}] {body}");
+            let p = &body["data"]["person"];
+            assert_eq!(p["locale"], "en", "[{b}] {accept:?}");
+            assert_eq!(p["availableLocales"], json!(["ko", "en"]), "[{b}]");
+            assert_eq!(p["headline"], "SRE, in English", "[{b}]");
+            // No English name: the Korean one, and it says so.
+            assert_eq!(p["name"], ko["name"], "[{b}]");
+            assert_eq!(p["fallbacks"], json!(["name", "summary"]), "[{b}]");
+            let role = past_role(p);
+            assert_eq!(role["title"], "Data Engineer (en)", "[{b}]");
+            assert_eq!(role["organization"], "Yeogi Company (en)", "[{b}]");
+            assert_eq!(role["department"], past_role(ko)["department"], "[{b}]");
+            assert_eq!(role["fallbacks"], json!(["department"]), "[{b}]");
+            assert_eq!(role["duration"]["text"], "1 yr 4 mos", "[{b}]");
+            assert_eq!(role["period"], "Jun 2021 – Sep 2022", "[{b}]");
+            assert_eq!(headers[header::CONTENT_LANGUAGE], "en", "[{b}]");
+        }
+        // The Korean answer is unchanged, and not served for English readers.
+        let (_, _, again) = get(&app, None, None).await;
+        assert_eq!(&again["data"]["person"], ko, "[{b}]");
+        assert_eq!(ko_headers[header::CONTENT_LANGUAGE], "ko", "[{b}]");
+        // A locale the person does not offer: the default, said as such.
+        let (_, headers, body) = get(&app, Some("fr"), None).await;
+        assert_eq!(body["data"]["person"]["locale"], "ko", "[{b}]");
+        assert_eq!(headers[header::CONTENT_LANGUAGE], "ko", "[{b}]");
+    }
+}
+
+#[tokio::test]
+async fn two_root_fields_answer_in_their_own_locales() {
+    for app in TestApp::all().await {
+        let b = app.backend;
+        translate(&app).await;
+        let data = app
+            .anonymous()
+            .data(
+                "{ ko: person(slug: \"dahye-ahn\", locale: \"ko\") { headline }
+                   en: person(slug: \"dahye-ahn\", locale: \"en\") { headline } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(data["en"]["headline"], "SRE, in English", "[{b}]");
+        assert_ne!(data["ko"]["headline"], data["en"]["headline"], "[{b}]");
+    }
+}
+
+#[tokio::test]
+async fn malformed_or_unknown_locales_are_refused_with_a_code() {
+    for app in TestApp::all().await {
+        let b = app.backend;
+        for bad in ["en_US", "zz", "", "x".repeat(300).as_str()] {
+            let error = app
+                .anonymous()
+                .error(
+                    "query($l: String) { person(slug: \"dahye-ahn\", locale: $l) { name } }",
+                    json!({ "l": bad }),
+                )
+                .await;
+            assert_eq!(
+                error["extensions"]["code"], "BAD_USER_INPUT",
+                "[{b}] {bad:?}"
+            );
+        }
+        for bad in ["en;q=2", "en_US", "zz", "*;q=x"] {
+            let (status, _, body) = get(&app, None, Some(bad)).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "[{b}] {bad:?}");
+            assert_eq!(
+                body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+                "[{b}] {bad:?}"
+            );
+        }
+    }
+}
+
+const TRANSLATE: &str = "mutation($i: TranslateInput!) { translate(input: $i) { id version translations { locale field text texts } } }";
+const ROLES: &str = "query($l: String) { person(slug: \"dahye-ahn\", locale: $l) { roles { nodes { id title fallbacks translations { locale field text } } } } }";
+
+#[tokio::test]
+async fn a_translation_written_through_the_api_is_served_in_its_locale_only() {
+    for app in TestApp::all().await {
+        let b = app.backend;
+        let token = app.token(Some("dahye-ahn")).await;
+        let editor = app.as_token(&token);
+        let roles = app.anonymous().data(ROLES, json!({})).await;
+        let role = roles["person"]["roles"]["nodes"][0].clone();
+        let korean = role["title"].clone();
+        let id = role["id"].clone();
+
+        let input = json!({ "id": id, "locale": "en", "fields": [{ "field": "title", "text": "  SRE in English  " }] });
+        // Without a token nothing is written.
+        let error = app
+            .anonymous()
+            .error(TRANSLATE, json!({ "i": input }))
+            .await;
+        assert_eq!(error["extensions"]["code"], "UNAUTHENTICATED", "[{b}]");
+        let done = editor.data(TRANSLATE, json!({ "i": input })).await;
+        assert_eq!(
+            done["translate"]["translations"],
+            json!([{ "locale": "en", "field": "title", "text": "SRE in English", "texts": null }]),
+            "[{b}]"
+        );
+
+        // Served at the next request, in English only; editors see it.
+        let en = app.anonymous().data(ROLES, json!({ "l": "en" })).await;
+        assert_eq!(
+            en["person"]["roles"]["nodes"][0]["title"], "SRE in English",
+            "[{b}]"
+        );
+        assert_eq!(
+            en["person"]["roles"]["nodes"][0]["fallbacks"],
+            json!(["organization", "department"]),
+            "[{b}]"
+        );
+        let ko = app.anonymous().data(ROLES, json!({})).await;
+        assert_eq!(ko["person"]["roles"]["nodes"][0]["title"], korean, "[{b}]");
+        let offered = app
+            .anonymous()
+            .data(
+                "{ person(slug: \"dahye-ahn\") { availableLocales } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            offered["person"]["availableLocales"],
+            json!(["ko", "en"]),
+            "[{b}]"
+        );
+
+        // Deleting it falls back to the default again.
+        let deleted = editor
+            .data(
+                "mutation($i: DeleteTranslationInput!) { deleteTranslation(input: $i) { translations { locale } } }",
+                json!({ "i": { "id": id, "locale": "en" } }),
+            )
+            .await;
+        assert_eq!(
+            deleted["deleteTranslation"]["translations"],
+            json!([]),
+            "[{b}]"
+        );
+        let en = app.anonymous().data(ROLES, json!({ "l": "en" })).await;
+        assert_eq!(en["person"]["roles"]["nodes"][0]["title"], korean, "[{b}]");
+        assert_eq!(
+            en["person"]["roles"]["nodes"][0]["fallbacks"],
+            json!(["organization", "title", "department"]),
+            "[{b}]"
+        );
+    }
+}
+
+#[tokio::test]
+async fn bad_translations_are_refused_and_change_nothing() {
+    for app in TestApp::all().await {
+        let b = app.backend;
+        let token = app.token(Some("dahye-ahn")).await;
+        let editor = app.as_token(&token);
+        let person = app.person_id("dahye-ahn").await;
+        let before = app.anonymous().data(ROLES, json!({ "l": "en" })).await;
+        for (input, field) in [
+            (
+                json!({ "id": person, "locale": "ko", "fields": [{ "field": "name", "text": "x" }] }),
+                "input.locale",
+            ),
+            (
+                json!({ "id": person, "locale": "en_US", "fields": [] }),
+                "input.locale",
+            ),
+            (
+                json!({ "id": person, "locale": "en", "fields": [{ "field": "slug", "text": "x" }] }),
+                "input.fields[0].field",
+            ),
+            (
+                json!({ "id": person, "locale": "en", "fields": [{ "field": "summary", "text": "x" }] }),
+                "input.fields[0].texts",
+            ),
+            (
+                json!({ "id": person, "locale": "en", "fields": [{ "field": "name", "text": "   " }] }),
+                "input.fields[0].text",
+            ),
+        ] {
+            let error = editor.error(TRANSLATE, json!({ "i": input })).await;
+            assert_eq!(
+                error["extensions"]["code"], "BAD_USER_INPUT",
+                "[{b}] {input}"
+            );
+            assert_eq!(error["extensions"]["field"], field, "[{b}] {input}");
+        }
+        let after = app.anonymous().data(ROLES, json!({ "l": "en" })).await;
+        assert_eq!(before, after, "[{b}]");
+    }
+}
