@@ -8,9 +8,11 @@
 
 pub mod json_resume;
 mod locate;
+pub mod localize;
 mod model;
 mod validate;
 
+pub use localize::localize;
 pub use model::*;
 
 use std::fmt;
