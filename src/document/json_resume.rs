@@ -990,12 +990,19 @@ pub fn import(value: &Value, slug: &str) -> Result<PortfolioDocument, Vec<(Strin
                     set(&mut fields, "end", end);
                     set(&mut fields, "description", r.text(entry, "summary", &path));
                     if !fields.contains_key("achievements") && !fields.contains_key("highlights") {
-                        fields.insert("highlights".into(), r.texts(entry, "highlights", &path).into());
+                        fields.insert(
+                            "highlights".into(),
+                            r.texts(entry, "highlights", &path).into(),
+                        );
                     }
                 }
                 "publications" => {
                     fields.insert("title".into(), r.required(entry, "name", &path).into());
-                    set(&mut fields, "organization", r.text(entry, "publisher", &path));
+                    set(
+                        &mut fields,
+                        "organization",
+                        r.text(entry, "publisher", &path),
+                    );
                     r.activity_date(entry, "releaseDate", &path, &mut fields);
                     if !own {
                         set(&mut fields, "description", r.text(entry, "summary", &path));
@@ -1007,9 +1014,16 @@ pub fn import(value: &Value, slug: &str) -> Result<PortfolioDocument, Vec<(Strin
                     r.activity_date(entry, "startDate", &path, &mut fields);
                     let end = r.month(entry, "endDate", &path).map(|m| m.to_string());
                     set(&mut fields, "end", end);
-                    set(&mut fields, "description", r.text(entry, "description", &path));
+                    set(
+                        &mut fields,
+                        "description",
+                        r.text(entry, "description", &path),
+                    );
                     if !fields.contains_key("achievements") && !fields.contains_key("highlights") {
-                        fields.insert("highlights".into(), r.texts(entry, "highlights", &path).into());
+                        fields.insert(
+                            "highlights".into(),
+                            r.texts(entry, "highlights", &path).into(),
+                        );
                     }
                 }
             }

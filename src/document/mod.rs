@@ -7,8 +7,8 @@
 //! same document, which is what makes import/export round-trip.
 
 pub mod json_resume;
-mod locate;
 pub mod localize;
+mod locate;
 mod model;
 mod validate;
 

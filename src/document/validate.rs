@@ -8,10 +8,10 @@
 use std::collections::{HashMap, HashSet};
 
 use super::model::*;
+use crate::domain::Locale;
 use crate::domain::limits;
 use crate::domain::rules::{self, ActivityFields, Naming, PersonFields, RoleFields};
 use crate::domain::validate::Checker;
-use crate::domain::Locale;
 
 /// The document's locales, for checking its `translations` tables: each
 /// must be a canonical BCP 47 tag listed in `person.locales`, which never
@@ -56,7 +56,9 @@ impl Locales {
             } else if !self.offered.contains(tag) {
                 c.fail(
                     path,
-                    format!("`{tag}` is not one of the locales the person offers (`person.locales`)"),
+                    format!(
+                        "`{tag}` is not one of the locales the person offers (`person.locales`)"
+                    ),
                 );
             } else if text.is_empty() {
                 c.fail(path, "translates nothing; leave the table out");
@@ -99,7 +101,13 @@ fn has(c: &mut Checker, path: &str, key: &str, translated: bool, original: bool)
 }
 
 /// A translated list has one text for each of the item's own.
-fn same_length(c: &mut Checker, path: &str, key: &str, translated: Option<&Vec<String>>, original: &[String]) {
+fn same_length(
+    c: &mut Checker,
+    path: &str,
+    key: &str,
+    translated: Option<&Vec<String>>,
+    original: &[String],
+) {
     if let Some(translated) = translated
         && translated.len() != original.len()
     {
@@ -151,10 +159,19 @@ fn achievement(
     }
     rules::metrics(c, path, achievement.metrics.iter().map(metric));
     let metrics_fit = achievement.metrics.len() <= limits::MAX_METRICS_PER_ACHIEVEMENT;
-    for (i, m) in achievement.metrics.iter().enumerate().filter(|_| metrics_fit) {
+    for (i, m) in achievement
+        .metrics
+        .iter()
+        .enumerate()
+        .filter(|_| metrics_fit)
+    {
         let path = format!("{path}.metrics[{i}]");
         locales.check(c, &path, &m.translations, |c, p, t| {
-            c.optional_text(&format!("{p}.label"), t.label.as_deref(), limits::SHORT_TEXT);
+            c.optional_text(
+                &format!("{p}.label"),
+                t.label.as_deref(),
+                limits::SHORT_TEXT,
+            );
             let display = t.display.as_deref();
             c.optional_text(&format!("{p}.display"), display, limits::METRIC_DISPLAY);
         });
@@ -197,8 +214,18 @@ fn references(c: &mut Checker, locales: &Locales, path: &str, links: &[Reference
         rules::reference_details(c, &path, link.event.as_deref(), link.publisher.as_deref());
         locales.check(c, &path, &link.translations, |c, p, t| {
             has(c, p, "event", t.event.is_some(), link.event.is_some());
-            has(c, p, "publisher", t.publisher.is_some(), link.publisher.is_some());
-            c.optional_text(&format!("{p}.title"), t.title.as_deref(), limits::SHORT_TEXT);
+            has(
+                c,
+                p,
+                "publisher",
+                t.publisher.is_some(),
+                link.publisher.is_some(),
+            );
+            c.optional_text(
+                &format!("{p}.title"),
+                t.title.as_deref(),
+                limits::SHORT_TEXT,
+            );
             rules::reference_details(c, p, t.event.as_deref(), t.publisher.as_deref());
         });
     }
@@ -228,7 +255,9 @@ fn locales(c: &mut Checker, person: &PersonDoc) -> Locales {
         if *tag == person.locale {
             c.fail(
                 path,
-                format!("`{tag}` is the document's own locale (`person.locale`); list only the others"),
+                format!(
+                    "`{tag}` is the document's own locale (`person.locale`); list only the others"
+                ),
             );
         } else if offered.contains(tag) {
             c.fail(path, format!("`{tag}` is listed twice"));
@@ -255,7 +284,10 @@ fn awards(c: &mut Checker, activities: &[ActivityDoc]) {
         };
         let path = format!("activities[{index}].awarded_for");
         if a.kind != entity::enums::ActivityKind::Award {
-            c.fail(path, "only an activity of kind AWARD is awarded for something");
+            c.fail(
+                path,
+                "only an activity of kind AWARD is awarded for something",
+            );
         } else if target == a.title {
             c.fail(path, "names the award itself");
         } else {
@@ -309,7 +341,13 @@ pub(super) fn check(document: &PortfolioDocument) -> Vec<(String, String)> {
     let locales = locales(&mut c, person);
     let locales = &locales;
     locales.check(&mut c, "person", &person.translations, |c, p, t| {
-        has(c, p, "location", t.location.is_some(), person.location.is_some());
+        has(
+            c,
+            p,
+            "location",
+            t.location.is_some(),
+            person.location.is_some(),
+        );
         same_length(c, p, "summary", t.summary.as_ref(), &person.summary);
         let fields = PersonFields {
             name: t.name.as_deref(),
@@ -445,8 +483,20 @@ pub(super) fn check(document: &PortfolioDocument) -> Vec<(String, String)> {
         };
         rules::role(&mut c, &path, fields);
         locales.check(&mut c, &path, &role.translations, |c, p, t| {
-            has(c, p, "department", t.department.is_some(), role.department.is_some());
-            has(c, p, "location", t.location.is_some(), role.location.is_some());
+            has(
+                c,
+                p,
+                "department",
+                t.department.is_some(),
+                role.department.is_some(),
+            );
+            has(
+                c,
+                p,
+                "location",
+                t.location.is_some(),
+                role.location.is_some(),
+            );
             has(c, p, "summary", t.summary.is_some(), role.summary.is_some());
             let fields = RoleFields {
                 organization: t.organization.as_deref(),
@@ -482,8 +532,20 @@ pub(super) fn check(document: &PortfolioDocument) -> Vec<(String, String)> {
         rules::activity(&mut c, &path, fields);
         let a = activity;
         locales.check(&mut c, &path, &a.translations, |c, p, t| {
-            has(c, p, "organization", t.organization.is_some(), a.organization.is_some());
-            has(c, p, "description", t.description.is_some(), a.description.is_some());
+            has(
+                c,
+                p,
+                "organization",
+                t.organization.is_some(),
+                a.organization.is_some(),
+            );
+            has(
+                c,
+                p,
+                "description",
+                t.description.is_some(),
+                a.description.is_some(),
+            );
             same_length(c, p, "highlights", t.highlights.as_ref(), &a.highlights);
             let fields = ActivityFields {
                 title: t.title.as_deref(),

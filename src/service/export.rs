@@ -124,7 +124,9 @@ fn texts<T: serde::de::DeserializeOwned>(
     column: Option<&str>,
 ) -> AppResult<Localized<T>> {
     from_column(column).map_err(|err| {
-        AppError::internal(format!("{table} {id}: its translations cannot be read: {err}"))
+        AppError::internal(format!(
+            "{table} {id}: its translations cannot be read: {err}"
+        ))
     })
 }
 
@@ -192,7 +194,10 @@ pub fn assemble(rows: Rows<'_>) -> AppResult<PortfolioDocument> {
         }
     }
 
-    let titles: HashMap<i64, &str> = activities.iter().map(|a| (a.id, a.title.as_str())).collect();
+    let titles: HashMap<i64, &str> = activities
+        .iter()
+        .map(|a| (a.id, a.title.as_str()))
+        .collect();
     let locales: Vec<String> = match p.locales.as_deref() {
         None | Some("") => Vec::new(),
         Some(json) => decode("person.locales", json)?,

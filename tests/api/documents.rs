@@ -72,7 +72,7 @@ async fn importing_replaces_the_whole_portfolio_of_the_same_slug() {
                 "roles": { "totalCount": 1 },
                 "achievements": { "totalCount": 2 },
                 "activities": { "totalCount": 0 },
-                "skills": { "totalCount": 24 }
+                "skills": { "totalCount": 26 }
             }),
             "[{b}]"
         );
@@ -282,7 +282,10 @@ fn a_translation_in_a_locale_not_offered_or_in_the_documents_own_is_refused_with
 fn the_persons_locales_are_registered_canonical_tags_other_than_its_own() {
     let text = BILINGUAL
         .replace("locale = \"en\"", "locale = \"english\"")
-        .replace("locales = [\"ko\"]", "locales = [\"ko\", \"ko\", \"ko-kr\", \"qq\"]");
+        .replace(
+            "locales = [\"ko\"]",
+            "locales = [\"ko\", \"ko\", \"ko-kr\", \"qq\"]",
+        );
     let found = problems_of(&text);
     let fields: Vec<&str> = found.iter().map(|(f, _)| f.as_str()).collect();
     assert_eq!(
@@ -325,13 +328,22 @@ fn an_award_names_an_activity_of_the_document_by_its_title() {
     let activities = "\n[[activities]]\nkind = \"OPEN_SOURCE\"\ntitle = \"Contributions\"\n\n[[activities]]\nkind = \"AWARD\"\ntitle = \"Prize\"\nawarded_for = \"Contributions\"\n";
     let doc = document::parse("ok.toml", &format!("{BILINGUAL}{activities}"))
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(doc.activities[1].awarded_for.as_deref(), Some("Contributions"));
+    assert_eq!(
+        doc.activities[1].awarded_for.as_deref(),
+        Some("Contributions")
+    );
 
-    let unknown = activities.replace("awarded_for = \"Contributions\"", "awarded_for = \"Contribution\"");
+    let unknown = activities.replace(
+        "awarded_for = \"Contributions\"",
+        "awarded_for = \"Contribution\"",
+    );
     let err = reject(&format!("{BILINGUAL}{unknown}"));
     assert_eq!(err.problems[0].field, "activities[1].awarded_for", "{err}");
     assert_eq!(err.problems[0].line, Some(22), "{err}");
-    assert!(err.problems[0].message.contains("\"Contribution\""), "{err}");
+    assert!(
+        err.problems[0].message.contains("\"Contribution\""),
+        "{err}"
+    );
 
     let not_an_award = activities.replace("kind = \"AWARD\"", "kind = \"COMPETITION\"");
     let err = reject(&format!("{BILINGUAL}{not_an_award}"));
@@ -386,8 +398,9 @@ async fn an_import_keeps_translations_locales_and_the_award_link_in_the_database
             .expect("query")
             .expect("person");
         assert_eq!(p.locales.as_deref(), Some("[\"en\"]"), "[{b}]");
-        let translations = portfolio::domain::locale::Translations::decode(p.translations.as_deref())
-            .expect("json");
+        let translations =
+            portfolio::domain::locale::Translations::decode(p.translations.as_deref())
+                .expect("json");
         assert_eq!(
             translations.0["en"]["name"],
             portfolio::domain::locale::Text::One("Dahye Ahn".to_owned()),
@@ -430,6 +443,10 @@ async fn an_import_keeps_translations_locales_and_the_award_link_in_the_database
             "[{b}]"
         );
         let community = by_title("성수 지역 소모임/Women In Cloud 오거나이저");
-        assert!(community.links.contains("\"event\":\"AWSKRUG\""), "[{b}] {}", community.links);
+        assert!(
+            community.links.contains("\"event\":\"AWSKRUG\""),
+            "[{b}] {}",
+            community.links
+        );
     }
 }

@@ -57,7 +57,11 @@ async fn the_bundled_portfolio_exports_as_a_json_resume() {
             "[{b}] the award and both competitions"
         );
         let jam = resume["awards"][1]["summary"].as_str().unwrap_or_default();
-        assert_eq!(jam.matches("참가한 72팀 중 1위").count(), 1, "[{b}] once: {jam}");
+        assert_eq!(
+            jam.matches("참가한 72팀 중 1위").count(),
+            1,
+            "[{b}] once: {jam}"
+        );
         assert_eq!(
             resume["awards"][0]["x-portfolio"]["awarded_for"], "Argo Workflows 오픈소스 기여",
             "[{b}]"
@@ -69,11 +73,21 @@ async fn the_bundled_portfolio_exports_as_a_json_resume() {
         );
         let kinds: Vec<&str> = resume["volunteer"]
             .as_array()
-            .map(|v| v.iter().filter_map(|x| x["x-portfolio"]["kind"].as_str()).collect())
+            .map(|v| {
+                v.iter()
+                    .filter_map(|x| x["x-portfolio"]["kind"].as_str())
+                    .collect()
+            })
             .unwrap_or_default();
         assert_eq!(
             kinds,
-            ["COMMUNITY", "OPEN_SOURCE", "STUDY_GROUP", "STUDY_GROUP", "STUDY_GROUP"],
+            [
+                "COMMUNITY",
+                "OPEN_SOURCE",
+                "STUDY_GROUP",
+                "STUDY_GROUP",
+                "STUDY_GROUP"
+            ],
             "[{b}]"
         );
         // Posts are publications with their real publisher; talks are
@@ -124,7 +138,10 @@ async fn the_bundled_portfolio_exports_as_a_json_resume() {
             "[{b}]"
         );
         assert_eq!(first["metrics"][1]["value"], 21500000.0, "[{b}]");
-        assert_eq!(resume["basics"]["url"], "https://aimb.tistory.com/", "[{b}]");
+        assert_eq!(
+            resume["basics"]["url"], "https://aimb.tistory.com/",
+            "[{b}]"
+        );
         let usernames: Vec<&str> = resume["basics"]["profiles"]
             .as_array()
             .map(|p| p.iter().filter_map(|x| x["username"].as_str()).collect())
@@ -137,10 +154,7 @@ async fn the_bundled_portfolio_exports_as_a_json_resume() {
         assert_eq!(resume["meta"]["x-portfolio"]["locale"], "ko", "[{b}]");
         let updated = app
             .anonymous()
-            .data(
-                "{ person(slug: \"dahye-ahn\") { updatedAt } }",
-                json!({}),
-            )
+            .data("{ person(slug: \"dahye-ahn\") { updatedAt } }", json!({}))
             .await;
         let updated = updated["person"]["updatedAt"].as_str().unwrap_or_default();
         let modified = resume["meta"]["lastModified"].as_str().unwrap_or_default();
@@ -185,7 +199,10 @@ async fn the_english_json_resume_is_all_english() {
         let resume = resume_in(&app, "dahye-ahn", "en").await;
         assert_eq!(resume["basics"]["name"], "Dahye Ahn", "[{b}]");
         assert_eq!(resume["work"][0]["name"], "MUSINSA Co., Ltd.", "[{b}]");
-        assert_eq!(resume["education"][0]["institution"], "Dongguk University", "[{b}]");
+        assert_eq!(
+            resume["education"][0]["institution"], "Dongguk University",
+            "[{b}]"
+        );
         assert_eq!(resume["meta"]["x-portfolio"]["locale"], "en", "[{b}]");
         assert_eq!(
             resume["awards"][0]["x-portfolio"]["awarded_for"],
@@ -203,7 +220,9 @@ async fn the_english_json_resume_is_all_english() {
         let metrics = |r: &Value| r["work"][0]["x-portfolio"]["achievements"][0]["metrics"].clone();
         let korean = resume_of(&app, "dahye-ahn").await;
         let values = |m: Value| -> Vec<Value> {
-            m.as_array().map(|a| a.iter().map(|x| x["value"].clone()).collect()).unwrap_or_default()
+            m.as_array()
+                .map(|a| a.iter().map(|x| x["value"].clone()).collect())
+                .unwrap_or_default()
         };
         assert_eq!(values(metrics(&resume)), values(metrics(&korean)), "[{b}]");
     }
@@ -217,13 +236,21 @@ async fn a_locale_the_person_does_not_offer_falls_back_and_a_malformed_one_is_re
         assert_eq!(resume_in(&app, "dahye-ahn", "fr").await, korean, "[{b}]");
         assert_eq!(resume_in(&app, "dahye-ahn", "ko-KR").await, korean, "[{b}]");
         let english = resume_in(&app, "dahye-ahn", "en").await;
-        assert_eq!(resume_in(&app, "dahye-ahn", "en-US").await, english, "[{b}]");
+        assert_eq!(
+            resume_in(&app, "dahye-ahn", "en-US").await,
+            english,
+            "[{b}]"
+        );
         for bad in ["english", "en_US", "qq", ""] {
             let errors = app
                 .anonymous()
                 .errors(EXPORT_IN, json!({ "s": "dahye-ahn", "l": bad }))
                 .await;
-            assert_eq!(codes(&errors), ["BAD_USER_INPUT"], "[{b}] {bad:?}: {errors:?}");
+            assert_eq!(
+                codes(&errors),
+                ["BAD_USER_INPUT"],
+                "[{b}] {bad:?}: {errors:?}"
+            );
             assert_eq!(fields(&errors), ["locale"], "[{b}] {bad:?}");
         }
     }
@@ -272,16 +299,28 @@ async fn a_json_resume_in_either_locale_survives_import_and_export_unchanged() {
             Some("Argo Workflows 오픈소스 기여"),
             "[{b}]"
         );
-        assert_eq!(copy.roles, original.roles.iter().map(|r| {
-            let mut r = r.clone();
-            r.translations.clear();
-            for a in &mut r.achievements {
-                a.translations.clear();
-                for m in &mut a.metrics { m.translations.clear(); }
-                for l in &mut a.links { l.translations.clear(); }
-            }
-            r
-        }).collect::<Vec<_>>(), "[{b}] roles whole, in the resume's one locale");
+        assert_eq!(
+            copy.roles,
+            original
+                .roles
+                .iter()
+                .map(|r| {
+                    let mut r = r.clone();
+                    r.translations.clear();
+                    for a in &mut r.achievements {
+                        a.translations.clear();
+                        for m in &mut a.metrics {
+                            m.translations.clear();
+                        }
+                        for l in &mut a.links {
+                            l.translations.clear();
+                        }
+                    }
+                    r
+                })
+                .collect::<Vec<_>>(),
+            "[{b}] roles whole, in the resume's one locale"
+        );
     }
 }
 
