@@ -98,7 +98,7 @@ fn an_unknown_field_is_named_with_its_line() {
         "{VALID_HEAD}\n[[roles]]\norganization = \"A\"\ntitel = \"typo\"\nstart = \"2020-01\"\n"
     ));
     let problem = &err.problems[0];
-    assert_eq!(problem.line, Some(10), "{err}");
+    assert_eq!(problem.line, Some(11), "{err}");
     assert!(problem.message.contains("titel"), "{err}");
     assert!(err.to_string().contains("bad.toml:10"), "{err}");
 }
@@ -111,7 +111,7 @@ fn a_missing_required_field_names_the_table() {
     let problem = &err.problems[0];
     assert!(problem.message.contains("title"), "{err}");
     assert!(problem.field.starts_with("roles[0]"), "{err}");
-    assert_eq!(problem.line, Some(8), "{err}");
+    assert_eq!(problem.line, Some(9), "{err}");
 }
 
 #[test]
@@ -121,14 +121,14 @@ fn a_wrong_type_and_a_bad_enum_value_are_named_with_their_lines() {
     ));
     let problem = &err.problems[0];
     assert_eq!(problem.field, "skills[0].category", "{err}");
-    assert_eq!(problem.line, Some(10), "{err}");
+    assert_eq!(problem.line, Some(11), "{err}");
     assert!(problem.message.contains("LANGUAGES"), "{err}");
 
     let err = reject(&format!(
         "{VALID_HEAD}summary = \"one paragraph, not a list\"\n"
     ));
     assert_eq!(err.problems[0].field, "person.summary", "{err}");
-    assert_eq!(err.problems[0].line, Some(7), "{err}");
+    assert_eq!(err.problems[0].line, Some(8), "{err}");
 }
 
 #[test]
@@ -138,7 +138,7 @@ fn a_month_that_is_not_yyyy_mm_is_rejected_at_its_line() {
     ));
     let problem = &err.problems[0];
     assert_eq!(problem.field, "roles[0].start", "{err}");
-    assert_eq!(problem.line, Some(11), "{err}");
+    assert_eq!(problem.line, Some(12), "{err}");
     assert!(problem.message.contains("YYYY-MM"), "{err}");
 }
 
