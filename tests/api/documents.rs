@@ -144,7 +144,7 @@ fn a_month_that_is_not_yyyy_mm_is_rejected_at_its_line() {
 
 #[test]
 fn every_broken_rule_is_reported_at_once_with_field_and_line() {
-    let text = "format = 1\n\n[person]\nslug = \"Not A Slug\"\nname = \" \"\nheadline = \"SRE\"\n\n\
+    let text = "format = 1\n\n[person]\nslug = \"Not A Slug\"\nname = \" \"\nheadline = \"SRE\"\nlocale = \"en\"\n\n\
          [[links]]\nkind = \"BLOG\"\nlabel = \"Blog\"\nurl = \"ftp://example.com\"\n\n\
          [[skills]]\nname = \"Go\"\ncategory = \"LANGUAGE\"\n\n[[skills]]\nname = \"go\"\ncategory = \"LANGUAGE\"\n\n\
          [[roles]]\norganization = \"A\"\ntitle = \"B\"\nstart = \"2022-09\"\nend = \"2021-06\"\n\n\
@@ -160,16 +160,16 @@ fn every_broken_rule_is_reported_at_once_with_field_and_line() {
         [
             ("person.slug", Some(4)),
             ("person.name", Some(5)),
-            ("links[0].url", Some(11)),
-            ("skills[1].name", Some(18)),
-            ("roles[0].end", Some(25)),
-            ("roles[0].achievements[0].skills[0]", Some(29)),
+            ("links[0].url", Some(12)),
+            ("skills[1].name", Some(19)),
+            ("roles[0].end", Some(26)),
+            ("roles[0].achievements[0].skills[0]", Some(30)),
         ],
         "{err}"
     );
     let message = err.to_string();
     assert!(message.contains("6 problems"), "{message}");
-    assert!(message.contains("bad.toml:29"), "{message}");
+    assert!(message.contains("bad.toml:30"), "{message}");
     assert!(message.contains("\"Rust\""), "{message}");
 }
 
@@ -284,7 +284,7 @@ fn the_persons_locales_are_registered_canonical_tags_other_than_its_own() {
         .replace("locale = \"en\"", "locale = \"english\"")
         .replace(
             "locales = [\"ko\"]",
-            "locales = [\"ko\", \"ko\", \"ko-kr\", \"qq\"]",
+            "locales = [\"ko\", \"ko\", \"ko-kr\", \"en_US\"]",
         );
     let found = problems_of(&text);
     let fields: Vec<&str> = found.iter().map(|(f, _)| f.as_str()).collect();

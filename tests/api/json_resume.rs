@@ -241,7 +241,7 @@ async fn a_locale_the_person_does_not_offer_falls_back_and_a_malformed_one_is_re
             english,
             "[{b}]"
         );
-        for bad in ["english", "en_US", "qq", ""] {
+        for bad in ["english", "en_US", "*", ""] {
             let errors = app
                 .anonymous()
                 .errors(EXPORT_IN, json!({ "s": "dahye-ahn", "l": bad }))
