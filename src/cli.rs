@@ -11,6 +11,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::config::{Config, DEFAULT_DATABASE_URL, PoolConfig};
 use crate::db;
+use crate::domain::Locale;
 use crate::{auth, document, graphql, service, startup};
 
 #[derive(Debug, Parser)]
@@ -67,6 +68,12 @@ pub enum Command {
         /// JSON Resume (published content only).
         #[arg(long, value_enum, default_value_t = Format::Native)]
         format: Format,
+        /// The locale of a JSON Resume (a BCP 47 tag, e.g. `en`); each text
+        /// the person has not translated into it is in their own locale.
+        /// Without it: the person's own locale. The native format holds
+        /// every locale.
+        #[arg(long)]
+        locale: Option<String>,
         /// Write to this file instead of standard output.
         #[arg(long, short)]
         out: Option<PathBuf>,
@@ -177,9 +184,12 @@ async fn dispatch(cli: Cli) -> Result<(), String> {
             )
             .await
         }
-        Command::Export { slug, format, out } => {
-            export(&cli.database_url, &slug, format, out).await
-        }
+        Command::Export {
+            slug,
+            format,
+            locale,
+            out,
+        } => export(&cli.database_url, &slug, format, locale.as_deref(), out).await,
         Command::Token { action } => token(&cli.database_url, action).await,
         Command::ExportStatic { out, manifest } => {
             export_static(&cli.database_url, &out, manifest.as_deref()).await
@@ -310,18 +320,37 @@ async fn export(
     database_url: &str,
     slug: &str,
     format: Format,
+    locale: Option<&str>,
     out: Option<PathBuf>,
 ) -> Result<(), String> {
+    let locale = match (format, locale) {
+        (_, None) => None,
+        (Format::JsonResume, Some(tag)) => {
+            Some(Locale::parse(tag).map_err(|err| format!("--locale: {err}"))?)
+        }
+        (Format::Native, Some(_)) => {
+            return Err(
+                "--locale is for --format json-resume: the native document holds every locale"
+                    .to_owned(),
+            );
+        }
+    };
     let db = connect(database_url).await?;
-    let document = service::export_document(&db, slug)
-        .await
-        .map_err(|err| err.detail())?
-        .ok_or_else(|| format!("no person with slug {slug:?}"))?;
+    let missing = || format!("no person with slug {slug:?}");
     let text = match format {
-        Format::Native => document::to_toml(&document),
+        Format::Native => {
+            let document = service::export_document(&db, slug)
+                .await
+                .map_err(|err| err.detail())?
+                .ok_or_else(missing)?;
+            document::to_toml(&document)
+        }
         Format::JsonResume => {
-            let resume = document::json_resume::export(&document);
-            format!("{:#}\n", resume)
+            let resume = service::json_resume::export(&db, slug, locale.as_ref())
+                .await
+                .map_err(|err| err.detail())?
+                .ok_or_else(missing)?;
+            format!("{resume:#}\n")
         }
     };
     match out {

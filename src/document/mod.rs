@@ -7,10 +7,12 @@
 //! same document, which is what makes import/export round-trip.
 
 pub mod json_resume;
+pub mod localize;
 mod locate;
 mod model;
 mod validate;
 
+pub use localize::localize;
 pub use model::*;
 
 use std::fmt;

@@ -1,6 +1,14 @@
 //! The shape of the native document. Field names are the file's keys; every
 //! table rejects unknown keys so that a typo is reported, not ignored.
 //! Empty lists and absent optional values are left out when writing.
+//!
+//! Every item with text may carry `translations`: a table per locale (a
+//! BCP 47 tag the person offers, see [`PersonDoc::locales`]) holding the
+//! same keys as the item's text fields, each optional. Their types are
+//! the `*Text` structs below; the database keeps them, key for key, in the
+//! item's `translations` column ([`crate::domain::locale::Translations`]).
+
+use std::collections::BTreeMap;
 
 use entity::enums::{
     ActivityKind, EducationStatus, EmploymentType, ProfileLinkKind, ReferenceKind, SkillCategory,
@@ -8,6 +16,9 @@ use entity::enums::{
 use serde::{Deserialize, Serialize};
 
 use crate::domain::YearMonth;
+
+/// An item's translations: locale tag -> the translated fields.
+pub type Localized<T> = BTreeMap<String, T>;
 
 /// The version of the format this program reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -45,6 +56,10 @@ pub struct PersonDoc {
     /// (English when left out).
     #[serde(default = "default_locale")]
     pub locale: String,
+    /// The other locales the portfolio is offered in; every `translations`
+    /// table must be one of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locales: Vec<String>,
     pub name: String,
     pub headline: String,
     #[serde(default)]
@@ -58,6 +73,8 @@ pub struct PersonDoc {
     /// A draft: kept, but shown only to the portfolio's owner.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub draft: bool,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: Localized<PersonText>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,6 +86,8 @@ pub struct ProfileLinkDoc {
     /// A draft: kept, but shown only to the portfolio's owner.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub draft: bool,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: Localized<ProfileLinkText>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -81,6 +100,8 @@ pub struct SkillDoc {
     /// A draft: kept, but shown only to the portfolio's owner.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub draft: bool,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: Localized<SkillText>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,6 +124,8 @@ pub struct RoleDoc {
     /// A draft: kept, but shown only to the portfolio's owner.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub draft: bool,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: Localized<RoleText>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub achievements: Vec<AchievementDoc>,
 }
@@ -123,6 +146,8 @@ pub struct AchievementDoc {
     /// A draft: kept, but shown only to the portfolio's owner.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub draft: bool,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: Localized<AchievementText>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<MetricDoc>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -138,6 +163,8 @@ pub struct MetricDoc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     pub display: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: Localized<MetricText>,
 }
 
 /// A talk, post or other work about an achievement or activity.
@@ -148,6 +175,32 @@ pub struct ReferenceDoc {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// For a talk: the event or meetup where it was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    /// For a post or article: who published it (whose blog).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// When it was given or published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<YearMonth>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: Localized<ReferenceText>,
+}
+
+impl ReferenceDoc {
+    /// A reference with a kind, a title and maybe a URL, nothing else.
+    pub fn new(kind: ReferenceKind, title: String, url: Option<String>) -> ReferenceDoc {
+        ReferenceDoc {
+            kind,
+            title,
+            url,
+            event: None,
+            publisher: None,
+            date: None,
+            translations: BTreeMap::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -167,9 +220,15 @@ pub struct ActivityDoc {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub highlights: Vec<String>,
+    /// For an award: the `title` of the activity of this document it was
+    /// given for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub awarded_for: Option<String>,
     /// A draft: kept, but shown only to the portfolio's owner.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub draft: bool,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: Localized<ActivityText>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<ReferenceDoc>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -193,6 +252,8 @@ pub struct EducationDoc {
     /// A draft: kept, but shown only to the portfolio's owner.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub draft: bool,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: Localized<EducationText>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -204,4 +265,70 @@ pub struct LanguageDoc {
     /// A draft: kept, but shown only to the portfolio's owner.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub draft: bool,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: Localized<LanguageText>,
+}
+
+/// Declares the translatable fields of one item type: each optional, with
+/// the item's own key; a key the item does not have is refused.
+macro_rules! texts {
+    ($(#[$doc:meta])* $name:ident { $($field:ident: $ty:ty),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $(
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $field: Option<$ty>,
+            )+
+        }
+
+        impl $name {
+            /// True when nothing is translated.
+            pub fn is_empty(&self) -> bool {
+                true $(&& self.$field.is_none())+
+            }
+        }
+    };
+}
+
+texts! {
+    /// A person's translated fields.
+    PersonText { name: String, headline: String, summary: Vec<String>, location: String }
+}
+texts! {
+    /// A profile link's translated label.
+    ProfileLinkText { label: String }
+}
+texts! {
+    /// A skill's translated name.
+    SkillText { name: String }
+}
+texts! {
+    /// A role's translated fields.
+    RoleText { organization: String, title: String, department: String, location: String, summary: String }
+}
+texts! {
+    /// An achievement's translated fields (lists item for item).
+    AchievementText { title: String, context: String, actions: Vec<String>, results: Vec<String> }
+}
+texts! {
+    /// A metric's translated label and wording.
+    MetricText { label: String, display: String }
+}
+texts! {
+    /// A reference's translated title, event and publisher.
+    ReferenceText { title: String, event: String, publisher: String }
+}
+texts! {
+    /// An activity's translated fields.
+    ActivityText { title: String, organization: String, description: String, highlights: Vec<String> }
+}
+texts! {
+    /// A course of study's translated fields.
+    EducationText { institution: String, degree: String, field: String }
+}
+texts! {
+    /// A spoken language's translated name and fluency.
+    LanguageText { name: String, fluency: String }
 }

@@ -39,10 +39,8 @@ impl Locale {
     /// canonical spelling is kept (`EN-us` becomes `en-US`).
     pub fn parse(text: &str) -> Result<Locale, LocaleError> {
         let shown = || text.chars().take(MAX_TAG_LEN + 5).collect::<String>();
-        if text.is_empty() || text.len() > MAX_TAG_LEN {
-            return Err(LocaleError::Malformed(shown()));
-        }
-        if text.contains('*') {
+        // A wildcard (`*`, `en-*`) is a language range, never a tag.
+        if text.is_empty() || text.len() > MAX_TAG_LEN || text.contains('*') {
             return Err(LocaleError::Malformed(shown()));
         }
         let tag = LanguageTag::parse(text).map_err(|_| LocaleError::Malformed(shown()))?;

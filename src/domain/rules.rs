@@ -256,3 +256,15 @@ pub fn references<'a>(
         }
     }
 }
+
+/// The rules of what a reference says besides its title and URL: the
+/// event a talk was given at and the publisher of a post (one line each).
+pub fn reference_details(
+    c: &mut Checker,
+    path: &str,
+    event: Option<&str>,
+    publisher: Option<&str>,
+) {
+    c.optional_text(&format!("{path}.event"), event, limits::SHORT_TEXT);
+    c.optional_text(&format!("{path}.publisher"), publisher, limits::SHORT_TEXT);
+}

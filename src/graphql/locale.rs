@@ -93,10 +93,10 @@ impl LocaleChoice {
     }
 
     fn preferences(&self, ctx: &Context<'_>) -> Preferences {
-        if let Some(root) = root_key(ctx) {
-            if let Some(p) = lock(&self.roots).get(root) {
-                return p.clone();
-            }
+        if let Some(root) = root_key(ctx)
+            && let Some(p) = lock(&self.roots).get(root)
+        {
+            return p.clone();
         }
         self.accept.clone()
     }

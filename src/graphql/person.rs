@@ -24,7 +24,7 @@ use super::role::{Role, sort_roles};
 use super::skill::Skill;
 use super::{Duration, loaders, state, viewer};
 use crate::auth::Viewer;
-use crate::domain::experience_months;
+use crate::domain::{Locale, experience_months};
 use crate::error::AppError;
 
 /// Queries about people.
@@ -415,7 +415,15 @@ impl Person {
     async fn json_resume(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The locale to write it in, a BCP 47 tag (`en`, `ko`); each text the person has not translated into it is in their own locale. Default: the person's own locale. A malformed or unregistered tag is `BAD_USER_INPUT`."
+        )]
+        locale: Option<String>,
     ) -> Result<async_graphql::Json<serde_json::Value>> {
+        let locale = locale
+            .map(|tag| Locale::parse(&tag))
+            .transpose()
+            .map_err(|err| AppError::bad_input("locale", err.to_string()))?;
         // From the request's batched loaders: the same statements for one
         // person or a hundred.
         let l = loaders(ctx)?;
@@ -453,8 +461,12 @@ impl Person {
             education: &education,
             languages: &languages,
         })?;
+        let options = crate::document::json_resume::Export {
+            locale: locale.as_ref(),
+            last_modified: Some(self.0.updated_at),
+        };
         Ok(async_graphql::Json(crate::document::json_resume::export(
-            &document,
+            &document, options,
         )))
     }
 

@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
+
 use entity::{
     achievement, achievement_skill, activity, education, language, metric, person, profile_link,
     role, skill,
@@ -9,6 +11,7 @@ use entity::{
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::codec::{decode, month, optional_month};
+use crate::document::localize::from_column;
 use crate::document::*;
 use crate::error::{AppError, AppResult};
 
@@ -17,6 +20,15 @@ pub async fn export_document(
     db: &impl ConnectionTrait,
     slug: &str,
 ) -> AppResult<Option<PortfolioDocument>> {
+    Ok(export_document_dated(db, slug).await?.map(|(doc, _)| doc))
+}
+
+/// The portfolio of `slug` as a document, with when anything of it last
+/// changed (the person's `updated_at`).
+pub async fn export_document_dated(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> AppResult<Option<(PortfolioDocument, DateTime<Utc>)>> {
     let Some(p) = person::Entity::find()
         .filter(person::Column::Slug.eq(slug))
         .one(db)
@@ -73,6 +85,7 @@ pub async fn export_document(
         .all(db)
         .await?;
 
+    let updated_at = p.updated_at;
     assemble(Rows {
         person: p,
         links: &links,
@@ -85,7 +98,7 @@ pub async fn export_document(
         education: &education,
         languages: &languages,
     })
-    .map(Some)
+    .map(|doc| Some((doc, updated_at)))
 }
 
 /// Every row of one portfolio, each list in display order (metrics and
@@ -101,6 +114,20 @@ pub struct Rows<'a> {
     pub skill_links: &'a [achievement_skill::Model],
     pub education: &'a [education::Model],
     pub languages: &'a [language::Model],
+}
+
+/// The translations kept in an item's `translations` column; a column the
+/// document cannot express is an internal error.
+fn texts<T: serde::de::DeserializeOwned>(
+    table: &str,
+    id: i64,
+    column: Option<&str>,
+) -> AppResult<Localized<T>> {
+    from_column(column).map_err(|err| {
+        AppError::internal(format!(
+            "{table} {id}: its translations cannot be read: {err}"
+        ))
+    })
 }
 
 /// The document of a portfolio's rows. Pure: the GraphQL layer assembles
@@ -129,6 +156,7 @@ pub fn assemble(rows: Rows<'_>) -> AppResult<PortfolioDocument> {
                 value: m.value,
                 unit: m.unit.clone(),
                 display: m.display.clone(),
+                translations: texts("metric", m.id, m.translations.as_deref())?,
             });
     }
     let mut skills_of: HashMap<i64, Vec<String>> = HashMap::new();
@@ -152,6 +180,7 @@ pub fn assemble(rows: Rows<'_>) -> AppResult<PortfolioDocument> {
             metrics: metrics_of.remove(&a.id).unwrap_or_default(),
             links: decode("achievement.links", &a.links)?,
             draft: !a.published,
+            translations: texts("achievement", a.id, a.translations.as_deref())?,
         };
         match (a.role_id, a.activity_id) {
             (Some(role_id), _) => by_role.entry(role_id).or_default().push(doc),
@@ -165,9 +194,19 @@ pub fn assemble(rows: Rows<'_>) -> AppResult<PortfolioDocument> {
         }
     }
 
+    let titles: HashMap<i64, &str> = activities
+        .iter()
+        .map(|a| (a.id, a.title.as_str()))
+        .collect();
+    let locales: Vec<String> = match p.locales.as_deref() {
+        None | Some("") => Vec::new(),
+        Some(json) => decode("person.locales", json)?,
+    };
     Ok(PortfolioDocument {
         format: FORMAT_VERSION,
         person: PersonDoc {
+            translations: texts("person", p.id, p.translations.as_deref())?,
+            locales,
             summary: decode("person.summary", &p.summary)?,
             slug: p.slug,
             locale: p.default_locale,
@@ -180,22 +219,28 @@ pub fn assemble(rows: Rows<'_>) -> AppResult<PortfolioDocument> {
         },
         links: links
             .iter()
-            .map(|l| ProfileLinkDoc {
-                kind: l.kind,
-                label: l.label.clone(),
-                url: l.url.clone(),
-                draft: !l.published,
+            .map(|l| {
+                Ok(ProfileLinkDoc {
+                    kind: l.kind,
+                    label: l.label.clone(),
+                    url: l.url.clone(),
+                    draft: !l.published,
+                    translations: texts("profile_link", l.id, l.translations.as_deref())?,
+                })
             })
-            .collect(),
+            .collect::<AppResult<_>>()?,
         skills: skills
             .iter()
-            .map(|s| SkillDoc {
-                name: s.name.clone(),
-                category: s.category,
-                featured: s.featured,
-                draft: !s.published,
+            .map(|s| {
+                Ok(SkillDoc {
+                    name: s.name.clone(),
+                    category: s.category,
+                    featured: s.featured,
+                    draft: !s.published,
+                    translations: texts("skill", s.id, s.translations.as_deref())?,
+                })
             })
-            .collect(),
+            .collect::<AppResult<_>>()?,
         roles: roles
             .iter()
             .map(|r| {
@@ -210,6 +255,7 @@ pub fn assemble(rows: Rows<'_>) -> AppResult<PortfolioDocument> {
                     end: optional_month("role.end_ym", r.end_ym)?,
                     summary: r.summary.clone(),
                     draft: !r.published,
+                    translations: texts("role", r.id, r.translations.as_deref())?,
                 })
             })
             .collect::<AppResult<_>>()?,
@@ -227,7 +273,12 @@ pub fn assemble(rows: Rows<'_>) -> AppResult<PortfolioDocument> {
                     description: a.description.clone(),
                     highlights: decode("activity.highlights", &a.highlights)?,
                     links: decode("activity.links", &a.links)?,
+                    awarded_for: a
+                        .awarded_for_id
+                        .and_then(|id| titles.get(&id))
+                        .map(|t| (*t).to_owned()),
                     draft: !a.published,
+                    translations: texts("activity", a.id, a.translations.as_deref())?,
                 })
             })
             .collect::<AppResult<_>>()?,
@@ -242,16 +293,20 @@ pub fn assemble(rows: Rows<'_>) -> AppResult<PortfolioDocument> {
                     end: optional_month("education.end_ym", e.end_ym)?,
                     status: e.status,
                     draft: !e.published,
+                    translations: texts("education", e.id, e.translations.as_deref())?,
                 })
             })
             .collect::<AppResult<_>>()?,
         languages: languages
             .iter()
-            .map(|l| LanguageDoc {
-                name: l.name.clone(),
-                fluency: l.fluency.clone(),
-                draft: !l.published,
+            .map(|l| {
+                Ok(LanguageDoc {
+                    name: l.name.clone(),
+                    fluency: l.fluency.clone(),
+                    draft: !l.published,
+                    translations: texts("language", l.id, l.translations.as_deref())?,
+                })
             })
-            .collect(),
+            .collect::<AppResult<_>>()?,
     })
 }

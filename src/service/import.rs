@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::{
     achievement, achievement_skill, activity, education, language, metric, person, profile_link,
     role, skill,
@@ -15,6 +15,7 @@ use sea_orm::{
 };
 
 use super::codec::encode;
+use crate::document::localize::to_column;
 use crate::document::{self, AchievementDoc, PortfolioDocument};
 use crate::error::{AppError, AppResult};
 
@@ -32,12 +33,22 @@ pub async fn import_document(
     db: &DatabaseConnection,
     doc: &PortfolioDocument,
 ) -> AppResult<ImportOutcome> {
+    import_document_dated(db, doc, None).await
+}
+
+/// As [`import_document`]; the person's `updated_at` is `last_modified`
+/// when given (a resume that says when it was last changed), else now.
+pub async fn import_document_dated(
+    db: &DatabaseConnection,
+    doc: &PortfolioDocument,
+    last_modified: Option<DateTime<Utc>>,
+) -> AppResult<ImportOutcome> {
     let outcome = super::write::transaction(db, async |txn| {
         let removed = person::Entity::delete_many()
             .filter(person::Column::Slug.eq(doc.person.slug.as_str()))
             .exec(txn)
             .await?;
-        let person_id = insert_portfolio(txn, doc).await?;
+        let person_id = insert_portfolio(txn, doc, last_modified).await?;
         Ok(Some(ImportOutcome {
             person_id,
             replaced: removed.rows_affected > 0,
@@ -58,7 +69,11 @@ pub async fn load_bundled_if_empty(db: &DatabaseConnection) -> AppResult<bool> {
     Ok(true)
 }
 
-async fn insert_portfolio(txn: &impl ConnectionTrait, doc: &PortfolioDocument) -> AppResult<i64> {
+async fn insert_portfolio(
+    txn: &impl ConnectionTrait,
+    doc: &PortfolioDocument,
+    last_modified: Option<DateTime<Utc>>,
+) -> AppResult<i64> {
     let now = Utc::now();
     let p = &doc.person;
     let person_id = person::Entity::insert(person::ActiveModel {
@@ -71,12 +86,12 @@ async fn insert_portfolio(txn: &impl ConnectionTrait, doc: &PortfolioDocument) -
         email: Set(p.email.clone()),
         avatar_url: Set(p.avatar_url.clone()),
         default_locale: Set(p.locale.clone()),
-        locales: Set(None),
+        locales: Set((!p.locales.is_empty()).then(|| encode(&p.locales))),
         published: Set(!p.draft),
         version: Set(1),
-        translations: Set(None),
+        translations: Set(to_column(&p.translations)),
         created_at: Set(now),
-        updated_at: Set(now),
+        updated_at: Set(last_modified.map_or(now, |t| t.min(now))),
     })
     .exec(txn)
     .await?
@@ -95,7 +110,7 @@ async fn insert_portfolio(txn: &impl ConnectionTrait, doc: &PortfolioDocument) -
             position: Set(position as i32),
             published: Set(!link.draft),
             version: Set(1),
-            translations: Set(None),
+            translations: Set(to_column(&link.translations)),
             created_at: Set(now),
             updated_at: Set(now),
         });
@@ -113,7 +128,7 @@ async fn insert_portfolio(txn: &impl ConnectionTrait, doc: &PortfolioDocument) -
             position: Set(position as i32),
             published: Set(!s.draft),
             version: Set(1),
-            translations: Set(None),
+            translations: Set(to_column(&s.translations)),
             created_at: Set(now),
             updated_at: Set(now),
         })
@@ -145,7 +160,7 @@ async fn insert_portfolio(txn: &impl ConnectionTrait, doc: &PortfolioDocument) -
             position: Set(position as i32),
             published: Set(!r.draft),
             version: Set(1),
-            translations: Set(None),
+            translations: Set(to_column(&r.translations)),
             created_at: Set(now),
             updated_at: Set(now),
         })
@@ -157,6 +172,7 @@ async fn insert_portfolio(txn: &impl ConnectionTrait, doc: &PortfolioDocument) -
         }
     }
 
+    let mut activity_ids = Vec::with_capacity(doc.activities.len());
     for (position, a) in doc.activities.iter().enumerate() {
         let activity_id = activity::Entity::insert(activity::ActiveModel {
             id: NotSet,
@@ -174,18 +190,46 @@ async fn insert_portfolio(txn: &impl ConnectionTrait, doc: &PortfolioDocument) -
             position: Set(position as i32),
             published: Set(!a.draft),
             version: Set(1),
-            translations: Set(None),
+            translations: Set(to_column(&a.translations)),
             created_at: Set(now),
             updated_at: Set(now),
         })
         .exec(txn)
         .await?
         .last_insert_id;
+        activity_ids.push(activity_id);
         for achievement in &a.achievements {
             writer
                 .write(Parent::Activity(activity_id), achievement)
                 .await?;
         }
+    }
+
+    // An award names the activity it was given for by title, which may come
+    // later in the document: linked once every activity has its id.
+    for (a, id) in doc.activities.iter().zip(&activity_ids) {
+        let Some(target) = a.awarded_for.as_deref() else {
+            continue;
+        };
+        let target_id = doc
+            .activities
+            .iter()
+            .position(|x| x.title == target)
+            .and_then(|i| activity_ids.get(i))
+            .ok_or_else(|| {
+                AppError::bad_input(
+                    "activities",
+                    format!("award {:?} names unknown activity {target:?}", a.title),
+                )
+            })?;
+        activity::Entity::update_many()
+            .col_expr(
+                activity::Column::AwardedForId,
+                sea_orm::sea_query::Expr::value(*target_id),
+            )
+            .filter(activity::Column::Id.eq(*id))
+            .exec(txn)
+            .await?;
     }
 
     let education = doc
@@ -204,7 +248,7 @@ async fn insert_portfolio(txn: &impl ConnectionTrait, doc: &PortfolioDocument) -
             position: Set(position as i32),
             published: Set(!e.draft),
             version: Set(1),
-            translations: Set(None),
+            translations: Set(to_column(&e.translations)),
             created_at: Set(now),
             updated_at: Set(now),
         });
@@ -222,7 +266,7 @@ async fn insert_portfolio(txn: &impl ConnectionTrait, doc: &PortfolioDocument) -
             position: Set(position as i32),
             published: Set(!l.draft),
             version: Set(1),
-            translations: Set(None),
+            translations: Set(to_column(&l.translations)),
             created_at: Set(now),
             updated_at: Set(now),
         });
@@ -282,7 +326,7 @@ impl<C: ConnectionTrait> AchievementWriter<'_, C> {
             position: Set(self.next_position),
             published: Set(!a.draft),
             version: Set(1),
-            translations: Set(None),
+            translations: Set(to_column(&a.translations)),
             created_at: Set(now),
             updated_at: Set(now),
         })
@@ -305,7 +349,7 @@ impl<C: ConnectionTrait> AchievementWriter<'_, C> {
                 display: Set(m.display.clone()),
                 position: Set(position as i32),
                 version: Set(1),
-                translations: Set(None),
+                translations: Set(to_column(&m.translations)),
                 created_at: Set(now),
                 updated_at: Set(now),
             });

@@ -4,14 +4,25 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Que
 use serde_json::Value;
 
 use crate::document::{self, json_resume};
-use crate::domain::limits;
+use crate::domain::{Locale, limits};
 use crate::error::{AppError, AppResult};
 
-/// The published portfolio of `slug` as a JSON Resume document.
-pub async fn export(db: &impl ConnectionTrait, slug: &str) -> AppResult<Option<Value>> {
-    Ok(super::export_document(db, slug)
+/// The published portfolio of `slug` as a JSON Resume document in
+/// `locale` (see [`json_resume::export`]; `None`: the person's own).
+pub async fn export(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    locale: Option<&Locale>,
+) -> AppResult<Option<Value>> {
+    Ok(super::export::export_document_dated(db, slug)
         .await?
-        .map(|doc| json_resume::export(&doc)))
+        .map(|(doc, updated_at)| {
+            let options = json_resume::Export {
+                locale,
+                last_modified: Some(updated_at),
+            };
+            json_resume::export(&doc, options)
+        }))
 }
 
 /// Where the caller's user gave the slug and the document: each caller
@@ -76,7 +87,11 @@ pub async fn import(
         }
     };
     match doc {
-        Some(doc) if problems.is_empty() => Ok(super::import_document(db, &doc).await?.person_id),
+        Some(doc) if problems.is_empty() => {
+            let last_modified = json_resume::last_modified(resume);
+            let outcome = super::import::import_document_dated(db, &doc, last_modified).await?;
+            Ok(outcome.person_id)
+        }
         _ => Err(AppError::Invalid(problems)),
     }
 }

@@ -111,7 +111,7 @@ async fn a_draft_achievement_metric_and_skill_are_invisible_by_id_and_in_lists()
             anonymous["person"]["achievements"]["totalCount"], 10,
             "[{b}]"
         );
-        assert_eq!(anonymous["person"]["skills"]["totalCount"], 23, "[{b}]");
+        assert_eq!(anonymous["person"]["skills"]["totalCount"], 25, "[{b}]");
         let owner = app.as_token(&token).data(query, ids).await;
         assert!(
             owner["nodes"]

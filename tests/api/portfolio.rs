@@ -130,7 +130,11 @@ async fn both_roles_come_current_first_with_their_achievements_metrics_skills_an
         let (musinsa, yeogi) = (&roles[0], &roles[1]);
         assert_eq!(musinsa["title"], "Site Reliability Engineer");
         assert_eq!(musinsa["department"], "SRE팀");
-        assert_eq!(musinsa["employmentType"], "FULL_TIME");
+        assert_eq!(
+            musinsa["employmentType"],
+            Value::Null,
+            "the resume states no employment type"
+        );
         assert_eq!(
             (
                 musinsa["start"].clone(),

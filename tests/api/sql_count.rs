@@ -23,6 +23,7 @@ fn big_portfolio() -> portfolio::document::PortfolioDocument {
             end: (r < 49).then(|| YearMonth::new(1970 + r, 12).expect("month")),
             summary: None,
             draft: false,
+            translations: Default::default(),
             achievements: (0..20)
                 .map(|a| AchievementDoc {
                     title: format!("Achievement {r}.{a}"),
@@ -38,10 +39,12 @@ fn big_portfolio() -> portfolio::document::PortfolioDocument {
                             value: Some(m as f64),
                             unit: Some("x".to_owned()),
                             display: format!("{m}x"),
+                            translations: Default::default(),
                         })
                         .collect(),
                     links: Vec::new(),
                     draft: false,
+                    translations: Default::default(),
                 })
                 .collect(),
         })

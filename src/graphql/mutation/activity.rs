@@ -26,11 +26,11 @@ pub struct ReferenceInput {
 
 impl From<&ReferenceInput> for ReferenceDoc {
     fn from(input: &ReferenceInput) -> Self {
-        ReferenceDoc {
-            kind: input.kind.into(),
-            title: input.title.trim().to_owned(),
-            url: input.url.clone(),
-        }
+        ReferenceDoc::new(
+            input.kind.into(),
+            input.title.trim().to_owned(),
+            input.url.clone(),
+        )
     }
 }
 

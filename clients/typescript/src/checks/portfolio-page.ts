@@ -67,8 +67,8 @@ export const portfolioPage: Check = {
     const withSkills = roles.flatMap((r) => r.achievements.nodes).filter((a) => a.skills.length > 0);
     check(withSkills.length > 0, 'at least one achievement lists its skills');
 
-    equal(person.skills.totalCount, 24, 'skills.totalCount');
-    equal(person.skills.nodes.length, 24, 'skills.nodes.length');
+    equal(person.skills.totalCount, 26, 'skills.totalCount');
+    equal(person.skills.nodes.length, 26, 'skills.nodes.length');
     const featured = person.skills.nodes.filter((s) => s.featured);
     equal(featured.length, 11, 'featured skills');
     equal(
