@@ -145,9 +145,25 @@ pub enum MigrateAction {
     Fresh,
 }
 
-/// Runs a parsed command line; the exit code says whether it worked.
-pub async fn run(cli: Cli) -> ExitCode {
-    match dispatch(cli).await {
+/// Runs a parsed command line on a multi-threaded Tokio runtime; the exit
+/// code says whether it worked.
+///
+/// The runtime is started here rather than by `#[tokio::main]` in the
+/// binary: whoever polls an `async fn` compiles its state machine, and this
+/// one reaches every command, so polling it here compiles them once, in
+/// this crate, instead of again in the binary.
+pub fn run(cli: Cli) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(dispatch(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");

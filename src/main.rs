@@ -8,12 +8,11 @@ use portfolio::cli::{self, Cli, LogFormat};
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let cli = Cli::parse();
     // Flushes every line still queued when the program ends.
     let _flush_logs = init_tracing(cli.log_format);
-    cli::run(cli).await
+    cli::run(cli)
 }
 
 /// Logs go to stderr, so that `export` and `schema` keep stdout clean.

@@ -5,6 +5,13 @@
 //! not to), loads the bundled portfolio into an empty database, and binds the
 //! listener, so that a port of `0` in tests yields a real free port before the
 //! server runs.
+//!
+//! `build` and `run_until_stopped` hand out boxed futures. The state machine
+//! of an `async fn` is compiled anew in every crate that awaits it (it is not
+//! shared like an ordinary function), and these two reach the whole server:
+//! boxed here, the server is compiled once, in this crate, and the binary and
+//! the tests only call it. They run once per process, so the allocation
+//! cannot matter.
 
 mod connection;
 
@@ -12,6 +19,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use futures::future::BoxFuture;
 use hyper::body::Incoming;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
@@ -57,7 +65,13 @@ pub struct App {
 }
 
 /// Connects, migrates and seeds as configured, and binds the listener.
-pub async fn build(config: Config) -> Result<App, StartupError> {
+// `inline(never)`: the boxing must happen in this crate (see the module docs).
+#[inline(never)]
+pub fn build(config: Config) -> BoxFuture<'static, Result<App, StartupError>> {
+    Box::pin(build_app(config))
+}
+
+async fn build_app(config: Config) -> Result<App, StartupError> {
     let (db, stats) = db::connect(&config.database_url, &config.pool)
         .await
         .map_err(|source| StartupError::Connect {
@@ -178,10 +192,21 @@ impl App {
     /// Each connection must send its request head within the header-read
     /// timeout, may wait idle between requests for the idle timeout, and at
     /// most the configured number of connections are open at once.
-    pub async fn run_until_stopped(
+    pub fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> std::io::Result<()> {
+    ) -> BoxFuture<'static, std::io::Result<()>> {
+        self.run(Box::pin(shutdown))
+    }
+
+    /// [`App::run_until_stopped`] for any signal, boxed in this crate (see
+    /// the module docs).
+    #[inline(never)]
+    fn run(self, shutdown: BoxFuture<'static, ()>) -> BoxFuture<'static, std::io::Result<()>> {
+        Box::pin(self.serve(shutdown))
+    }
+
+    async fn serve(self, shutdown: BoxFuture<'static, ()>) -> std::io::Result<()> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let (drained_tx, drained_rx) = tokio::sync::oneshot::channel::<()>();
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
