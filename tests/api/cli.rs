@@ -3,7 +3,7 @@
 
 use std::process::{Command, Output};
 
-use migration::{MigrationName, MigratorTrait};
+use migration::MigratorTrait;
 use portfolio::service;
 use serde_json::json;
 
