@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::{achievement, metric};
 
@@ -11,39 +11,148 @@ use super::enums::ReferenceKind;
 use super::ids::{self, NodeType};
 use super::loaders;
 use super::loaders::*;
-use super::locale::{Localizer, Translation, translations};
+use super::locale::{self, Localizer, Translation, translations};
 use super::person::Person;
 use super::role::Role;
 use super::skill::Skill;
 use crate::document::ReferenceDoc;
+use crate::document::ReferenceText;
+use crate::domain::YearMonth;
 use crate::error::AppError;
 use crate::service::codec::decode;
 
-/// A talk, post or other work about an achievement or activity.
-#[derive(SimpleObject)]
-pub struct Reference {
-    /// Talk, blog post, ...
-    pub kind: ReferenceKind,
-    /// Its title, in its own language.
-    pub title: String,
-    /// Where to find it, when known.
-    pub url: Option<String>,
+/// What a reference belongs to.
+#[derive(Clone, Copy, Debug)]
+pub enum Owner {
+    Achievement(i64),
+    Activity(i64),
 }
 
-impl From<ReferenceDoc> for Reference {
-    fn from(doc: ReferenceDoc) -> Self {
-        Reference {
-            kind: doc.kind.into(),
-            title: doc.title,
-            url: doc.url,
-        }
+/// A talk, post or other work, with the achievement or activity it belongs to.
+#[derive(Clone)]
+pub struct Reference {
+    pub doc: ReferenceDoc,
+    pub person_id: i64,
+    pub owner: Owner,
+}
+
+/// A talk, post or other work about an achievement or activity.
+#[Object(cache_control(max_age = 60))]
+impl Reference {
+    /// Talk, blog post, ...
+    async fn kind(&self) -> ReferenceKind {
+        self.doc.kind.into()
+    }
+
+    /// `kind` as shown to readers, in the locale served ("Talk", "발표").
+    async fn kind_label(&self, ctx: &Context<'_>) -> Result<&'static str> {
+        let speech = locale::speech(ctx, self.person_id).await?;
+        Ok(ReferenceKind::from(self.doc.kind).label(speech))
+    }
+
+    /// Its title, in the locale served where it has a translation.
+    async fn title(&self, ctx: &Context<'_>) -> Result<String> {
+        let t = self.text(ctx).await?;
+        Ok(t.and_then(|t| t.title)
+            .unwrap_or_else(|| self.doc.title.clone()))
+    }
+
+    /// Where to find it, when known.
+    async fn url(&self) -> Option<&str> {
+        self.doc.url.as_deref()
+    }
+
+    /// For a talk: the event or meetup where it was given, when known.
+    async fn event(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        let t = self.text(ctx).await?;
+        Ok(t.and_then(|t| t.event).or_else(|| self.doc.event.clone()))
+    }
+
+    /// For a post or article: who published it (whose blog), when known.
+    async fn publisher(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        let t = self.text(ctx).await?;
+        Ok(t.and_then(|t| t.publisher)
+            .or_else(|| self.doc.publisher.clone()))
+    }
+
+    /// When it was given or published, when known.
+    async fn date(&self) -> Option<YearMonth> {
+        self.doc.date
+    }
+
+    /// The achievement it belongs to (null when it belongs to an activity).
+    async fn achievement(&self, ctx: &Context<'_>) -> Result<Option<Achievement>> {
+        let Owner::Achievement(id) = self.owner else {
+            return Ok(None);
+        };
+        let rows = loaders(ctx)?.achievements(self.person_id).await?;
+        Ok(rows.iter().find(|a| a.id == id).cloned().map(Achievement))
+    }
+
+    /// The activity it belongs to: its own, or that of its achievement.
+    async fn activity(&self, ctx: &Context<'_>) -> Result<Option<Activity>> {
+        let l = loaders(ctx)?;
+        let id = match self.owner {
+            Owner::Activity(id) => Some(id),
+            Owner::Achievement(id) => l
+                .achievements(self.person_id)
+                .await?
+                .iter()
+                .find(|a| a.id == id)
+                .and_then(|a| a.activity_id),
+        };
+        let Some(id) = id else {
+            return Ok(None);
+        };
+        let rows = l.rows(ActivitiesOf(self.person_id)).await?;
+        Ok(rows.iter().find(|a| a.id == id).cloned().map(Activity))
+    }
+
+    /// The role its achievement was part of, if any.
+    async fn role(&self, ctx: &Context<'_>) -> Result<Option<Role>> {
+        let Owner::Achievement(id) = self.owner else {
+            return Ok(None);
+        };
+        let l = loaders(ctx)?;
+        let role_id = l
+            .achievements(self.person_id)
+            .await?
+            .iter()
+            .find(|a| a.id == id)
+            .and_then(|a| a.role_id);
+        let Some(role_id) = role_id else {
+            return Ok(None);
+        };
+        let roles = l.rows(RolesOf(self.person_id)).await?;
+        Ok(roles.iter().find(|r| r.id == role_id).cloned().map(Role))
     }
 }
 
-pub(crate) fn references(column: &str, json: &str) -> Result<Vec<Reference>, AppError> {
+impl Reference {
+    /// Its translated text in the locale served, if that is not the default.
+    async fn text(&self, ctx: &Context<'_>) -> Result<Option<ReferenceText>, AppError> {
+        if self.doc.translations.is_empty() {
+            return Ok(None);
+        }
+        let served = locale::served(ctx, self.person_id).await?;
+        Ok(self.doc.translations.get(served.locale.as_str()).cloned())
+    }
+}
+
+/// The references stored in a `links` column of `owner`.
+pub(crate) fn references(
+    column: &str,
+    json: &str,
+    person_id: i64,
+    owner: Owner,
+) -> Result<Vec<Reference>, AppError> {
     Ok(decode::<ReferenceDoc>(column, json)?
         .into_iter()
-        .map(Reference::from)
+        .map(|doc| Reference {
+            doc,
+            person_id,
+            owner,
+        })
         .collect())
 }
 
@@ -131,7 +240,12 @@ impl Achievement {
         complexity = "super::cost::list(crate::domain::limits::MAX_LINKS_PER_ITEM, child_complexity)"
     )]
     async fn links(&self) -> Result<Vec<Reference>> {
-        Ok(references("achievement.links", &self.0.links)?)
+        Ok(references(
+            "achievement.links",
+            &self.0.links,
+            self.0.person_id,
+            Owner::Achievement(self.0.id),
+        )?)
     }
 
     /// The role it was part of (null when it belongs to an activity).

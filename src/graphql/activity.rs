@@ -6,7 +6,7 @@ use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::activity;
 
-use super::achievement::{Achievement, Reference, references};
+use super::achievement::{Achievement, Owner, Reference, references};
 use super::enums::ActivityKind;
 use super::ids::{self, NodeType};
 use super::loaders;
@@ -106,7 +106,12 @@ impl Activity {
         complexity = "super::cost::list(crate::domain::limits::MAX_LINKS_PER_ITEM, child_complexity)"
     )]
     async fn links(&self) -> Result<Vec<Reference>> {
-        Ok(references("activity.links", &self.0.links)?)
+        Ok(references(
+            "activity.links",
+            &self.0.links,
+            self.0.person_id,
+            Owner::Activity(self.0.id),
+        )?)
     }
 
     /// For an award: the activity (a project, a contribution) it was given

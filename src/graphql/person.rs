@@ -11,11 +11,11 @@ use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::achievement::Achievement;
+use super::achievement::{Achievement, Owner, Reference, references};
 use super::activity::Activity;
 use super::connection::{ConnectionFields, Cursor, Page, PageArgs, paginate};
 use super::cost;
-use super::enums::{ActivityKind, SkillCategory};
+use super::enums::{ActivityKind, ReferenceKind, SkillCategory};
 use super::ids::{self, NodeType};
 use super::loaders::*;
 use super::locale::{self, Localizer, Translation, translations};
@@ -352,6 +352,47 @@ impl Person {
             rows.retain(|s| s.featured == featured);
         }
         Ok(paginate(rows, args, Skill))
+    }
+
+    /// Every talk, post and other reference of the portfolio, with the
+    /// achievement or activity each belongs to: those of achievements first
+    /// (in achievement order), then those of activities; with `kinds`, only
+    /// those kinds.
+    #[graphql(
+        complexity = "cost::list(crate::domain::limits::MAX_LINKS_PER_ITEM * (crate::domain::limits::MAX_ACHIEVEMENTS_PER_PERSON + crate::domain::limits::MAX_ACTIVITIES_PER_PERSON), child_complexity)"
+    )]
+    async fn references(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only references of these kinds (e.g. `[TALK]`).")] kinds: Option<
+            Vec<ReferenceKind>,
+        >,
+    ) -> Result<Vec<Reference>> {
+        let l = loaders(ctx)?;
+        let id = self.0.id;
+        let (achievements, activities) =
+            futures::try_join!(l.achievements(id), l.rows(ActivitiesOf(id)))?;
+        let mut all = Vec::new();
+        for a in achievements.iter() {
+            all.extend(references(
+                "achievement.links",
+                &a.links,
+                id,
+                Owner::Achievement(a.id),
+            )?);
+        }
+        for a in activities.iter() {
+            all.extend(references(
+                "activity.links",
+                &a.links,
+                id,
+                Owner::Activity(a.id),
+            )?);
+        }
+        if let Some(kinds) = kinds {
+            all.retain(|r| kinds.contains(&ReferenceKind::from(r.doc.kind)));
+        }
+        Ok(all)
     }
 
     /// Schools and degrees, in display order.

@@ -302,3 +302,102 @@ async fn bad_translations_are_refused_and_change_nothing() {
         assert_eq!(before, after, "[{b}]");
     }
 }
+
+#[tokio::test]
+async fn talks_and_posts_are_listed_with_what_they_belong_to() {
+    for app in TestApp::all().await {
+        let b = app.backend;
+        let query =
+            "query($k: [ReferenceKind!], $l: String) { person(slug: \"dahye-ahn\", locale: $l) {
+            references(kinds: $k) { kind kindLabel title event publisher
+              achievement { title } activity { title organization } role { organization } } } }";
+        let talks = app.anonymous().data(query, json!({ "k": ["TALK"] })).await;
+        let talks = talks["person"]["references"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let titles: Vec<&str> = talks.iter().filter_map(|t| t["title"].as_str()).collect();
+        assert_eq!(titles.len(), 3, "[{b}] {titles:?}");
+        for title in [
+            "AWS 인프라 환경을 처음부터 구축하며 배운 것들",
+            "주니어의 스터디 드라이븐 성장기",
+            "devlake로 DORA Metrics 측정하기",
+        ] {
+            assert!(titles.contains(&title), "[{b}] {title} in {titles:?}");
+        }
+        let at_awskrug: Vec<_> = talks.iter().filter(|t| t["event"] == "AWSKRUG").collect();
+        assert_eq!(at_awskrug.len(), 2, "[{b}]");
+        assert!(
+            at_awskrug
+                .iter()
+                .all(|t| t["activity"]["organization"] == "AWSKRUG"),
+            "[{b}]"
+        );
+        let infra = talks
+            .iter()
+            .find(|t| t["title"] == titles[0])
+            .cloned()
+            .unwrap_or_default();
+        assert!(infra["achievement"]["title"].is_string(), "[{b}] {infra}");
+        assert_eq!(infra["role"]["organization"], "주식회사 무신사", "[{b}]");
+        assert!(talks.iter().all(|t| t["kindLabel"] == "발표"), "[{b}]");
+
+        let posts = app
+            .anonymous()
+            .data(query, json!({ "k": ["BLOG_POST"] }))
+            .await;
+        let posts = posts["person"]["references"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(posts.len(), 2, "[{b}] {posts:?}");
+        // The post written after the EKS Jam is not the organizer's.
+        assert!(
+            posts.iter().all(|p| p["publisher"] != "AWS x LG CNS"),
+            "[{b}]"
+        );
+
+        let all = app.anonymous().data(query, json!({})).await;
+        assert!(
+            all["person"]["references"].as_array().map_or(0, Vec::len) >= 5,
+            "[{b}]"
+        );
+
+        // In English: the same references, with English titles and labels.
+        let en = app
+            .anonymous()
+            .data(query, json!({ "k": ["TALK"], "l": "en" }))
+            .await;
+        let en = en["person"]["references"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(en.len(), 3, "[{b}]");
+        assert!(en.iter().all(|t| t["kindLabel"] == "Talk"), "[{b}]");
+        assert_ne!(en[0]["title"], talks[0]["title"], "[{b}]");
+    }
+}
+
+#[tokio::test]
+async fn the_award_and_its_open_source_project_link_to_each_other() {
+    for app in TestApp::all().await {
+        let b = app.backend;
+        let data = app
+            .anonymous()
+            .data(
+                "{ person(slug: \"dahye-ahn\") {
+                    awards: activities(kind: AWARD) { nodes { title awardedFor { title kind } } }
+                    projects: activities(kind: OPEN_SOURCE) { nodes { title awards { title } } } } }",
+                json!({}),
+            )
+            .await;
+        let award = &data["person"]["awards"]["nodes"][0];
+        let project = &data["person"]["projects"]["nodes"][0];
+        assert_eq!(
+            award["awardedFor"]["title"], project["title"],
+            "[{b}] {data}"
+        );
+        assert_eq!(award["awardedFor"]["kind"], "OPEN_SOURCE", "[{b}]");
+        assert_eq!(project["awards"][0]["title"], award["title"], "[{b}]");
+    }
+}
