@@ -457,14 +457,16 @@ impl Person {
         &self,
         ctx: &Context<'_>,
         #[graphql(
-            desc = "The locale to write it in, a BCP 47 tag (`en`, `ko`); each text the person has not translated into it is in their own locale. Default: the person's own locale. A malformed or unregistered tag is `BAD_USER_INPUT`."
+            desc = "The locale to write it in, a BCP 47 tag (`en`, `ko`); each text the person has not translated into it is in their own locale. Default: the locale the person is served in (the root field's `locale`, else `Accept-Language`, else the person's own). A malformed or unregistered tag is `BAD_USER_INPUT`."
         )]
         locale: Option<String>,
     ) -> Result<async_graphql::Json<serde_json::Value>> {
-        let locale = locale
-            .map(|tag| Locale::parse(&tag))
-            .transpose()
-            .map_err(|err| AppError::bad_input("locale", err.to_string()))?;
+        let locale = match locale {
+            Some(tag) => {
+                Locale::parse(&tag).map_err(|err| AppError::bad_input("locale", err.to_string()))?
+            }
+            None => locale::served(ctx, self.0.id).await?.locale.clone(),
+        };
         // From the request's batched loaders: the same statements for one
         // person or a hundred.
         let l = loaders(ctx)?;
@@ -503,7 +505,7 @@ impl Person {
             languages: &languages,
         })?;
         let options = crate::document::json_resume::Export {
-            locale: locale.as_ref(),
+            locale: Some(&locale),
             last_modified: Some(self.0.updated_at),
         };
         Ok(async_graphql::Json(crate::document::json_resume::export(

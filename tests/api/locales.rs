@@ -401,3 +401,33 @@ async fn the_award_and_its_open_source_project_link_to_each_other() {
         assert_eq!(project["awards"][0]["title"], award["title"], "[{b}]");
     }
 }
+
+#[tokio::test]
+async fn the_json_resume_follows_the_locale_the_person_is_served_in() {
+    for app in TestApp::all().await {
+        let b = app.backend;
+        let query = "query($l: String) { person(slug: \"dahye-ahn\", locale: $l) { jsonResume } }";
+        let ko = app.anonymous().data(query, json!({})).await;
+        assert_eq!(
+            ko["person"]["jsonResume"]["basics"]["name"], "안다혜",
+            "[{b}]"
+        );
+        let en = app.anonymous().data(query, json!({ "l": "en" })).await;
+        assert_eq!(
+            en["person"]["jsonResume"]["basics"]["name"], "Dahye Ahn",
+            "[{b}]"
+        );
+        let body = json!({ "query": query }).to_string();
+        let request = Request::post("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT_LANGUAGE, "en-US,en;q=0.9")
+            .body(Body::from(body))
+            .unwrap();
+        let (_, _, body) = app.send(request).await;
+        let body: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            body["data"]["person"]["jsonResume"]["basics"]["name"], "Dahye Ahn",
+            "[{b}]"
+        );
+    }
+}
