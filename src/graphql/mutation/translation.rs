@@ -159,7 +159,25 @@ macro_rules! translatable {
                 &row.translations
             }
         }
-    )*};
+    )*
+
+        /// Applies `change` to row `row` of the table of `node`.
+        async fn apply_to(
+            node: NodeType,
+            ctx: &Context<'_>,
+            edit: &Edit<'_>,
+            row: i64,
+            locale: &Locale,
+            expected: Option<i32>,
+            change: &Change,
+        ) -> AppResult<TranslatePayload> {
+            match node {
+                $(NodeType::$node => {
+                    apply::<entity::$module::Entity>(ctx, edit, row, locale, expected, change).await
+                })*
+            }
+        }
+    };
 }
 
 translatable! {
@@ -185,35 +203,7 @@ async fn run(
     let locale =
         Locale::parse(locale).map_err(|e| AppError::bad_input("input.locale", e.to_string()))?;
     let (node, row) = ids::decode("input.id", id)?;
-    match node {
-        NodeType::Person => {
-            apply::<entity::person::Entity>(ctx, &edit, row, &locale, expected, &change).await
-        }
-        NodeType::ProfileLink => {
-            apply::<entity::profile_link::Entity>(ctx, &edit, row, &locale, expected, &change).await
-        }
-        NodeType::Role => {
-            apply::<entity::role::Entity>(ctx, &edit, row, &locale, expected, &change).await
-        }
-        NodeType::Achievement => {
-            apply::<entity::achievement::Entity>(ctx, &edit, row, &locale, expected, &change).await
-        }
-        NodeType::Metric => {
-            apply::<entity::metric::Entity>(ctx, &edit, row, &locale, expected, &change).await
-        }
-        NodeType::Skill => {
-            apply::<entity::skill::Entity>(ctx, &edit, row, &locale, expected, &change).await
-        }
-        NodeType::Activity => {
-            apply::<entity::activity::Entity>(ctx, &edit, row, &locale, expected, &change).await
-        }
-        NodeType::Education => {
-            apply::<entity::education::Entity>(ctx, &edit, row, &locale, expected, &change).await
-        }
-        NodeType::Language => {
-            apply::<entity::language::Entity>(ctx, &edit, row, &locale, expected, &change).await
-        }
-    }
+    apply_to(node, ctx, &edit, row, &locale, expected, &change).await
 }
 
 /// The new translations of one locale, checked against the type's fields.
