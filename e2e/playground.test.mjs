@@ -62,6 +62,9 @@ async function browser(t, base) {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1440, height: 900 },
+    // A Korean reader: the answer follows Accept-Language, and the bundled
+    // portfolio's own locale is Korean.
+    locale: 'ko-KR',
     args: [
       '--headless',
       '--no-sandbox',
