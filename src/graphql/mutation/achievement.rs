@@ -1,7 +1,7 @@
 //! Achievements: created under a role or an activity, with their metrics,
 //! actions, results, links and skills.
 
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::Utc;
 use entity::{achievement, achievement_skill, activity, metric, role, skill};
 use sea_orm::ActiveValue::{NotSet, Set};
@@ -9,8 +9,9 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
 };
 
-use super::activity::{ReferenceInput, check_references, encode_references};
+use super::activity::{ReferenceInput, check_references};
 use super::common::*;
+use super::fields::inputs;
 use super::items::{self, DeleteInput, DeletePayload};
 use crate::auth::Viewer;
 use crate::domain::limits;
@@ -21,7 +22,6 @@ use crate::graphql::achievement::Achievement;
 use crate::graphql::activity::Activity;
 use crate::graphql::ids::NodeType;
 use crate::graphql::role::Role;
-use crate::service::codec::encode;
 
 /// A quantified impact.
 #[derive(InputObject, Clone)]
@@ -36,45 +36,39 @@ pub struct MetricInput {
     pub display: String,
 }
 
-/// A new achievement, under exactly one of a role or an activity.
-#[derive(InputObject)]
-pub struct CreateAchievementInput {
-    /// The role it belongs to (or give `activityId`).
-    pub role_id: Option<ID>,
-    /// The activity it belongs to (or give `roleId`).
-    pub activity_id: Option<ID>,
-    pub title: String,
-    /// The problem it answered.
-    pub context: Option<String>,
-    #[graphql(default)]
-    pub actions: Vec<String>,
-    #[graphql(default)]
-    pub results: Vec<String>,
-    #[graphql(default)]
-    pub metrics: Vec<MetricInput>,
-    #[graphql(default)]
-    pub links: Vec<ReferenceInput>,
-    /// Skills of the same person that it used.
-    #[graphql(default)]
-    pub skill_ids: Vec<ID>,
-    #[graphql(default = true)]
-    pub published: bool,
-}
-
-/// Changes to an achievement; left out stays, `null` clears; lists given
-/// replace the whole list.
-#[derive(InputObject)]
-pub struct UpdateAchievementInput {
-    pub id: ID,
-    /// The version the change is based on (CONFLICT if no longer current).
-    pub expected_version: Option<i32>,
-    pub title: Option<String>,
-    pub context: MaybeUndefined<String>,
-    pub actions: Option<Vec<String>>,
-    pub results: Option<Vec<String>>,
-    pub metrics: Option<Vec<MetricInput>>,
-    pub links: Option<Vec<ReferenceInput>>,
-    pub published: Option<bool>,
+inputs! {
+    /// A new achievement, under exactly one of a role or an activity.
+    CreateAchievementInput {
+        /// The role it belongs to (or give `activityId`).
+        pub role_id: Option<ID>,
+        /// The activity it belongs to (or give `roleId`).
+        pub activity_id: Option<ID>,
+    }
+    /// Changes to an achievement; left out stays, `null` clears; lists given
+    /// replace the whole list.
+    UpdateAchievementInput {
+        pub id: ID,
+        /// The version the change is based on (CONFLICT if no longer current).
+        pub expected_version: Option<i32>,
+    }
+    for achievement => AchievementGiven {
+        title: String,
+        /// The problem it answered.
+        context: Option<String>,
+        #[graphql(default)]
+        actions: Vec<String>,
+        #[graphql(default)]
+        results: Vec<String>,
+        #[graphql(default)]
+        metrics: Vec<MetricInput> => none,
+        #[graphql(default)]
+        links: Vec<ReferenceInput>,
+        /// Skills of the same person that it used.
+        #[graphql(default)]
+        skill_ids: Vec<ID> [#[graphql(skip)]] => none,
+        #[graphql(default = true)]
+        published: bool,
+    }
 }
 
 /// Sets which skills an achievement used, in order.
@@ -112,25 +106,35 @@ pub struct ReorderAchievementsPayload {
     pub activity: Option<Activity>,
 }
 
-/// The rules of an achievement's content, for the fields given.
-fn check_content(
-    c: &mut Checker,
-    title: Option<&str>,
-    context: Option<&str>,
-    actions: Option<&[String]>,
-    results: Option<&[String]>,
-    metrics: Option<&[MetricInput]>,
-    links: Option<&[ReferenceInput]>,
-) {
-    rules::achievement(c, "input", title, context, actions, results);
-    let metrics = metrics.unwrap_or_default().iter().map(|m| MetricFields {
-        label: &m.label,
-        value: m.value,
-        unit: m.unit.as_deref(),
-        display: &m.display,
-    });
-    rules::metrics(c, "input", metrics);
-    check_references(c, links);
+impl AchievementGiven<'_> {
+    /// The rules of what is given.
+    fn check(&self) -> AppResult<()> {
+        let mut c = Checker::default();
+        rules::achievement(
+            &mut c,
+            "input",
+            self.title,
+            self.context,
+            self.actions,
+            self.results,
+        );
+        let metrics = self
+            .metrics
+            .unwrap_or_default()
+            .iter()
+            .map(|m| MetricFields {
+                label: &m.label,
+                value: m.value,
+                unit: m.unit.as_deref(),
+                display: &m.display,
+            });
+        rules::metrics(&mut c, "input", metrics);
+        check_references(&mut c, self.links);
+        if let Some(skill_ids) = self.skill_ids {
+            check_skill_ids(&mut c, skill_ids);
+        }
+        ensure_valid(c)
+    }
 }
 
 /// An achievement names at most so many skills.
@@ -275,18 +279,7 @@ impl AchievementMutation {
     ) -> Result<AchievementPayload> {
         let run = async {
             let edit = Edit::new(ctx)?;
-            let mut c = Checker::default();
-            check_content(
-                &mut c,
-                Some(&input.title),
-                input.context.as_deref(),
-                Some(&input.actions),
-                Some(&input.results),
-                Some(&input.metrics),
-                Some(&input.links),
-            );
-            check_skill_ids(&mut c, &input.skill_ids);
-            ensure_valid(c)?;
+            input.given().check()?;
             let input = &input;
             let done = write(ctx, edit.db, async |txn| {
                 let (kind, parent_id, person_id) = parent(
@@ -317,26 +310,11 @@ impl AchievementMutation {
                 );
                 ensure_valid(c)?;
                 let position = next_position::<achievement::Entity>(txn, person_id).await?;
-                let now = Utc::now();
-                let model = achievement::ActiveModel {
-                    id: NotSet,
-                    person_id: Set(person_id),
-                    role_id: Set((kind == NodeType::Role).then_some(parent_id)),
-                    activity_id: Set((kind == NodeType::Activity).then_some(parent_id)),
-                    title: Set(input.title.trim().to_owned()),
-                    context: Set(input.context.clone()),
-                    actions: Set(encode(&input.actions)),
-                    results: Set(encode(&input.results)),
-                    links: Set(encode_references(&input.links)),
-                    position: Set(position),
-                    published: Set(input.published),
-                    version: Set(1),
-                    translations: Set(None),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                }
-                .insert(txn)
-                .await?;
+                let mut row =
+                    items::new_row::<achievement::Entity>(input.columns(), person_id, position)?;
+                row.role_id = Set((kind == NodeType::Role).then_some(parent_id));
+                row.activity_id = Set((kind == NodeType::Activity).then_some(parent_id));
+                let model = row.insert(txn).await?;
                 write_metrics(txn, &model, &input.metrics).await?;
                 write_skills(txn, &model, &input.skill_ids).await?;
                 Ok(Some((model, person_id)))
@@ -357,17 +335,7 @@ impl AchievementMutation {
     ) -> Result<AchievementPayload> {
         let run = async {
             let edit = Edit::new(ctx)?;
-            let mut c = Checker::default();
-            check_content(
-                &mut c,
-                input.title.as_deref(),
-                input.context.value().map(String::as_str),
-                input.actions.as_deref(),
-                input.results.as_deref(),
-                input.metrics.as_deref(),
-                input.links.as_deref(),
-            );
-            ensure_valid(c)?;
+            input.given().check()?;
             let (input, edit) = (&input, &edit);
             let model = with_retries(|| {
                 write(ctx, edit.db, async |txn| {
@@ -375,23 +343,7 @@ impl AchievementMutation {
                         load::<achievement::Entity>(txn, &edit.viewer, "input.id", &input.id)
                             .await?;
                     check_version(current.version, input.expected_version, "achievement")?;
-                    let mut changes = <achievement::ActiveModel as Default>::default();
-                    if let Some(title) = &input.title {
-                        changes.title = Set(title.trim().to_owned());
-                    }
-                    changes.context = maybe(input.context.clone());
-                    if let Some(actions) = &input.actions {
-                        changes.actions = Set(encode(actions));
-                    }
-                    if let Some(results) = &input.results {
-                        changes.results = Set(encode(results));
-                    }
-                    if let Some(links) = &input.links {
-                        changes.links = Set(encode_references(links));
-                    }
-                    if let Some(published) = input.published {
-                        changes.published = Set(published);
-                    }
+                    let changes = input.columns();
                     if !compare_and_set::<achievement::Entity>(
                         txn,
                         changes,

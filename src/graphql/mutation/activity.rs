@@ -1,12 +1,11 @@
 //! Writing activities, and the links (talks, posts, ...) that activities and
 //! achievements carry.
 
-use async_graphql::{InputObject, MaybeUndefined};
+use async_graphql::InputObject;
 use entity::activity;
-use sea_orm::ActiveValue::Set;
 
-use super::common::{maybe, month_after, set, trimmed, ym};
-use super::items::{ItemPatch, NewItem, item_inputs, item_mutations};
+use super::common::month_after;
+use super::items::{Rules, item_inputs, item_mutations};
 use crate::document::ReferenceDoc;
 use crate::domain::YearMonth;
 use crate::domain::rules::{self, ActivityFields};
@@ -49,104 +48,50 @@ pub fn encode_references(links: &[ReferenceInput]) -> String {
 
 item_inputs! {
     /// A new activity, appended to the person's list.
-    CreateActivityInput {
-        pub kind: ActivityKind,
-        pub title: String,
-        pub organization: Option<String>,
-        pub start: Option<YearMonth>,
-        pub end: Option<YearMonth>,
-        pub year: Option<i32>,
-        pub description: Option<String>,
-        #[graphql(default)]
-        pub highlights: Vec<String>,
-        #[graphql(default)]
-        pub links: Vec<ReferenceInput>,
-        #[graphql(default = true)]
-        pub published: bool,
-    }
+    CreateActivityInput
     /// Changes to an activity; left out stays, `null` clears.
-    UpdateActivityInput {
-        pub kind: Option<ActivityKind>,
-        pub title: Option<String>,
-        pub organization: MaybeUndefined<String>,
-        pub start: MaybeUndefined<YearMonth>,
-        pub end: MaybeUndefined<YearMonth>,
-        pub year: MaybeUndefined<i32>,
-        pub description: MaybeUndefined<String>,
-        /// Replaces the whole list.
-        pub highlights: Option<Vec<String>>,
-        /// Replaces the whole list.
-        pub links: Option<Vec<ReferenceInput>>,
-        pub published: Option<bool>,
+    UpdateActivityInput
+    for activity => ActivityGiven {
+        kind: ActivityKind,
+        title: String,
+        organization: Option<String>,
+        start: Option<YearMonth> => start_ym,
+        end: Option<YearMonth> => end_ym,
+        year: Option<i32>,
+        description: Option<String>,
+        #[graphql(default)]
+        highlights: Vec<String> [
+            /// Replaces the whole list.
+        ],
+        #[graphql(default)]
+        links: Vec<ReferenceInput> [
+            /// Replaces the whole list.
+        ],
+        #[graphql(default = true)]
+        published: bool,
     }
+    against months;
 }
 
-impl NewItem for CreateActivityInput {
-    type Entity = activity::Entity;
-
-    fn check(&self, c: &mut Checker) {
+impl Rules for ActivityGiven<'_> {
+    fn check(&self, c: &mut Checker, new: bool) {
         let fields = ActivityFields {
-            title: Some(&self.title),
-            organization: self.organization.as_deref(),
-            description: self.description.as_deref(),
-            highlights: Some(&self.highlights),
-            months: Some((self.start, self.end)),
+            title: self.title,
+            organization: self.organization,
+            description: self.description,
+            highlights: self.highlights,
+            months: new.then_some((self.start, self.end)),
             year: self.year,
         };
         rules::activity(c, "input", fields);
-        check_references(c, Some(&self.links));
-    }
-
-    fn row(self) -> activity::ActiveModel {
-        activity::ActiveModel {
-            kind: Set(self.kind.into()),
-            title: Set(self.title.trim().to_owned()),
-            organization: Set(self.organization),
-            start_ym: Set(ym(self.start)),
-            end_ym: Set(ym(self.end)),
-            year: Set(self.year),
-            description: Set(self.description),
-            highlights: Set(encode(&self.highlights)),
-            links: Set(encode_references(&self.links)),
-            published: Set(self.published),
-            ..Default::default()
-        }
+        check_references(c, self.links);
     }
 }
 
-impl ItemPatch for UpdateActivityInput {
-    type Entity = activity::Entity;
-
-    fn check(&self, c: &mut Checker) {
-        let fields = ActivityFields {
-            title: self.title.as_deref(),
-            organization: self.organization.value().map(String::as_str),
-            description: self.description.value().map(String::as_str),
-            highlights: self.highlights.as_deref(),
-            months: None,
-            year: self.year.value().copied(),
-        };
-        rules::activity(c, "input", fields);
-        check_references(c, self.links.as_deref());
-    }
-
-    fn changes(&self, current: &activity::Model, c: &mut Checker) -> activity::ActiveModel {
-        let start = month_after(&self.start, current.start_ym);
-        c.months("input", start, month_after(&self.end, current.end_ym));
-        activity::ActiveModel {
-            organization: maybe(self.organization.clone()),
-            start_ym: maybe(self.start.map_value(YearMonth::to_yyyymm)),
-            end_ym: maybe(self.end.map_value(YearMonth::to_yyyymm)),
-            year: maybe(self.year),
-            description: maybe(self.description.clone()),
-            kind: set(self.kind.map(Into::into)),
-            title: set(trimmed(&self.title)),
-            highlights: set(self.highlights.as_deref().map(encode)),
-            links: set(self.links.as_deref().map(encode_references)),
-            published: set(self.published),
-            ..Default::default()
-        }
-    }
+/// The months after the change, in order.
+fn months(input: &UpdateActivityInput, stored: &activity::Model, c: &mut Checker) {
+    let start = month_after(&input.start, stored.start_ym);
+    c.months("input", start, month_after(&input.end, stored.end_ym));
 }
 
 item_mutations! {

@@ -405,19 +405,6 @@ pub fn written<T>(done: Option<T>) -> AppResult<T> {
     done.ok_or_else(|| AppError::internal("a write finished without a result"))
 }
 
-/// `MaybeUndefined` as a column change: absent leaves it, null clears it.
-pub fn maybe<T>(value: async_graphql::MaybeUndefined<T>) -> sea_orm::ActiveValue<Option<T>>
-where
-    T: Into<sea_orm::Value>,
-    Option<T>: Into<sea_orm::Value>,
-{
-    match value {
-        async_graphql::MaybeUndefined::Undefined => sea_orm::ActiveValue::NotSet,
-        async_graphql::MaybeUndefined::Null => sea_orm::ActiveValue::Set(None),
-        async_graphql::MaybeUndefined::Value(v) => sea_orm::ActiveValue::Set(Some(v)),
-    }
-}
-
 /// The value a nullable field will have after an update.
 pub fn after<T: Clone>(change: &async_graphql::MaybeUndefined<T>, current: Option<T>) -> Option<T> {
     match change {
@@ -436,22 +423,7 @@ pub fn ensure_valid(checker: crate::domain::validate::Checker) -> AppResult<()> 
     }
 }
 
-/// An optional month as stored (`yyyymm`).
-pub fn ym(value: Option<YearMonth>) -> Option<i32> {
-    value.map(YearMonth::to_yyyymm)
-}
-
 /// The stored month `yyyymm` after `change`.
 pub fn month_after(change: &MaybeUndefined<YearMonth>, stored: Option<i32>) -> Option<YearMonth> {
     after(change, stored.and_then(YearMonth::from_yyyymm))
-}
-
-/// An optional change as a column change: absent leaves the column.
-pub fn set<T: Into<sea_orm::Value>>(value: Option<T>) -> sea_orm::ActiveValue<T> {
-    value.map_or(sea_orm::ActiveValue::NotSet, sea_orm::ActiveValue::Set)
-}
-
-/// A text as stored: without surrounding white space.
-pub fn trimmed(value: &Option<String>) -> Option<String> {
-    value.as_deref().map(|v| v.trim().to_owned())
 }

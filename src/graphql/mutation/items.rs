@@ -65,26 +65,28 @@ pub type Row<E> = <E as EntityTrait>::Model;
 /// The changes to a row of an editable table.
 pub type Changes<E> = <E as EntityTrait>::ActiveModel;
 
-/// An input for a person's list: [`item_inputs!`] implements it.
-pub trait ForPerson {
-    /// Whose portfolio gets the item.
-    fn person_id(&self) -> &ID;
-}
-
-/// An input about one item: [`item_inputs!`] implements it.
-pub trait ForItem {
-    /// The item to change.
-    fn id(&self) -> &ID;
-    /// The version the change is based on.
-    fn expected_version(&self) -> Option<i32>;
+/// The rules of a type's fields, read from what an input gives
+/// ([`super::fields::inputs!`] writes the view): one function serves the
+/// create and the update input of a type.
+pub trait Rules {
+    /// The unique constraint an input can break.
+    const UNIQUE: Unique = Unique::NONE;
+    /// Every broken rule of what is given, under `input`. `new` for a
+    /// create input, which gives the whole row; rules between fields of an
+    /// update are judged against the stored row (`against` in
+    /// [`item_inputs!`]).
+    fn check(&self, c: &mut Checker, new: bool);
 }
 
 /// A create input of a list item: it checks itself and becomes a row.
-pub trait NewItem: ForPerson {
+/// [`item_inputs!`] implements it.
+pub trait NewItem {
     /// The table the item goes into.
     type Entity: Editable;
     /// The unique constraint the input can break.
-    const UNIQUE: Unique = Unique::NONE;
+    const UNIQUE: Unique;
+    /// Whose portfolio gets the item.
+    fn person_id(&self) -> &ID;
     /// Every broken rule of the input, under `input`.
     fn check(&self, c: &mut Checker);
     /// The row's own columns; the flow sets its person, position, version
@@ -93,11 +95,16 @@ pub trait NewItem: ForPerson {
 }
 
 /// An update input of a list item: it checks itself and knows its changes.
-pub trait ItemPatch: ForItem {
+/// [`item_inputs!`] implements it.
+pub trait ItemPatch {
     /// The table of the item.
     type Entity: Editable;
     /// The unique constraint the changes can break.
-    const UNIQUE: Unique = Unique::NONE;
+    const UNIQUE: Unique;
+    /// The item to change.
+    fn id(&self) -> &ID;
+    /// The version the change is based on.
+    fn expected_version(&self) -> Option<i32>;
     /// Every broken rule of the input alone, under `input`.
     fn check(&self, c: &mut Checker);
     /// The columns to set on `current`; rules that hold between a change and
@@ -135,7 +142,7 @@ async fn create_row<I: NewItem>(ctx: &Context<'_>, input: I) -> AppResult<Row<I:
 }
 
 /// `row` as a new row of `person_id` at `position`, at version 1, made now.
-fn new_row<E: Editable>(
+pub fn new_row<E: Editable>(
     mut row: Changes<E>,
     person_id: i64,
     position: i32,
@@ -250,43 +257,78 @@ pub async fn reorder<E: Editable>(
     })
 }
 
-/// The create and update inputs of an item type, with the fields every
+/// The create and update inputs of an item type (see
+/// [`super::fields::inputs!`] for the list of fields), with the fields every
 /// item type has: the person a new item is for; the item a change is about
-/// and the version it is based on. The fields given follow those.
+/// and the version it is based on. Its [`Rules`] are implemented on the
+/// view; `against` names a check of an update against the stored row,
+/// `derive` a function that sets columns derived from others.
 macro_rules! item_inputs {
     (
-        $(#[$create_doc:meta])* $create:ident { $($create_fields:tt)* }
-        $(#[$update_doc:meta])* $update:ident { $($update_fields:tt)* }
+        $(#[$create_doc:meta])* $create:ident
+        $(#[$update_doc:meta])* $update:ident
+        for $entity:ident => $given:ident { $($fields:tt)* }
+        $(against $against:path;)?
+        $(derive $derive:path;)?
     ) => {
-        $(#[$create_doc])*
-        #[derive(async_graphql::InputObject)]
-        pub struct $create {
-            pub person_id: async_graphql::ID,
-            $($create_fields)*
+        super::fields::inputs! {
+            $(#[$create_doc])* $create { pub person_id: async_graphql::ID, }
+            $(#[$update_doc])* $update {
+                pub id: async_graphql::ID,
+                /// The version the change is based on (CONFLICT if no longer current).
+                pub expected_version: Option<i32>,
+            }
+            for $entity => $given { $($fields)* }
         }
 
-        impl super::items::ForPerson for $create {
+        impl super::items::NewItem for $create {
+            type Entity = entity::$entity::Entity;
+            const UNIQUE: super::items::Unique =
+                <$given<'static> as super::items::Rules>::UNIQUE;
+
             fn person_id(&self) -> &async_graphql::ID {
                 &self.person_id
             }
+
+            fn check(&self, c: &mut $crate::domain::validate::Checker) {
+                super::items::Rules::check(&self.given(), c, true);
+            }
+
+            fn row(self) -> entity::$entity::ActiveModel {
+                #[allow(unused_mut)]
+                let mut row = self.columns();
+                $($derive(&mut row);)?
+                row
+            }
         }
 
-        $(#[$update_doc])*
-        #[derive(async_graphql::InputObject)]
-        pub struct $update {
-            pub id: async_graphql::ID,
-            /// The version the change is based on (CONFLICT if no longer current).
-            pub expected_version: Option<i32>,
-            $($update_fields)*
-        }
+        impl super::items::ItemPatch for $update {
+            type Entity = entity::$entity::Entity;
+            const UNIQUE: super::items::Unique =
+                <$given<'static> as super::items::Rules>::UNIQUE;
 
-        impl super::items::ForItem for $update {
             fn id(&self) -> &async_graphql::ID {
                 &self.id
             }
 
             fn expected_version(&self) -> Option<i32> {
                 self.expected_version
+            }
+
+            fn check(&self, c: &mut $crate::domain::validate::Checker) {
+                super::items::Rules::check(&self.given(), c, false);
+            }
+
+            fn changes(
+                &self,
+                _current: &entity::$entity::Model,
+                _c: &mut $crate::domain::validate::Checker,
+            ) -> entity::$entity::ActiveModel {
+                $($against(self, _current, _c);)?
+                #[allow(unused_mut)]
+                let mut row = self.columns();
+                $($derive(&mut row);)?
+                row
             }
         }
     };

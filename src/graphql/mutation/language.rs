@@ -1,63 +1,26 @@
 //! Writing spoken languages.
 
-use async_graphql::MaybeUndefined;
-use entity::language;
-use sea_orm::ActiveValue::Set;
-
-use super::common::{maybe, set, trimmed};
-use super::items::{ItemPatch, NewItem, item_inputs, item_mutations};
+use super::items::{Rules, item_inputs, item_mutations};
 use crate::domain::rules;
 use crate::domain::validate::Checker;
 use crate::graphql::profile::Language;
 
 item_inputs! {
     /// A new spoken language, appended to the person's list.
-    CreateLanguageInput {
-        pub name: String,
-        pub fluency: Option<String>,
-        #[graphql(default = true)]
-        pub published: bool,
-    }
+    CreateLanguageInput
     /// Changes to a language; left out stays, `null` clears.
-    UpdateLanguageInput {
-        pub name: Option<String>,
-        pub fluency: MaybeUndefined<String>,
-        pub published: Option<bool>,
+    UpdateLanguageInput
+    for language => LanguageGiven {
+        name: String,
+        fluency: Option<String>,
+        #[graphql(default = true)]
+        published: bool,
     }
 }
 
-impl NewItem for CreateLanguageInput {
-    type Entity = language::Entity;
-
-    fn check(&self, c: &mut Checker) {
-        rules::language(c, "input", Some(&self.name), self.fluency.as_deref());
-    }
-
-    fn row(self) -> language::ActiveModel {
-        language::ActiveModel {
-            name: Set(self.name.trim().to_owned()),
-            fluency: Set(self.fluency),
-            published: Set(self.published),
-            ..Default::default()
-        }
-    }
-}
-
-impl ItemPatch for UpdateLanguageInput {
-    type Entity = language::Entity;
-
-    fn check(&self, c: &mut Checker) {
-        let fluency = self.fluency.value().map(String::as_str);
-        rules::language(c, "input", self.name.as_deref(), fluency);
-    }
-
-    fn changes(&self, _: &language::Model, _: &mut Checker) -> language::ActiveModel {
-        language::ActiveModel {
-            fluency: maybe(self.fluency.clone()),
-            name: set(trimmed(&self.name)),
-            published: set(self.published),
-            ..Default::default()
-        }
+impl Rules for LanguageGiven<'_> {
+    fn check(&self, c: &mut Checker, _new: bool) {
+        rules::language(c, "input", self.name, self.fluency);
     }
 }
 

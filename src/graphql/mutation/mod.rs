@@ -13,6 +13,7 @@ mod achievement;
 mod activity;
 mod common;
 mod education;
+mod fields;
 mod items;
 mod language;
 mod person;

@@ -1,54 +1,64 @@
 //! Creating, changing and deleting people.
 
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::Utc;
 use entity::person;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
 use super::common::*;
+use super::fields::inputs;
 use crate::domain::rules::{self, Naming, PersonFields};
 use crate::domain::validate::Checker;
 use crate::error::{AppError, AppResult};
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::person::Person;
-use crate::service::codec::encode;
 use crate::service::write;
 
-/// A new person (admin only).
-#[derive(InputObject)]
-pub struct CreatePersonInput {
-    /// Unique URL-safe handle: `^[a-z0-9]+(-[a-z0-9]+)*$`, 3-64 characters.
-    pub slug: String,
-    pub name: String,
-    pub headline: String,
-    /// Introduction, one string per paragraph.
-    #[graphql(default)]
-    pub summary: Vec<String>,
-    pub location: Option<String>,
-    pub email: Option<String>,
-    /// Absolute http(s) URL.
-    pub avatar_url: Option<String>,
-    /// False to create the person as a draft, visible only with a token.
-    #[graphql(default = true)]
-    pub published: bool,
+inputs! {
+    /// A new person (admin only).
+    CreatePersonInput {}
+    /// Changes to a person; fields left out stay as they are, `null` clears an
+    /// optional field.
+    UpdatePersonInput {
+        pub id: ID,
+        /// The version the change is based on; a different current version
+        /// fails with CONFLICT. Left out, the change applies to whatever is current.
+        pub expected_version: Option<i32>,
+    }
+    for person => PersonGiven {
+        /// Unique URL-safe handle: `^[a-z0-9]+(-[a-z0-9]+)*$`, 3-64 characters.
+        slug: String,
+        name: String,
+        headline: String,
+        /// Introduction, one string per paragraph.
+        #[graphql(default)]
+        summary: Vec<String>,
+        location: Option<String>,
+        email: Option<String>,
+        /// Absolute http(s) URL.
+        avatar_url: Option<String>,
+        /// False to create the person as a draft, visible only with a token.
+        #[graphql(default = true)]
+        published: bool,
+    }
 }
 
-/// Changes to a person; fields left out stay as they are, `null` clears an
-/// optional field.
-#[derive(InputObject)]
-pub struct UpdatePersonInput {
-    pub id: ID,
-    /// The version the change is based on; a different current version
-    /// fails with CONFLICT. Left out, the change applies to whatever is current.
-    pub expected_version: Option<i32>,
-    pub slug: Option<String>,
-    pub name: Option<String>,
-    pub headline: Option<String>,
-    pub summary: Option<Vec<String>>,
-    pub location: MaybeUndefined<String>,
-    pub email: MaybeUndefined<String>,
-    pub avatar_url: MaybeUndefined<String>,
-    pub published: Option<bool>,
+impl PersonGiven<'_> {
+    /// The rules of what is given.
+    fn check(&self) -> AppResult<()> {
+        let mut c = Checker::default();
+        let fields = PersonFields {
+            slug: self.slug,
+            name: self.name,
+            headline: self.headline,
+            summary: self.summary,
+            location: self.location,
+            email: self.email,
+            avatar_url: self.avatar_url,
+        };
+        rules::person(&mut c, "input", Naming::Api, fields);
+        ensure_valid(c)
+    }
 }
 
 /// Deleting a person and the whole portfolio (admin only).
@@ -137,41 +147,21 @@ async fn create_person(
 ) -> AppResult<CreatePersonPayload> {
     let edit = Edit::new(ctx)?;
     edit.viewer.must_be_admin()?;
-    let mut c = Checker::default();
-    let fields = PersonFields {
-        slug: Some(&input.slug),
-        name: Some(&input.name),
-        headline: Some(&input.headline),
-        summary: Some(&input.summary),
-        location: input.location.as_deref(),
-        email: input.email.as_deref(),
-        avatar_url: input.avatar_url.as_deref(),
-    };
-    rules::person(&mut c, "input", Naming::Api, fields);
-    ensure_valid(c)?;
+    input.given().check()?;
     let input = &input;
     let done = write(ctx, edit.db, async |txn| {
         if slug_taken(txn, &input.slug, None).await? {
             return Err(AppError::bad_input("input.slug", SLUG_TAKEN));
         }
         let now = Utc::now();
-        let model = person::ActiveModel {
-            slug: Set(input.slug.clone()),
-            name: Set(input.name.trim().to_owned()),
-            headline: Set(input.headline.trim().to_owned()),
-            summary: Set(encode(&input.summary)),
-            location: Set(input.location.clone()),
-            email: Set(input.email.clone()),
-            avatar_url: Set(input.avatar_url.clone()),
-            published: Set(input.published),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await
-        .map_err(|e| AppError::unique_violation(e, "input.slug", SLUG_TAKEN))?;
+        let mut model = input.columns();
+        model.version = Set(1);
+        model.created_at = Set(now);
+        model.updated_at = Set(now);
+        let model = model
+            .insert(txn)
+            .await
+            .map_err(|e| AppError::unique_violation(e, "input.slug", SLUG_TAKEN))?;
         let id = model.id;
         Ok(Some((model, id)))
     })
@@ -186,18 +176,7 @@ async fn update_person(
     input: UpdatePersonInput,
 ) -> AppResult<UpdatePersonPayload> {
     let edit = Edit::new(ctx)?;
-    let mut c = Checker::default();
-    let fields = PersonFields {
-        slug: input.slug.as_deref(),
-        name: input.name.as_deref(),
-        headline: input.headline.as_deref(),
-        summary: input.summary.as_deref(),
-        location: input.location.value().map(String::as_str),
-        email: input.email.value().map(String::as_str),
-        avatar_url: input.avatar_url.value().map(String::as_str),
-    };
-    rules::person(&mut c, "input", Naming::Api, fields);
-    ensure_valid(c)?;
+    input.given().check()?;
     let (input, edit) = (&input, &edit);
     // The person's own row carries `updated_at`: one UPDATE sets it with
     // the changes.
@@ -215,25 +194,7 @@ async fn update_person(
             {
                 return Err(AppError::bad_input("input.slug", taken));
             }
-            let mut changes = <person::ActiveModel as Default>::default();
-            if let Some(slug) = &input.slug {
-                changes.slug = Set(slug.clone());
-            }
-            if let Some(name) = &input.name {
-                changes.name = Set(name.trim().to_owned());
-            }
-            if let Some(headline) = &input.headline {
-                changes.headline = Set(headline.trim().to_owned());
-            }
-            if let Some(summary) = &input.summary {
-                changes.summary = Set(encode(summary));
-            }
-            changes.location = maybe(input.location.clone());
-            changes.email = maybe(input.email.clone());
-            changes.avatar_url = maybe(input.avatar_url.clone());
-            if let Some(published) = input.published {
-                changes.published = Set(published);
-            }
+            let mut changes = input.columns();
             changes.updated_at = Set(Utc::now());
             let result = person::Entity::update_many()
                 .set(changes)

@@ -3,8 +3,7 @@
 use entity::skill;
 use sea_orm::ActiveValue::Set;
 
-use super::common::{set, trimmed};
-use super::items::{ItemPatch, NewItem, Unique, item_inputs, item_mutations};
+use super::items::{Rules, Unique, item_inputs, item_mutations};
 use crate::domain::rules;
 use crate::domain::validate::Checker;
 use crate::graphql::enums::SkillCategory;
@@ -12,68 +11,37 @@ use crate::graphql::skill::Skill;
 
 item_inputs! {
     /// A new skill, appended to the person's list.
-    CreateSkillInput {
-        /// Unique per person, ignoring case.
-        pub name: String,
-        pub category: SkillCategory,
-        #[graphql(default)]
-        pub featured: bool,
-        #[graphql(default = true)]
-        pub published: bool,
-    }
+    CreateSkillInput
     /// Changes to a skill; fields left out stay as they are.
-    UpdateSkillInput {
-        pub name: Option<String>,
-        pub category: Option<SkillCategory>,
-        pub featured: Option<bool>,
-        pub published: Option<bool>,
+    UpdateSkillInput
+    for skill => SkillGiven {
+        /// Unique per person, ignoring case.
+        name: String,
+        category: SkillCategory,
+        #[graphql(default)]
+        featured: bool,
+        #[graphql(default = true)]
+        published: bool,
+    }
+    derive name_key;
+}
+
+impl Rules for SkillGiven<'_> {
+    /// Names are unique per person ignoring case; the database says so.
+    const UNIQUE: Unique = Unique(Some((
+        "input.name",
+        "the person already has a skill of this name (names are compared ignoring case)",
+    )));
+
+    fn check(&self, c: &mut Checker, _new: bool) {
+        rules::skill(c, "input", self.name);
     }
 }
 
-/// Names are unique per person ignoring case; the database says so.
-const SKILL_TAKEN: Unique = Unique(Some((
-    "input.name",
-    "the person already has a skill of this name (names are compared ignoring case)",
-)));
-
-impl NewItem for CreateSkillInput {
-    type Entity = skill::Entity;
-    const UNIQUE: Unique = SKILL_TAKEN;
-
-    fn check(&self, c: &mut Checker) {
-        rules::skill(c, "input", Some(&self.name));
-    }
-
-    fn row(self) -> skill::ActiveModel {
-        let name = self.name.trim().to_owned();
-        skill::ActiveModel {
-            name_key: Set(name.to_lowercase()),
-            name: Set(name),
-            category: Set(self.category.into()),
-            featured: Set(self.featured),
-            published: Set(self.published),
-            ..Default::default()
-        }
-    }
-}
-
-impl ItemPatch for UpdateSkillInput {
-    type Entity = skill::Entity;
-    const UNIQUE: Unique = SKILL_TAKEN;
-
-    fn check(&self, c: &mut Checker) {
-        rules::skill(c, "input", self.name.as_deref());
-    }
-
-    fn changes(&self, _: &skill::Model, _: &mut Checker) -> skill::ActiveModel {
-        skill::ActiveModel {
-            name: set(trimmed(&self.name)),
-            name_key: set(trimmed(&self.name).map(|n| n.to_lowercase())),
-            category: set(self.category.map(Into::into)),
-            featured: set(self.featured),
-            published: set(self.published),
-            ..Default::default()
-        }
+/// The column that makes names unique ignoring case follows the name.
+fn name_key(row: &mut skill::ActiveModel) {
+    if let Some(name) = row.name.try_as_ref() {
+        row.name_key = Set(name.to_lowercase());
     }
 }
 
