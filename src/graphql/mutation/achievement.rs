@@ -1,18 +1,19 @@
 //! Achievements: created under a role or an activity, with their metrics,
 //! actions, results, links and skills.
 
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Result, SimpleObject};
 use chrono::Utc;
 use entity::{achievement, achievement_skill, activity, metric, role, skill};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter,
 };
 
 use super::activity::{ReferenceInput, check_references};
 use super::common::*;
 use super::fields::inputs;
-use super::items::{self, DeleteInput, DeletePayload};
+use super::items::{self, DeleteInput, DeletePayload, ItemInput, ItemPatch, Unique, mutations};
 use crate::auth::Viewer;
 use crate::domain::limits;
 use crate::domain::rules::{self, MetricFields};
@@ -108,10 +109,9 @@ pub struct ReorderAchievementsPayload {
 
 impl AchievementGiven<'_> {
     /// The rules of what is given.
-    fn check(&self) -> AppResult<()> {
-        let mut c = Checker::default();
+    fn check(&self, c: &mut Checker) {
         rules::achievement(
-            &mut c,
+            c,
             "input",
             self.title,
             self.context,
@@ -128,12 +128,70 @@ impl AchievementGiven<'_> {
                 unit: m.unit.as_deref(),
                 display: &m.display,
             });
-        rules::metrics(&mut c, "input", metrics);
-        check_references(&mut c, self.links);
+        rules::metrics(c, "input", metrics);
+        check_references(c, self.links);
         if let Some(skill_ids) = self.skill_ids {
-            check_skill_ids(&mut c, skill_ids);
+            check_skill_ids(c, skill_ids);
         }
-        ensure_valid(c)
+    }
+}
+
+impl ItemInput for UpdateAchievementInput {
+    type Entity = achievement::Entity;
+    const UNIQUE: Unique = Unique::NONE;
+
+    fn check(&self, c: &mut Checker) {
+        self.given().check(c);
+    }
+
+    fn row(&self) -> achievement::ActiveModel {
+        self.columns()
+    }
+}
+
+impl ItemPatch for UpdateAchievementInput {
+    fn id(&self) -> &ID {
+        &self.id
+    }
+
+    fn expected_version(&self) -> Option<i32> {
+        self.expected_version
+    }
+
+    async fn after(&self, txn: &DatabaseTransaction, row: &achievement::Model) -> AppResult<()> {
+        match &self.metrics {
+            Some(metrics) => write_metrics(txn, row, metrics).await,
+            None => Ok(()),
+        }
+    }
+}
+
+/// Only the version moves on the achievement's row; the skills are rows of
+/// their own.
+impl ItemInput for SetAchievementSkillsInput {
+    type Entity = achievement::Entity;
+    const UNIQUE: Unique = Unique::NONE;
+
+    fn check(&self, c: &mut Checker) {
+        check_skill_ids(c, &self.skill_ids);
+    }
+
+    fn row(&self) -> achievement::ActiveModel {
+        <achievement::ActiveModel as Default>::default()
+    }
+}
+
+impl ItemPatch for SetAchievementSkillsInput {
+    fn id(&self) -> &ID {
+        &self.id
+    }
+
+    fn expected_version(&self) -> Option<i32> {
+        self.expected_version
+    }
+
+    async fn after(&self, txn: &DatabaseTransaction, row: &achievement::Model) -> AppResult<()> {
+        write_skills(txn, row, &self.skill_ids).await
     }
 }
 
@@ -257,227 +315,136 @@ async fn parent(
     }
 }
 
-async fn reload(txn: &impl ConnectionTrait, id: i64) -> AppResult<achievement::Model> {
-    achievement::Entity::find_by_id(id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| AppError::internal("a saved achievement vanished"))
-}
-
-/// Mutations of achievements.
-#[derive(Default)]
-pub struct AchievementMutation;
-
-#[Object]
-impl AchievementMutation {
+mutations! {
+    /// Mutations of achievements.
+    AchievementMutation;
     /// Adds an achievement at the end of a role's or activity's list, with its
     /// metrics, links and skills, in one transaction.
-    async fn create_achievement(
-        &self,
-        ctx: &Context<'_>,
-        input: CreateAchievementInput,
-    ) -> Result<AchievementPayload> {
-        let run = async {
-            let edit = Edit::new(ctx)?;
-            input.given().check()?;
-            let input = &input;
-            let done = write(ctx, edit.db, async |txn| {
-                let (kind, parent_id, person_id) = parent(
-                    txn,
-                    &edit.viewer,
-                    input.role_id.as_ref(),
-                    input.activity_id.as_ref(),
-                )
-                .await?;
-                let parent_field = match kind {
-                    NodeType::Role => "input.roleId",
-                    _ => "input.activityId",
-                };
-                ensure_room::<achievement::Entity>(txn, person_id, parent_field).await?;
-                let siblings = achievement::Entity::find()
-                    .filter(match kind {
-                        NodeType::Role => achievement::Column::RoleId.eq(parent_id),
-                        _ => achievement::Column::ActivityId.eq(parent_id),
-                    })
-                    .count(txn)
-                    .await?;
-                let mut c = Checker::default();
-                c.list_room(
-                    parent_field,
-                    "achievements in one role or activity",
-                    usize::try_from(siblings).unwrap_or(usize::MAX),
-                    limits::MAX_ACHIEVEMENTS_PER_PARENT,
-                );
-                ensure_valid(c)?;
-                let position = next_position::<achievement::Entity>(txn, person_id).await?;
-                let mut row =
-                    items::new_row::<achievement::Entity>(input.columns(), person_id, position)?;
-                row.role_id = Set((kind == NodeType::Role).then_some(parent_id));
-                row.activity_id = Set((kind == NodeType::Activity).then_some(parent_id));
-                let model = row.insert(txn).await?;
-                write_metrics(txn, &model, &input.metrics).await?;
-                write_skills(txn, &model, &input.skill_ids).await?;
-                Ok(Some((model, person_id)))
-            })
-            .await?;
-            Ok(AchievementPayload {
-                achievement: Achievement(written(done)?),
-            })
-        };
-        run.await.map_err(|e| fail(ctx, e))
-    }
-
+    create_achievement(CreateAchievementInput) -> AchievementPayload = create;
     /// Changes an achievement; `metrics` given replaces all its metrics.
-    async fn update_achievement(
-        &self,
-        ctx: &Context<'_>,
-        input: UpdateAchievementInput,
-    ) -> Result<AchievementPayload> {
-        let run = async {
-            let edit = Edit::new(ctx)?;
-            input.given().check()?;
-            let (input, edit) = (&input, &edit);
-            let model = with_retries(|| {
-                write(ctx, edit.db, async |txn| {
-                    let current =
-                        load::<achievement::Entity>(txn, &edit.viewer, "input.id", &input.id)
-                            .await?;
-                    check_version(current.version, input.expected_version, "achievement")?;
-                    let changes = input.columns();
-                    if !compare_and_set::<achievement::Entity>(
-                        txn,
-                        changes,
-                        current.id,
-                        current.version,
-                    )
-                    .await?
-                    {
-                        return Ok(None);
-                    }
-                    if let Some(metrics) = &input.metrics {
-                        write_metrics(txn, &current, metrics).await?;
-                    }
-                    let updated = reload(txn, current.id).await?;
-                    let person_id = updated.person_id;
-                    Ok(Some((updated, person_id)))
-                })
-            })
-            .await?;
-            Ok(AchievementPayload {
-                achievement: Achievement(model),
-            })
-        };
-        run.await.map_err(|e| fail(ctx, e))
-    }
-
+    update_achievement(UpdateAchievementInput) -> AchievementPayload = items::update;
     /// Sets the skills an achievement used, replacing the previous ones.
-    async fn set_achievement_skills(
-        &self,
-        ctx: &Context<'_>,
-        input: SetAchievementSkillsInput,
-    ) -> Result<AchievementPayload> {
-        let run = async {
-            let edit = Edit::new(ctx)?;
-            let mut c = Checker::default();
-            check_skill_ids(&mut c, &input.skill_ids);
-            ensure_valid(c)?;
-            let (input, edit) = (&input, &edit);
-            let model = with_retries(|| {
-                write(ctx, edit.db, async |txn| {
-                    let current =
-                        load::<achievement::Entity>(txn, &edit.viewer, "input.id", &input.id)
-                            .await?;
-                    check_version(current.version, input.expected_version, "achievement")?;
-                    let unchanged = <achievement::ActiveModel as Default>::default();
-                    if !compare_and_set::<achievement::Entity>(
-                        txn,
-                        unchanged,
-                        current.id,
-                        current.version,
-                    )
-                    .await?
-                    {
-                        return Ok(None);
-                    }
-                    write_skills(txn, &current, &input.skill_ids).await?;
-                    let updated = reload(txn, current.id).await?;
-                    let person_id = updated.person_id;
-                    Ok(Some((updated, person_id)))
-                })
-            })
-            .await?;
-            Ok(AchievementPayload {
-                achievement: Achievement(model),
-            })
-        };
-        run.await.map_err(|e| fail(ctx, e))
-    }
-
+    set_achievement_skills(SetAchievementSkillsInput) -> AchievementPayload = items::update;
     /// Deletes an achievement with its metrics and skill links.
-    async fn delete_achievement(
-        &self,
-        ctx: &Context<'_>,
-        input: DeleteInput,
-    ) -> Result<DeletePayload> {
-        items::delete::<achievement::Entity>(ctx, input).await
-    }
-
+    delete_achievement(DeleteInput) -> DeletePayload = items::delete::<achievement::Entity>;
     /// Puts the achievements of one role or activity in a new order.
-    async fn reorder_achievements(
-        &self,
-        ctx: &Context<'_>,
-        input: ReorderAchievementsInput,
-    ) -> Result<ReorderAchievementsPayload> {
-        let run = async {
-            let edit = Edit::new(ctx)?;
-            check_reorder_ids::<achievement::Entity>(&input.ids)?;
-            let (node_type, _) = crate::graphql::ids::decode("input.parentId", &input.parent_id)?;
-            let (role_id, activity_id) = match node_type {
-                NodeType::Role => (Some(&input.parent_id), None),
-                NodeType::Activity => (None, Some(&input.parent_id)),
-                _ => {
-                    return Err(AppError::bad_input(
-                        "input.parentId",
-                        "must be the id of a role or an activity",
-                    ));
-                }
-            };
-            let input = &input;
-            let done = write(ctx, edit.db, async |txn| {
-                let (kind, parent_id, person_id) =
-                    parent(txn, &edit.viewer, role_id, activity_id).await?;
-                let column = if kind == NodeType::Role {
-                    achievement::Column::RoleId
-                } else {
-                    achievement::Column::ActivityId
-                };
-                let rows = achievement::Entity::find()
-                    .filter(column.eq(parent_id))
-                    .all(txn)
-                    .await?;
-                reorder_rows::<achievement::Entity>(txn, rows, &input.ids).await?;
-                let role = match kind {
-                    NodeType::Role => role::Entity::find_by_id(parent_id)
-                        .one(txn)
-                        .await?
-                        .map(Role),
-                    _ => None,
-                };
-                let activity = match kind {
-                    NodeType::Activity => activity::Entity::find_by_id(parent_id)
-                        .one(txn)
-                        .await?
-                        .map(Activity),
-                    _ => None,
-                };
-                Ok(Some((
-                    ReorderAchievementsPayload { role, activity },
-                    person_id,
-                )))
-            })
-            .await?;
-            written(done)
-        };
-        run.await.map_err(|e| fail(ctx, e))
+    reorder_achievements(ReorderAchievementsInput) -> ReorderAchievementsPayload = reorder;
+}
+
+impl From<achievement::Model> for AchievementPayload {
+    fn from(row: achievement::Model) -> Self {
+        AchievementPayload {
+            achievement: Achievement(row),
+        }
     }
+}
+
+async fn create(ctx: &Context<'_>, input: CreateAchievementInput) -> Result<AchievementPayload> {
+    let run = async {
+        let edit = Edit::new(ctx)?;
+        let mut c = Checker::default();
+        input.given().check(&mut c);
+        ensure_valid(c)?;
+        let input = &input;
+        let done = write(ctx, edit.db, async |txn| {
+            let (kind, parent_id, person_id) = parent(
+                txn,
+                &edit.viewer,
+                input.role_id.as_ref(),
+                input.activity_id.as_ref(),
+            )
+            .await?;
+            let parent_field = match kind {
+                NodeType::Role => "input.roleId",
+                _ => "input.activityId",
+            };
+            ensure_room::<achievement::Entity>(txn, person_id, parent_field).await?;
+            let siblings = achievement::Entity::find()
+                .filter(match kind {
+                    NodeType::Role => achievement::Column::RoleId.eq(parent_id),
+                    _ => achievement::Column::ActivityId.eq(parent_id),
+                })
+                .count(txn)
+                .await?;
+            let mut c = Checker::default();
+            c.list_room(
+                parent_field,
+                "achievements in one role or activity",
+                usize::try_from(siblings).unwrap_or(usize::MAX),
+                limits::MAX_ACHIEVEMENTS_PER_PARENT,
+            );
+            ensure_valid(c)?;
+            let position = next_position::<achievement::Entity>(txn, person_id).await?;
+            let mut row =
+                items::new_row::<achievement::Entity>(input.columns(), person_id, position)?;
+            row.role_id = Set((kind == NodeType::Role).then_some(parent_id));
+            row.activity_id = Set((kind == NodeType::Activity).then_some(parent_id));
+            let model = row.insert(txn).await?;
+            write_metrics(txn, &model, &input.metrics).await?;
+            write_skills(txn, &model, &input.skill_ids).await?;
+            Ok(Some((model, person_id)))
+        })
+        .await?;
+        Ok(AchievementPayload {
+            achievement: Achievement(written(done)?),
+        })
+    };
+    run.await.map_err(|e| fail(ctx, e))
+}
+
+async fn reorder(
+    ctx: &Context<'_>,
+    input: ReorderAchievementsInput,
+) -> Result<ReorderAchievementsPayload> {
+    let run = async {
+        let edit = Edit::new(ctx)?;
+        check_reorder_ids::<achievement::Entity>(&input.ids)?;
+        let (node_type, _) = crate::graphql::ids::decode("input.parentId", &input.parent_id)?;
+        let (role_id, activity_id) = match node_type {
+            NodeType::Role => (Some(&input.parent_id), None),
+            NodeType::Activity => (None, Some(&input.parent_id)),
+            _ => {
+                return Err(AppError::bad_input(
+                    "input.parentId",
+                    "must be the id of a role or an activity",
+                ));
+            }
+        };
+        let input = &input;
+        let done = write(ctx, edit.db, async |txn| {
+            let (kind, parent_id, person_id) =
+                parent(txn, &edit.viewer, role_id, activity_id).await?;
+            let column = if kind == NodeType::Role {
+                achievement::Column::RoleId
+            } else {
+                achievement::Column::ActivityId
+            };
+            let rows = achievement::Entity::find()
+                .filter(column.eq(parent_id))
+                .all(txn)
+                .await?;
+            reorder_rows::<achievement::Entity>(txn, rows, &input.ids).await?;
+            let role = match kind {
+                NodeType::Role => role::Entity::find_by_id(parent_id)
+                    .one(txn)
+                    .await?
+                    .map(Role),
+                _ => None,
+            };
+            let activity = match kind {
+                NodeType::Activity => activity::Entity::find_by_id(parent_id)
+                    .one(txn)
+                    .await?
+                    .map(Activity),
+                _ => None,
+            };
+            Ok(Some((
+                ReorderAchievementsPayload { role, activity },
+                person_id,
+            )))
+        })
+        .await?;
+        written(done)
+    };
+    run.await.map_err(|e| fail(ctx, e))
 }

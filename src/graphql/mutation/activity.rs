@@ -4,7 +4,7 @@
 use async_graphql::InputObject;
 use entity::activity;
 
-use super::common::month_after;
+use super::common::{check_months, month_after};
 use super::items::{Rules, item_inputs, item_mutations};
 use crate::document::ReferenceDoc;
 use crate::domain::YearMonth;
@@ -91,7 +91,7 @@ impl Rules for ActivityGiven<'_> {
 /// The months after the change, in order.
 fn months(input: &UpdateActivityInput, stored: &activity::Model, c: &mut Checker) {
     let start = month_after(&input.start, stored.start_ym);
-    c.months("input", start, month_after(&input.end, stored.end_ym));
+    check_months(c, start, &input.end, stored.end_ym);
 }
 
 item_mutations! {

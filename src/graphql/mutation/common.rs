@@ -20,56 +20,77 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::{state, viewer};
 
-/// A row that belongs to a person's portfolio and can be edited.
-pub trait Editable:
+/// A versioned row of a portfolio (a person's own row, or a row that
+/// belongs to one): what loading for an edit, compare-and-set and
+/// translations need of a table.
+pub trait Versioned:
     EntityTrait<Model: IntoActiveModel<Self::ActiveModel> + Sync, ActiveModel: Send>
 {
     const NODE: NodeType;
     /// A human name for messages, e.g. "role".
     const NAME: &'static str;
-    /// The plural of [`Editable::NAME`], e.g. "roles".
-    const PLURAL: &'static str;
-    /// How many one person may have (see `domain::limits`).
-    const MAX_PER_PERSON: usize;
     fn id_column() -> Self::Column;
+    /// The person the row belongs to (a person's own `id`).
     fn person_column() -> Self::Column;
     fn version_column() -> Self::Column;
-    fn position_column() -> Self::Column;
-    fn created_at_column() -> Self::Column;
     fn updated_at_column() -> Self::Column;
     fn id_of(model: &Self::Model) -> i64;
     fn person_of(model: &Self::Model) -> i64;
     fn version_of(model: &Self::Model) -> i32;
+}
+
+/// A row of one of a person's lists: created at the end, deleted,
+/// reordered.
+pub trait Editable: Versioned {
+    /// The plural of [`Versioned::NAME`], e.g. "roles".
+    const PLURAL: &'static str;
+    /// How many one person may have (see `domain::limits`).
+    const MAX_PER_PERSON: usize;
+    fn position_column() -> Self::Column;
+    fn created_at_column() -> Self::Column;
     fn position_of(model: &Self::Model) -> i32;
 }
 
-/// `Editable` for every `item` of the table of portfolio types.
+/// `Versioned` for every type of the table of portfolio types, `Editable`
+/// for its items.
 macro_rules! editable {
     ($($type:ident => $entity:ident, $module:ident::$object:ident, $by_id:ident, $shape:ident $args:tt;)*) => {
         $(editable!(@ $shape $args $entity $type);)*
     };
-    (@owner () $entity:ident $type:ident) => {};
-    (@part () $entity:ident $type:ident) => {};
+    (@owner () $entity:ident $type:ident) => {
+        editable!(@versioned $entity $type, stringify!($entity), Id, id);
+    };
+    (@part () $entity:ident $type:ident) => {
+        editable!(@versioned $entity $type, stringify!($entity), PersonId, person_id);
+    };
     (@item ($of:ident, $name:literal, $plural:literal, $max:ident $(, seen_by $seen:ident)?) $module:ident $type:ident) => {
+        editable!(@versioned $module $type, $name, PersonId, person_id);
         impl Editable for entity::$module::Entity {
-            const NODE: NodeType = NodeType::$type;
-            const NAME: &'static str = $name;
             const PLURAL: &'static str = $plural;
             const MAX_PER_PERSON: usize = limits::$max;
-            fn id_column() -> Self::Column {
-                entity::$module::Column::Id
-            }
-            fn person_column() -> Self::Column {
-                entity::$module::Column::PersonId
-            }
-            fn version_column() -> Self::Column {
-                entity::$module::Column::Version
-            }
             fn position_column() -> Self::Column {
                 entity::$module::Column::Position
             }
             fn created_at_column() -> Self::Column {
                 entity::$module::Column::CreatedAt
+            }
+            fn position_of(model: &Self::Model) -> i32 {
+                model.position
+            }
+        }
+    };
+    (@versioned $module:ident $type:ident, $name:expr, $person:ident, $person_field:ident) => {
+        impl Versioned for entity::$module::Entity {
+            const NODE: NodeType = NodeType::$type;
+            const NAME: &'static str = $name;
+            fn id_column() -> Self::Column {
+                entity::$module::Column::Id
+            }
+            fn person_column() -> Self::Column {
+                entity::$module::Column::$person
+            }
+            fn version_column() -> Self::Column {
+                entity::$module::Column::Version
             }
             fn updated_at_column() -> Self::Column {
                 entity::$module::Column::UpdatedAt
@@ -78,13 +99,10 @@ macro_rules! editable {
                 model.id
             }
             fn person_of(model: &Self::Model) -> i64 {
-                model.person_id
+                model.$person_field
             }
             fn version_of(model: &Self::Model) -> i32 {
                 model.version
-            }
-            fn position_of(model: &Self::Model) -> i32 {
-                model.position
             }
         }
     };
@@ -132,7 +150,7 @@ pub async fn load<E>(
     id: &ID,
 ) -> AppResult<E::Model>
 where
-    E: Editable,
+    E: Versioned,
 {
     let scope = viewer.edit_scope()?;
     let row = row_id(field, id, E::NODE)?;
@@ -154,16 +172,7 @@ pub async fn load_person(
     field: &str,
     id: &ID,
 ) -> AppResult<person::Model> {
-    let scope = viewer.edit_scope()?;
-    let row = row_id(field, id, NodeType::Person)?;
-    let mut query = person::Entity::find_by_id(row);
-    if let Some(own) = scope {
-        query = query.filter(person::Column::Id.eq(own));
-    }
-    query
-        .one(txn)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no person with id {id:?}")))
+    load::<person::Entity>(txn, viewer, field, id).await
 }
 
 /// Refuses one more row of `E` for a person who has the most allowed.
@@ -222,7 +231,7 @@ pub async fn compare_and_set<E>(
     read_version: i32,
 ) -> Result<bool, sea_orm::DbErr>
 where
-    E: Editable,
+    E: Versioned,
 {
     let result = E::update_many()
         .set(changes)
@@ -233,6 +242,15 @@ where
         .exec(txn)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// Row `id` of `E` as it is after a change in this transaction.
+pub async fn reload<E: Versioned>(txn: &impl ConnectionTrait, id: i64) -> AppResult<E::Model> {
+    E::find()
+        .filter(E::id_column().eq(id))
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::internal(format!("an updated {} vanished", E::NAME)))
 }
 
 /// The position after the last of the person's rows of `E`.
@@ -341,6 +359,23 @@ fn jitter() -> u64 {
         .finish()
 }
 
+/// The outcome of a mutation as GraphQL answers it.
+pub trait Answer<T> {
+    fn answer(self, ctx: &Context<'_>) -> async_graphql::Result<T>;
+}
+
+impl<T> Answer<T> for AppResult<T> {
+    fn answer(self, ctx: &Context<'_>) -> async_graphql::Result<T> {
+        self.map_err(|e| fail(ctx, e))
+    }
+}
+
+impl<T> Answer<T> for async_graphql::Result<T> {
+    fn answer(self, _: &Context<'_>) -> async_graphql::Result<T> {
+        self
+    }
+}
+
 /// Turns an error into GraphQL errors: all but the last are added to the
 /// response, the last is returned (so every problem of an input is listed).
 pub fn fail(ctx: &Context<'_>, err: AppError) -> async_graphql::Error {
@@ -426,4 +461,15 @@ pub fn ensure_valid(checker: crate::domain::validate::Checker) -> AppResult<()> 
 /// The stored month `yyyymm` after `change`.
 pub fn month_after(change: &MaybeUndefined<YearMonth>, stored: Option<i32>) -> Option<YearMonth> {
     after(change, stored.and_then(YearMonth::from_yyyymm))
+}
+
+/// Refuses an update that leaves the months out of order: `start` as it
+/// will be, against the end after `end` changes the stored one.
+pub fn check_months(
+    c: &mut crate::domain::validate::Checker,
+    start: Option<YearMonth>,
+    end: &MaybeUndefined<YearMonth>,
+    stored_end: Option<i32>,
+) {
+    c.months("input", start, month_after(end, stored_end));
 }

@@ -2,7 +2,7 @@
 
 use entity::education;
 
-use super::common::month_after;
+use super::common::{check_months, month_after};
 use super::items::{Rules, item_inputs, item_mutations};
 use crate::domain::validate::Checker;
 use crate::domain::{YearMonth, rules};
@@ -45,7 +45,7 @@ impl Rules for EducationGiven<'_> {
 /// The months after the change, in order.
 fn months(input: &UpdateEducationInput, stored: &education::Model, c: &mut Checker) {
     let start = month_after(&input.start, stored.start_ym);
-    c.months("input", start, month_after(&input.end, stored.end_ym));
+    check_months(c, start, &input.end, stored.end_ym);
 }
 
 item_mutations! {

@@ -6,7 +6,7 @@
 
 use async_graphql::{Context, ID, InputObject, SimpleObject};
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 
 use super::common::*;
 use crate::domain::validate::Checker;
@@ -78,47 +78,54 @@ pub trait Rules {
     fn check(&self, c: &mut Checker, new: bool);
 }
 
-/// A create input of a list item: it checks itself and becomes a row.
-/// [`item_inputs!`] implements it.
-pub trait NewItem {
-    /// The table the item goes into.
+/// A create or update input of a list item: it checks itself and knows
+/// its columns. [`item_inputs!`] implements it.
+pub trait ItemInput {
+    /// The table of the item.
     type Entity: Editable;
     /// The unique constraint the input can break.
     const UNIQUE: Unique;
-    /// Whose portfolio gets the item.
-    fn person_id(&self) -> &ID;
-    /// Every broken rule of the input, under `input`.
+    /// Every broken rule of the input alone, under `input`.
     fn check(&self, c: &mut Checker);
-    /// The row's own columns; the flow sets its person, position, version
-    /// and times.
-    fn row(self) -> Changes<Self::Entity>;
+    /// The columns it sets: all of a new row but its person, position,
+    /// version and times; the changed ones of an update.
+    fn row(&self) -> Changes<Self::Entity>;
 }
 
-/// An update input of a list item: it checks itself and knows its changes.
-/// [`item_inputs!`] implements it.
-pub trait ItemPatch {
-    /// The table of the item.
-    type Entity: Editable;
-    /// The unique constraint the changes can break.
-    const UNIQUE: Unique;
+/// A create input of a list item.
+pub trait NewItem: ItemInput {
+    /// Whose portfolio gets the item.
+    fn person_id(&self) -> &ID;
+}
+
+/// An update input of a list item.
+pub trait ItemPatch: ItemInput {
     /// The item to change.
     fn id(&self) -> &ID;
     /// The version the change is based on.
     fn expected_version(&self) -> Option<i32>;
-    /// Every broken rule of the input alone, under `input`.
-    fn check(&self, c: &mut Checker);
-    /// The columns to set on `current`; rules that hold between a change and
-    /// what is stored (a start month against the stored end) report into `c`.
-    fn changes(&self, current: &Row<Self::Entity>, c: &mut Checker) -> Changes<Self::Entity>;
+    /// The rules that hold between the change and what is stored (a start
+    /// month against the stored end).
+    fn against(&self, _current: &Row<Self::Entity>, _c: &mut Checker) {}
+    /// Writes what the change keeps outside the row (an achievement's
+    /// metrics), once the row is written.
+    fn after(
+        &self,
+        _txn: &DatabaseTransaction,
+        _row: &Row<Self::Entity>,
+    ) -> impl Future<Output = AppResult<()>> + Send {
+        async { Ok(()) }
+    }
 }
 
 /// Creates the item `input` describes, at the end of its person's list,
 /// unless the list is full.
-pub async fn create<I: NewItem>(
+pub async fn create<I: NewItem, P: From<Row<I::Entity>>>(
     ctx: &Context<'_>,
     input: I,
-) -> async_graphql::Result<Row<I::Entity>> {
-    create_row(ctx, input).await.map_err(|e| fail(ctx, e))
+) -> async_graphql::Result<P> {
+    let row = create_row(ctx, input).await.map_err(|e| fail(ctx, e))?;
+    Ok(P::from(row))
 }
 
 async fn create_row<I: NewItem>(ctx: &Context<'_>, input: I) -> AppResult<Row<I::Entity>> {
@@ -163,15 +170,16 @@ pub fn new_row<E: Editable>(
 
 /// Changes the item `input` names. Honours `expectedVersion`; without it, a
 /// lost race is retried on the fresh row.
-pub async fn update<P: ItemPatch>(
+pub async fn update<P: ItemPatch, Payload: From<Row<P::Entity>>>(
     ctx: &Context<'_>,
     input: P,
-) -> async_graphql::Result<Row<P::Entity>> {
-    update_row(ctx, &input).await.map_err(|e| fail(ctx, e))
+) -> async_graphql::Result<Payload> {
+    let row = update_row(ctx, &input).await.map_err(|e| fail(ctx, e))?;
+    Ok(Payload::from(row))
 }
 
 async fn update_row<P: ItemPatch>(ctx: &Context<'_>, input: &P) -> AppResult<Row<P::Entity>> {
-    type E<P> = <P as ItemPatch>::Entity;
+    type E<P> = <P as ItemInput>::Entity;
     let edit = &Edit::new(ctx)?;
     let mut c = Checker::default();
     input.check(&mut c);
@@ -182,8 +190,9 @@ async fn update_row<P: ItemPatch>(ctx: &Context<'_>, input: &P) -> AppResult<Row
             let version = E::<P>::version_of(&current);
             check_version(version, input.expected_version(), E::<P>::NAME)?;
             let mut c = Checker::default();
-            let changes = input.changes(&current, &mut c);
+            input.against(&current, &mut c);
             ensure_valid(c)?;
+            let changes = input.row();
             let row = E::<P>::id_of(&current);
             let set = compare_and_set::<E<P>>(txn, changes, row, version)
                 .await
@@ -191,13 +200,8 @@ async fn update_row<P: ItemPatch>(ctx: &Context<'_>, input: &P) -> AppResult<Row
             if !set {
                 return Ok(None);
             }
-            let updated = E::<P>::find()
-                .filter(E::<P>::id_column().eq(row))
-                .one(txn)
-                .await?
-                .ok_or_else(|| {
-                    AppError::internal(format!("an updated {} vanished", E::<P>::NAME))
-                })?;
+            let updated = reload::<E<P>>(txn, row).await?;
+            input.after(txn, &updated).await?;
             let person_id = E::<P>::person_of(&updated);
             Ok(Some((updated, person_id)))
         })
@@ -281,32 +285,16 @@ macro_rules! item_inputs {
             for $entity => $given { $($fields)* }
         }
 
-        impl super::items::NewItem for $create {
-            type Entity = entity::$entity::Entity;
-            const UNIQUE: super::items::Unique =
-                <$given<'static> as super::items::Rules>::UNIQUE;
+        super::items::item_inputs!(@input $create, $entity, $given, true $(, $derive)?);
+        super::items::item_inputs!(@input $update, $entity, $given, false $(, $derive)?);
 
+        impl super::items::NewItem for $create {
             fn person_id(&self) -> &async_graphql::ID {
                 &self.person_id
-            }
-
-            fn check(&self, c: &mut $crate::domain::validate::Checker) {
-                super::items::Rules::check(&self.given(), c, true);
-            }
-
-            fn row(self) -> entity::$entity::ActiveModel {
-                #[allow(unused_mut)]
-                let mut row = self.columns();
-                $($derive(&mut row);)?
-                row
             }
         }
 
         impl super::items::ItemPatch for $update {
-            type Entity = entity::$entity::Entity;
-            const UNIQUE: super::items::Unique =
-                <$given<'static> as super::items::Rules>::UNIQUE;
-
             fn id(&self) -> &async_graphql::ID {
                 &self.id
             }
@@ -315,16 +303,26 @@ macro_rules! item_inputs {
                 self.expected_version
             }
 
+            $(fn against(
+                &self,
+                current: &entity::$entity::Model,
+                c: &mut $crate::domain::validate::Checker,
+            ) {
+                $against(self, current, c);
+            })?
+        }
+    };
+    (@input $input:ident, $entity:ident, $given:ident, $new:literal $(, $derive:path)?) => {
+        impl super::items::ItemInput for $input {
+            type Entity = entity::$entity::Entity;
+            const UNIQUE: super::items::Unique =
+                <$given<'static> as super::items::Rules>::UNIQUE;
+
             fn check(&self, c: &mut $crate::domain::validate::Checker) {
-                super::items::Rules::check(&self.given(), c, false);
+                super::items::Rules::check(&self.given(), c, $new);
             }
 
-            fn changes(
-                &self,
-                _current: &entity::$entity::Model,
-                _c: &mut $crate::domain::validate::Checker,
-            ) -> entity::$entity::ActiveModel {
-                $($against(self, _current, _c);)?
+            fn row(&self) -> entity::$entity::ActiveModel {
                 #[allow(unused_mut)]
                 let mut row = self.columns();
                 $($derive(&mut row);)?
@@ -357,51 +355,53 @@ macro_rules! item_mutations {
             pub $field: $object,
         }
 
+        impl From<entity::$entity::Model> for $payload {
+            fn from(row: entity::$entity::Model) -> Self {
+                $payload { $field: $object(row) }
+            }
+        }
+
+        super::items::mutations! {
+            $(#[$doc])* $mutation;
+            $(#[$create_doc])* $create($create_input) -> $payload = super::items::create;
+            $(#[$update_doc])* $update($update_input) -> $payload = super::items::update;
+            $(#[$delete_doc])* $delete(super::items::DeleteInput) -> super::items::DeletePayload
+                = super::items::delete::<entity::$entity::Entity>;
+            $(#[$reorder_doc])* $reorder(super::items::ReorderInput) -> super::items::ReorderPayload
+                = super::items::reorder::<entity::$entity::Entity>;
+        }
+    };
+}
+
+pub(crate) use item_mutations;
+
+/// A mutation object whose resolvers each call one function
+/// `async fn(&Context, Input) -> Result<Payload, _>` (an [`AppResult`] or
+/// an `async_graphql::Result`). The doc
+/// comments given become the schema's descriptions.
+macro_rules! mutations {
+    (
+        $(#[$doc:meta])* $mutation:ident;
+        $($(#[$field_doc:meta])* $field:ident($input:ty) -> $payload:ty = $run:path;)*
+    ) => {
         $(#[$doc])*
         #[derive(Default)]
         pub struct $mutation;
 
         #[async_graphql::Object]
         impl $mutation {
-            $(#[$create_doc])*
-            async fn $create(
-                &self,
-                ctx: &async_graphql::Context<'_>,
-                input: $create_input,
-            ) -> async_graphql::Result<$payload> {
-                let row = super::items::create(ctx, input).await?;
-                Ok($payload { $field: $object(row) })
-            }
-
-            $(#[$update_doc])*
-            async fn $update(
-                &self,
-                ctx: &async_graphql::Context<'_>,
-                input: $update_input,
-            ) -> async_graphql::Result<$payload> {
-                let row = super::items::update(ctx, input).await?;
-                Ok($payload { $field: $object(row) })
-            }
-
-            $(#[$delete_doc])*
-            async fn $delete(
-                &self,
-                ctx: &async_graphql::Context<'_>,
-                input: super::items::DeleteInput,
-            ) -> async_graphql::Result<super::items::DeletePayload> {
-                super::items::delete::<entity::$entity::Entity>(ctx, input).await
-            }
-
-            $(#[$reorder_doc])*
-            async fn $reorder(
-                &self,
-                ctx: &async_graphql::Context<'_>,
-                input: super::items::ReorderInput,
-            ) -> async_graphql::Result<super::items::ReorderPayload> {
-                super::items::reorder::<entity::$entity::Entity>(ctx, input).await
-            }
+            $(
+                $(#[$field_doc])*
+                async fn $field(
+                    &self,
+                    ctx: &async_graphql::Context<'_>,
+                    input: $input,
+                ) -> async_graphql::Result<$payload> {
+                    super::common::Answer::answer($run(ctx, input).await, ctx)
+                }
+            )*
         }
     };
 }
 
-pub(crate) use item_mutations;
+pub(crate) use mutations;

@@ -7,6 +7,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Quer
 
 use super::common::*;
 use super::fields::inputs;
+use super::items::mutations;
 use crate::domain::rules::{self, Naming, PersonFields};
 use crate::domain::validate::Checker;
 use crate::error::{AppError, AppResult};
@@ -107,38 +108,15 @@ const SLUG_TAKEN: &str = "this slug is taken by another person";
 /// the token cannot see, is not said.)
 const SLUG_UNAVAILABLE: &str = "this slug is not available; choose another";
 
-/// Mutations of people.
-#[derive(Default)]
-pub struct PersonMutation;
-
-#[Object]
-impl PersonMutation {
+mutations! {
+    /// Mutations of people.
+    PersonMutation;
     /// Creates a person with an empty portfolio. Needs an admin token.
-    async fn create_person(
-        &self,
-        ctx: &Context<'_>,
-        input: CreatePersonInput,
-    ) -> Result<CreatePersonPayload> {
-        create_person(ctx, input).await.map_err(|e| fail(ctx, e))
-    }
-
+    create_person(CreatePersonInput) -> CreatePersonPayload = create_person;
     /// Changes a person's own fields. Needs the person's token (or admin).
-    async fn update_person(
-        &self,
-        ctx: &Context<'_>,
-        input: UpdatePersonInput,
-    ) -> Result<UpdatePersonPayload> {
-        update_person(ctx, input).await.map_err(|e| fail(ctx, e))
-    }
-
+    update_person(UpdatePersonInput) -> UpdatePersonPayload = update_person;
     /// Deletes a person and everything in the portfolio. Needs an admin token.
-    async fn delete_person(
-        &self,
-        ctx: &Context<'_>,
-        input: DeletePersonInput,
-    ) -> Result<DeletePersonPayload> {
-        delete_person(ctx, input).await.map_err(|e| fail(ctx, e))
-    }
+    delete_person(DeletePersonInput) -> DeletePersonPayload = delete_person;
 }
 
 async fn create_person(
@@ -194,26 +172,18 @@ async fn update_person(
             {
                 return Err(AppError::bad_input("input.slug", taken));
             }
-            let mut changes = input.columns();
-            changes.updated_at = Set(Utc::now());
-            let result = person::Entity::update_many()
-                .set(changes)
-                .col_expr(
-                    person::Column::Version,
-                    sea_orm::sea_query::Expr::value(current.version + 1),
-                )
-                .filter(person::Column::Id.eq(current.id))
-                .filter(person::Column::Version.eq(current.version))
-                .exec(txn)
-                .await
-                .map_err(|e| AppError::unique_violation(e, "input.slug", taken))?;
-            if result.rows_affected != 1 {
+            let set = compare_and_set::<person::Entity>(
+                txn,
+                input.columns(),
+                current.id,
+                current.version,
+            )
+            .await
+            .map_err(|e| AppError::unique_violation(e, "input.slug", taken))?;
+            if !set {
                 return Ok(None);
             }
-            let updated = person::Entity::find_by_id(current.id)
-                .one(txn)
-                .await?
-                .ok_or_else(|| AppError::internal("an updated person vanished"))?;
+            let updated = reload::<person::Entity>(txn, current.id).await?;
             let id = updated.id;
             Ok(Some((updated, id)))
         })

@@ -2,7 +2,7 @@
 
 use entity::role;
 
-use super::common::month_after;
+use super::common::check_months;
 use super::items::{Rules, item_inputs, item_mutations};
 use crate::domain::YearMonth;
 use crate::domain::rules::{self, RoleFields};
@@ -51,7 +51,7 @@ impl Rules for RoleGiven<'_> {
 /// The months after the change, in order.
 fn months(input: &UpdateRoleInput, stored: &role::Model, c: &mut Checker) {
     let start = input.start.or(YearMonth::from_yyyymm(stored.start_ym));
-    c.months("input", start, month_after(&input.end, stored.end_ym));
+    check_months(c, start, &input.end, stored.end_ym);
 }
 
 item_mutations! {

@@ -4,12 +4,12 @@
 //! field, and deleting one lets the field fall back to the default again.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::common::{Edit, check_version, ensure_valid, fail, with_retries, write};
-use crate::auth::Viewer;
+use super::common::{
+    Edit, Versioned, check_version, compare_and_set, ensure_valid, fail, load, with_retries, write,
+};
 use crate::domain::Locale;
 use crate::domain::locale::{Text, Translations};
 use crate::domain::texts::{self, Shape, TextField};
@@ -116,64 +116,40 @@ enum Change {
 }
 
 /// A table with text fields and a `translations` column.
-trait Translatable: EntityTrait<Model: Sync> {
-    const NODE: NodeType;
+trait Translatable: Versioned {
+    /// The text fields a translation may hold.
     const FIELDS: &'static [TextField];
-    fn id_column() -> Self::Column;
-    fn person_column() -> Self::Column;
-    fn version_column() -> Self::Column;
     fn translations_column() -> Self::Column;
-    fn updated_at_column() -> Self::Column;
-    fn person_of(row: &Self::Model) -> i64;
-    fn version_of(row: &Self::Model) -> i32;
     fn translations_of(row: &Self::Model) -> &Option<String>;
 }
 
+/// `Translatable` for each table with translations, and the dispatch from
+/// a node type to its table.
 macro_rules! translatable {
-    ($($module:ident: $node:ident, $person:ident, $fields:ident;)*) => {$(
-        impl Translatable for entity::$module::Entity {
-            const NODE: NodeType = NodeType::$node;
+    ($($module:ident: $node:ident, $fields:ident;)*) => {
+        $(impl Translatable for entity::$module::Entity {
             const FIELDS: &'static [TextField] = texts::$fields;
-            fn id_column() -> Self::Column {
-                entity::$module::Column::Id
-            }
-            fn person_column() -> Self::Column {
-                entity::$module::Column::$person
-            }
-            fn version_column() -> Self::Column {
-                entity::$module::Column::Version
-            }
             fn translations_column() -> Self::Column {
                 entity::$module::Column::Translations
-            }
-            fn updated_at_column() -> Self::Column {
-                entity::$module::Column::UpdatedAt
-            }
-            fn person_of(row: &Self::Model) -> i64 {
-                crate::graphql::locale::HasText::person_id(row)
-            }
-            fn version_of(row: &Self::Model) -> i32 {
-                row.version
             }
             fn translations_of(row: &Self::Model) -> &Option<String> {
                 &row.translations
             }
-        }
-    )*
+        })*
 
-        /// Applies `change` to row `row` of the table of `node`.
+        /// Applies `change` to the item `id` (of type `node`).
         async fn apply_to(
             node: NodeType,
             ctx: &Context<'_>,
             edit: &Edit<'_>,
-            row: i64,
+            id: &ID,
             locale: &Locale,
             expected: Option<i32>,
             change: &Change,
         ) -> AppResult<TranslatePayload> {
             match node {
                 $(NodeType::$node => {
-                    apply::<entity::$module::Entity>(ctx, edit, row, locale, expected, change).await
+                    apply::<entity::$module::Entity>(ctx, edit, id, locale, expected, change).await
                 })*
             }
         }
@@ -181,15 +157,15 @@ macro_rules! translatable {
 }
 
 translatable! {
-    person: Person, Id, PERSON;
-    profile_link: ProfileLink, PersonId, PROFILE_LINK;
-    role: Role, PersonId, ROLE;
-    achievement: Achievement, PersonId, ACHIEVEMENT;
-    metric: Metric, PersonId, METRIC;
-    skill: Skill, PersonId, SKILL;
-    activity: Activity, PersonId, ACTIVITY;
-    education: Education, PersonId, EDUCATION;
-    language: Language, PersonId, LANGUAGE;
+    person: Person, PERSON;
+    profile_link: ProfileLink, PROFILE_LINK;
+    role: Role, ROLE;
+    achievement: Achievement, ACHIEVEMENT;
+    metric: Metric, METRIC;
+    skill: Skill, SKILL;
+    activity: Activity, ACTIVITY;
+    education: Education, EDUCATION;
+    language: Language, LANGUAGE;
 }
 
 async fn run(
@@ -202,8 +178,8 @@ async fn run(
     let edit = Edit::new(ctx)?;
     let locale =
         Locale::parse(locale).map_err(|e| AppError::bad_input("input.locale", e.to_string()))?;
-    let (node, row) = ids::decode("input.id", id)?;
-    apply_to(node, ctx, &edit, row, &locale, expected, &change).await
+    let (node, _) = ids::decode("input.id", id)?;
+    apply_to(node, ctx, &edit, id, &locale, expected, &change).await
 }
 
 /// The new translations of one locale, checked against the type's fields.
@@ -268,17 +244,17 @@ fn changed(
 async fn apply<E: Translatable>(
     ctx: &Context<'_>,
     edit: &Edit<'_>,
-    row: i64,
+    id: &ID,
     locale: &Locale,
     expected: Option<i32>,
     change: &Change,
 ) -> AppResult<TranslatePayload> {
     with_retries(|| {
         write(ctx, edit.db, async |txn| {
-            let current = load::<E>(txn, &edit.viewer, row).await?;
+            let current = load::<E>(txn, &edit.viewer, "input.id", id).await?;
             let person_id = E::person_of(&current);
             let version = E::version_of(&current);
-            check_version(version, expected, "item")?;
+            check_version(version, expected, E::NAME)?;
             let person = entity::person::Entity::find_by_id(person_id)
                 .one(txn)
                 .await?
@@ -294,22 +270,16 @@ async fn apply<E: Translatable>(
             let stored = Translations::decode(E::translations_of(&current).as_deref())
                 .map_err(|e| AppError::internal(format!("malformed translations column: {e}")))?;
             let next = changed(E::FIELDS, stored, locale, change)?;
-            let set = E::update_many()
-                .col_expr(E::translations_column(), Expr::value(next.encode()))
-                .col_expr(E::version_column(), Expr::value(version + 1))
-                .col_expr(E::updated_at_column(), Expr::value(Utc::now()))
-                .filter(E::id_column().eq(row))
-                .filter(E::version_column().eq(version))
-                .exec(txn)
-                .await?;
-            if set.rows_affected == 0 {
+            let mut changes = <E::ActiveModel as ActiveModelTrait>::default();
+            changes.try_set(E::translations_column(), next.encode().into())?;
+            if !compare_and_set::<E>(txn, changes, E::id_of(&current), version).await? {
                 return Ok(None);
             }
             if next.0.contains_key(locale.as_str()) {
                 offer(txn, &person, locale).await?;
             }
             let payload = TranslatePayload {
-                id: ids::encode(E::NODE, row),
+                id: ids::encode(E::NODE, E::id_of(&current)),
                 version: version + 1,
                 translations: translations(&next.encode())?,
             };
@@ -317,24 +287,6 @@ async fn apply<E: Translatable>(
         })
     })
     .await
-}
-
-/// The row, among those the viewer may edit: NOT_FOUND alike whether it
-/// does not exist or is another person's.
-async fn load<E: Translatable>(
-    txn: &impl ConnectionTrait,
-    viewer: &Viewer,
-    row: i64,
-) -> AppResult<E::Model> {
-    let scope = viewer.edit_scope()?;
-    let mut query = E::find().filter(E::id_column().eq(row));
-    if let Some(own) = scope {
-        query = query.filter(E::person_column().eq(own));
-    }
-    query
-        .one(txn)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no {:?} with this id", E::NODE)))
 }
 
 /// Adds `locale` to the locales the person offers, if it is new.
