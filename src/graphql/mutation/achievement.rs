@@ -13,7 +13,10 @@ use sea_orm::{
 use super::activity::{ReferenceInput, check_references};
 use super::common::*;
 use super::fields::inputs;
-use super::items::{self, DeleteInput, DeletePayload, ItemInput, ItemPatch, Unique, mutations};
+use super::items::patch_input;
+use super::items::{
+    self, DeleteInput, DeletePayload, ItemInput, ItemPatch, Unique, mutations, target,
+};
 use crate::auth::Viewer;
 use crate::domain::limits;
 use crate::domain::rules::{self, MetricFields};
@@ -72,14 +75,12 @@ inputs! {
     }
 }
 
-/// Sets which skills an achievement used, in order.
-#[derive(InputObject)]
-pub struct SetAchievementSkillsInput {
-    pub id: ID,
-    /// The version the change is based on (CONFLICT if no longer current).
-    pub expected_version: Option<i32>,
-    /// Skills of the same person, in the order to show them.
-    pub skill_ids: Vec<ID>,
+patch_input! {
+    /// Sets which skills an achievement used, in order.
+    SetAchievementSkillsInput {
+        /// Skills of the same person, in the order to show them.
+        pub skill_ids: Vec<ID>,
+    }
 }
 
 /// Orders the achievements of one role or activity.
@@ -149,15 +150,9 @@ impl ItemInput for UpdateAchievementInput {
     }
 }
 
+target!(UpdateAchievementInput);
+
 impl ItemPatch for UpdateAchievementInput {
-    fn id(&self) -> &ID {
-        &self.id
-    }
-
-    fn expected_version(&self) -> Option<i32> {
-        self.expected_version
-    }
-
     async fn after(&self, txn: &DatabaseTransaction, row: &achievement::Model) -> AppResult<()> {
         match &self.metrics {
             Some(metrics) => write_metrics(txn, row, metrics).await,
@@ -182,14 +177,6 @@ impl ItemInput for SetAchievementSkillsInput {
 }
 
 impl ItemPatch for SetAchievementSkillsInput {
-    fn id(&self) -> &ID {
-        &self.id
-    }
-
-    fn expected_version(&self) -> Option<i32> {
-        self.expected_version
-    }
-
     async fn after(&self, txn: &DatabaseTransaction, row: &achievement::Model) -> AppResult<()> {
         write_skills(txn, row, &self.skill_ids).await
     }
@@ -424,20 +411,14 @@ async fn reorder(
                 .all(txn)
                 .await?;
             reorder_rows::<achievement::Entity>(txn, rows, &input.ids).await?;
-            let role = match kind {
-                NodeType::Role => role::Entity::find_by_id(parent_id)
-                    .one(txn)
-                    .await?
-                    .map(Role),
-                _ => None,
+            let (role, activity) = match kind {
+                NodeType::Role => (role::Entity::find_by_id(parent_id).one(txn).await?, None),
+                _ => (
+                    None,
+                    activity::Entity::find_by_id(parent_id).one(txn).await?,
+                ),
             };
-            let activity = match kind {
-                NodeType::Activity => activity::Entity::find_by_id(parent_id)
-                    .one(txn)
-                    .await?
-                    .map(Activity),
-                _ => None,
-            };
+            let (role, activity) = (role.map(Role), activity.map(Activity));
             Ok(Some((
                 ReorderAchievementsPayload { role, activity },
                 person_id,

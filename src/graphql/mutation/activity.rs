@@ -2,9 +2,7 @@
 //! achievements carry.
 
 use async_graphql::InputObject;
-use entity::activity;
 
-use super::common::{check_months, month_after};
 use super::items::{Rules, item_inputs, item_mutations};
 use crate::document::ReferenceDoc;
 use crate::domain::YearMonth;
@@ -70,7 +68,7 @@ item_inputs! {
         #[graphql(default = true)]
         published: bool,
     }
-    against months;
+    span start => start_ym, end => end_ym;
 }
 
 impl Rules for ActivityGiven<'_> {
@@ -86,12 +84,6 @@ impl Rules for ActivityGiven<'_> {
         rules::activity(c, "input", fields);
         check_references(c, self.links);
     }
-}
-
-/// The months after the change, in order.
-fn months(input: &UpdateActivityInput, stored: &activity::Model, c: &mut Checker) {
-    let start = month_after(&input.start, stored.start_ym);
-    check_months(c, start, &input.end, stored.end_ym);
 }
 
 item_mutations! {

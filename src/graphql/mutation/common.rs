@@ -5,7 +5,7 @@
 
 use std::future::Future;
 
-use async_graphql::{Context, ID, MaybeUndefined};
+use async_graphql::{Context, ID};
 use entity::person;
 use sea_orm::ExprTrait;
 use sea_orm::sea_query::Expr;
@@ -15,7 +15,7 @@ use sea_orm::{
 };
 
 use crate::auth::Viewer;
-use crate::domain::{YearMonth, limits};
+use crate::domain::limits;
 use crate::error::{AppError, AppResult};
 use crate::graphql::ids::{self, NodeType};
 use crate::graphql::{state, viewer};
@@ -68,33 +68,27 @@ macro_rules! editable {
         impl Editable for entity::$module::Entity {
             const PLURAL: &'static str = $plural;
             const MAX_PER_PERSON: usize = limits::$max;
-            fn position_column() -> Self::Column {
-                entity::$module::Column::Position
-            }
-            fn created_at_column() -> Self::Column {
-                entity::$module::Column::CreatedAt
-            }
+            editable!(@columns $module: position_column => Position, created_at_column => CreatedAt);
             fn position_of(model: &Self::Model) -> i32 {
                 model.position
             }
         }
     };
+    (@columns $module:ident: $($accessor:ident => $column:ident),*) => {
+        $(fn $accessor() -> Self::Column {
+            entity::$module::Column::$column
+        })*
+    };
     (@versioned $module:ident $type:ident, $name:expr, $person:ident, $person_field:ident) => {
         impl Versioned for entity::$module::Entity {
             const NODE: NodeType = NodeType::$type;
             const NAME: &'static str = $name;
-            fn id_column() -> Self::Column {
-                entity::$module::Column::Id
-            }
-            fn person_column() -> Self::Column {
-                entity::$module::Column::$person
-            }
-            fn version_column() -> Self::Column {
-                entity::$module::Column::Version
-            }
-            fn updated_at_column() -> Self::Column {
-                entity::$module::Column::UpdatedAt
-            }
+            editable!(@columns $module:
+                id_column => Id,
+                person_column => $person,
+                version_column => Version,
+                updated_at_column => UpdatedAt
+            );
             fn id_of(model: &Self::Model) -> i64 {
                 model.id
             }
@@ -126,6 +120,13 @@ impl<'a> Edit<'a> {
             viewer,
             db: &state(ctx)?.db,
         })
+    }
+
+    /// The viewer, who must have an admin token.
+    pub fn admin(ctx: &Context<'a>) -> AppResult<Self> {
+        let edit = Edit::new(ctx)?;
+        edit.viewer.must_be_admin()?;
+        Ok(edit)
     }
 }
 
@@ -401,17 +402,9 @@ pub async fn write<T>(
     write_then(ctx, db, true, work).await
 }
 
-/// Like [`write`], for a change of the person's own row, which moves its
-/// `updated_at` itself.
-pub async fn write_own_row<T>(
-    ctx: &Context<'_>,
-    db: &sea_orm::DatabaseConnection,
-    work: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> AppResult<Option<(T, i64)>>,
-) -> AppResult<Option<T>> {
-    write_then(ctx, db, false, work).await
-}
-
-async fn write_then<T>(
+/// Like [`write`]; `touch` false for a change of the person's own row,
+/// which moves its `updated_at` itself.
+pub async fn write_then<T>(
     ctx: &Context<'_>,
     db: &sea_orm::DatabaseConnection,
     touch: bool,
@@ -440,15 +433,6 @@ pub fn written<T>(done: Option<T>) -> AppResult<T> {
     done.ok_or_else(|| AppError::internal("a write finished without a result"))
 }
 
-/// The value a nullable field will have after an update.
-pub fn after<T: Clone>(change: &async_graphql::MaybeUndefined<T>, current: Option<T>) -> Option<T> {
-    match change {
-        async_graphql::MaybeUndefined::Undefined => current,
-        async_graphql::MaybeUndefined::Null => None,
-        async_graphql::MaybeUndefined::Value(v) => Some(v.clone()),
-    }
-}
-
 /// Fails with every problem the checker found, if any.
 pub fn ensure_valid(checker: crate::domain::validate::Checker) -> AppResult<()> {
     if checker.is_empty() {
@@ -456,20 +440,4 @@ pub fn ensure_valid(checker: crate::domain::validate::Checker) -> AppResult<()> 
     } else {
         Err(AppError::Invalid(checker.into_problems()))
     }
-}
-
-/// The stored month `yyyymm` after `change`.
-pub fn month_after(change: &MaybeUndefined<YearMonth>, stored: Option<i32>) -> Option<YearMonth> {
-    after(change, stored.and_then(YearMonth::from_yyyymm))
-}
-
-/// Refuses an update that leaves the months out of order: `start` as it
-/// will be, against the end after `end` changes the stored one.
-pub fn check_months(
-    c: &mut crate::domain::validate::Checker,
-    start: Option<YearMonth>,
-    end: &MaybeUndefined<YearMonth>,
-    stored_end: Option<i32>,
-) {
-    c.months("input", start, month_after(end, stored_end));
 }

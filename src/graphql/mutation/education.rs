@@ -1,8 +1,5 @@
 //! Writing courses of study.
 
-use entity::education;
-
-use super::common::{check_months, month_after};
 use super::items::{Rules, item_inputs, item_mutations};
 use crate::domain::validate::Checker;
 use crate::domain::{YearMonth, rules};
@@ -25,7 +22,7 @@ item_inputs! {
         #[graphql(default = true)]
         published: bool,
     }
-    against months;
+    span start => start_ym, end => end_ym;
 }
 
 impl Rules for EducationGiven<'_> {
@@ -40,12 +37,6 @@ impl Rules for EducationGiven<'_> {
             months,
         );
     }
-}
-
-/// The months after the change, in order.
-fn months(input: &UpdateEducationInput, stored: &education::Model, c: &mut Checker) {
-    let start = month_after(&input.start, stored.start_ym);
-    check_months(c, start, &input.end, stored.end_ym);
 }
 
 item_mutations! {

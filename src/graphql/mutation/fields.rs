@@ -221,3 +221,32 @@ macro_rules! inputs {
 }
 
 pub(crate) use inputs;
+
+/// The change of a month field in an update input: the month it leaves,
+/// given the stored column.
+pub trait MonthChange {
+    /// The stored column.
+    type Stored;
+    /// The month after the change.
+    fn after(&self, stored: &Self::Stored) -> Option<YearMonth>;
+}
+
+/// A required month: left out keeps the stored one.
+impl MonthChange for Option<YearMonth> {
+    type Stored = i32;
+    fn after(&self, stored: &i32) -> Option<YearMonth> {
+        self.or(YearMonth::from_yyyymm(*stored))
+    }
+}
+
+/// An optional month: left out keeps it, `null` clears it.
+impl MonthChange for MaybeUndefined<YearMonth> {
+    type Stored = Option<i32>;
+    fn after(&self, stored: &Option<i32>) -> Option<YearMonth> {
+        match self {
+            MaybeUndefined::Undefined => stored.and_then(YearMonth::from_yyyymm),
+            MaybeUndefined::Null => None,
+            MaybeUndefined::Value(month) => Some(*month),
+        }
+    }
+}

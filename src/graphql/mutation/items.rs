@@ -98,12 +98,52 @@ pub trait NewItem: ItemInput {
     fn person_id(&self) -> &ID;
 }
 
-/// An update input of a list item.
-pub trait ItemPatch: ItemInput {
+/// What an update input is about: [`target!`] implements it.
+pub trait Target {
     /// The item to change.
     fn id(&self) -> &ID;
     /// The version the change is based on.
     fn expected_version(&self) -> Option<i32>;
+}
+
+/// `Target` for an input with `id` and `expectedVersion`.
+macro_rules! target {
+    ($input:ty) => {
+        impl super::items::Target for $input {
+            fn id(&self) -> &async_graphql::ID {
+                &self.id
+            }
+
+            fn expected_version(&self) -> Option<i32> {
+                self.expected_version
+            }
+        }
+    };
+}
+
+pub(crate) use target;
+
+/// An input that changes one item: the item, the version the change is
+/// based on, then the fields given.
+macro_rules! patch_input {
+    ($(#[$doc:meta])* $input:ident { $($fields:tt)* }) => {
+        $(#[$doc])*
+        #[derive(async_graphql::InputObject)]
+        pub struct $input {
+            pub id: async_graphql::ID,
+            /// The version the change is based on (CONFLICT if no longer current).
+            pub expected_version: Option<i32>,
+            $($fields)*
+        }
+
+        super::items::target!($input);
+    };
+}
+
+pub(crate) use patch_input;
+
+/// An update input of a list item.
+pub trait ItemPatch: ItemInput + Target {
     /// The rules that hold between the change and what is stored (a start
     /// month against the stored end).
     fn against(&self, _current: &Row<Self::Entity>, _c: &mut Checker) {}
@@ -213,66 +253,60 @@ async fn update_row<P: ItemPatch>(ctx: &Context<'_>, input: &P) -> AppResult<Row
 pub async fn delete<E: Editable>(
     ctx: &Context<'_>,
     input: DeleteInput,
-) -> async_graphql::Result<DeletePayload> {
-    let run = async {
-        let edit = Edit::new(ctx)?;
-        let done = write(ctx, edit.db, async |txn| {
-            let current = load::<E>(txn, &edit.viewer, "input.id", &input.id).await?;
-            E::delete_many()
-                .filter(E::id_column().eq(E::id_of(&current)))
-                .exec(txn)
-                .await?;
-            Ok(Some((
-                ids::encode(E::NODE, E::id_of(&current)),
-                E::person_of(&current),
-            )))
-        })
-        .await?;
-        written(done)
-    };
-    let deleted_id = run.await.map_err(|e| fail(ctx, e))?;
-    Ok(DeletePayload { deleted_id })
+) -> AppResult<DeletePayload> {
+    let edit = Edit::new(ctx)?;
+    let done = write(ctx, edit.db, async |txn| {
+        let current = load::<E>(txn, &edit.viewer, "input.id", &input.id).await?;
+        E::delete_many()
+            .filter(E::id_column().eq(E::id_of(&current)))
+            .exec(txn)
+            .await?;
+        let deleted_id = ids::encode(E::NODE, E::id_of(&current));
+        Ok(Some((DeletePayload { deleted_id }, E::person_of(&current))))
+    })
+    .await?;
+    written(done)
 }
 
 /// Puts a person's whole list of `E` in the order of `input.ids`.
 pub async fn reorder<E: Editable>(
     ctx: &Context<'_>,
     input: ReorderInput,
-) -> async_graphql::Result<ReorderPayload> {
-    let run = async {
-        let edit = Edit::new(ctx)?;
-        check_reorder_ids::<E>(&input.ids)?;
-        let done = write(ctx, edit.db, async |txn| {
-            let owner = load_person(txn, &edit.viewer, "input.personId", &input.person_id).await?;
-            let rows = E::find()
-                .filter(E::person_column().eq(owner.id))
-                .all(txn)
-                .await?;
-            reorder_rows::<E>(txn, rows, &input.ids).await?;
-            let id = owner.id;
-            Ok(Some((owner, id)))
-        })
-        .await?;
-        written(done)
-    };
-    let person = run.await.map_err(|e| fail(ctx, e))?;
-    Ok(ReorderPayload {
-        person: Person(person),
+) -> AppResult<ReorderPayload> {
+    let edit = Edit::new(ctx)?;
+    check_reorder_ids::<E>(&input.ids)?;
+    let done = write(ctx, edit.db, async |txn| {
+        let owner = load_person(txn, &edit.viewer, "input.personId", &input.person_id).await?;
+        let rows = E::find()
+            .filter(E::person_column().eq(owner.id))
+            .all(txn)
+            .await?;
+        reorder_rows::<E>(txn, rows, &input.ids).await?;
+        let id = owner.id;
+        Ok(Some((
+            ReorderPayload {
+                person: Person(owner),
+            },
+            id,
+        )))
     })
+    .await?;
+    written(done)
 }
 
 /// The create and update inputs of an item type (see
 /// [`super::fields::inputs!`] for the list of fields), with the fields every
 /// item type has: the person a new item is for; the item a change is about
 /// and the version it is based on. Its [`Rules`] are implemented on the
-/// view; `against` names a check of an update against the stored row,
-/// `derive` a function that sets columns derived from others.
+/// view; `span` names the start and end month of a type whose months must
+/// be in order (an update is judged with the stored row), `derive` a
+/// function that sets columns derived from others.
 macro_rules! item_inputs {
     (
         $(#[$create_doc:meta])* $create:ident
         $(#[$update_doc:meta])* $update:ident
         for $entity:ident => $given:ident { $($fields:tt)* }
-        $(against $against:path;)?
+        $(span $start:ident => $start_column:ident, $end:ident => $end_column:ident;)?
         $(derive $derive:path;)?
     ) => {
         super::fields::inputs! {
@@ -294,21 +328,17 @@ macro_rules! item_inputs {
             }
         }
 
+        super::items::target!($update);
+
         impl super::items::ItemPatch for $update {
-            fn id(&self) -> &async_graphql::ID {
-                &self.id
-            }
-
-            fn expected_version(&self) -> Option<i32> {
-                self.expected_version
-            }
-
             $(fn against(
                 &self,
                 current: &entity::$entity::Model,
                 c: &mut $crate::domain::validate::Checker,
             ) {
-                $against(self, current, c);
+                use super::fields::MonthChange;
+                let start = self.$start.after(&current.$start_column);
+                c.months("input", start, self.$end.after(&current.$end_column));
             })?
         }
     };

@@ -123,8 +123,7 @@ async fn create_person(
     ctx: &Context<'_>,
     input: CreatePersonInput,
 ) -> AppResult<CreatePersonPayload> {
-    let edit = Edit::new(ctx)?;
-    edit.viewer.must_be_admin()?;
+    let edit = Edit::admin(ctx)?;
     input.given().check()?;
     let input = &input;
     let done = write(ctx, edit.db, async |txn| {
@@ -154,12 +153,12 @@ async fn update_person(
     input: UpdatePersonInput,
 ) -> AppResult<UpdatePersonPayload> {
     let edit = Edit::new(ctx)?;
-    input.given().check()?;
     let (input, edit) = (&input, &edit);
+    input.given().check()?;
     // The person's own row carries `updated_at`: one UPDATE sets it with
     // the changes.
     let person = with_retries(|| {
-        write_own_row(ctx, edit.db, async |txn| {
+        write_then(ctx, edit.db, false, async |txn| {
             let current = load_person(txn, &edit.viewer, "input.id", &input.id).await?;
             check_version(current.version, input.expected_version, "person")?;
             let taken = if edit.viewer.is_admin() {
@@ -198,8 +197,7 @@ async fn delete_person(
     ctx: &Context<'_>,
     input: DeletePersonInput,
 ) -> AppResult<DeletePersonPayload> {
-    let edit = Edit::new(ctx)?;
-    edit.viewer.must_be_admin()?;
+    let edit = Edit::admin(ctx)?;
     let row = row_id("input.id", &input.id, NodeType::Person)?;
     let deleted = write::transaction(edit.db, async |txn| {
         let deleted = person::Entity::delete_by_id(row).exec(txn).await?;
@@ -251,8 +249,7 @@ impl ImportMutation {
         input: ImportJsonResumeInput,
     ) -> Result<ImportJsonResumePayload> {
         let run = async {
-            let edit = Edit::new(ctx)?;
-            edit.viewer.must_be_admin()?;
+            let edit = Edit::admin(ctx)?;
             let id = crate::service::json_resume::import(
                 edit.db,
                 &input.resume.0,

@@ -1,8 +1,5 @@
 //! Writing roles.
 
-use entity::role;
-
-use super::common::check_months;
 use super::items::{Rules, item_inputs, item_mutations};
 use crate::domain::YearMonth;
 use crate::domain::rules::{self, RoleFields};
@@ -31,7 +28,7 @@ item_inputs! {
         #[graphql(default = true)]
         published: bool,
     }
-    against months;
+    span start => start_ym, end => end_ym;
 }
 
 impl Rules for RoleGiven<'_> {
@@ -46,12 +43,6 @@ impl Rules for RoleGiven<'_> {
         };
         rules::role(c, "input", fields);
     }
-}
-
-/// The months after the change, in order.
-fn months(input: &UpdateRoleInput, stored: &role::Model, c: &mut Checker) {
-    let start = input.start.or(YearMonth::from_yyyymm(stored.start_ym));
-    check_months(c, start, &input.end, stored.end_ym);
 }
 
 item_mutations! {

@@ -137,20 +137,14 @@ macro_rules! translatable {
             }
         })*
 
-        /// Applies `change` to the item `id` (of type `node`).
+        /// Carries out `job` on its item, of type `node`.
         async fn apply_to(
             node: NodeType,
             ctx: &Context<'_>,
-            edit: &Edit<'_>,
-            id: &ID,
-            locale: &Locale,
-            expected: Option<i32>,
-            change: &Change,
+            job: &Job<'_>,
         ) -> AppResult<TranslatePayload> {
             match node {
-                $(NodeType::$node => {
-                    apply::<entity::$module::Entity>(ctx, edit, id, locale, expected, change).await
-                })*
+                $(NodeType::$node => apply::<entity::$module::Entity>(ctx, job).await,)*
             }
         }
     };
@@ -179,7 +173,25 @@ async fn run(
     let locale =
         Locale::parse(locale).map_err(|e| AppError::bad_input("input.locale", e.to_string()))?;
     let (node, _) = ids::decode("input.id", id)?;
-    apply_to(node, ctx, &edit, id, &locale, expected, &change).await
+    let job = Job {
+        edit,
+        id,
+        locale,
+        expected,
+        change,
+    };
+    apply_to(node, ctx, &job).await
+}
+
+/// A change of one item's translations in one locale.
+struct Job<'a> {
+    edit: Edit<'a>,
+    /// The item.
+    id: &'a ID,
+    locale: Locale,
+    /// The version the change is based on.
+    expected: Option<i32>,
+    change: Change,
 }
 
 /// The new translations of one locale, checked against the type's fields.
@@ -241,14 +253,15 @@ fn changed(
     Ok(current)
 }
 
-async fn apply<E: Translatable>(
-    ctx: &Context<'_>,
-    edit: &Edit<'_>,
-    id: &ID,
-    locale: &Locale,
-    expected: Option<i32>,
-    change: &Change,
-) -> AppResult<TranslatePayload> {
+async fn apply<E: Translatable>(ctx: &Context<'_>, job: &Job<'_>) -> AppResult<TranslatePayload> {
+    let Job {
+        edit,
+        id,
+        locale,
+        expected,
+        change,
+    } = job;
+    let expected = *expected;
     with_retries(|| {
         write(ctx, edit.db, async |txn| {
             let current = load::<E>(txn, &edit.viewer, "input.id", id).await?;
