@@ -20,6 +20,7 @@ use std::time::Duration;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 
 use crate::http::ResponseCache;
+use crate::service::freshness::Caches;
 
 /// The PostgreSQL channel the triggers notify.
 pub const CHANNEL: &str = "portfolio_changes";
@@ -34,26 +35,35 @@ const KEEP_ROWS: i64 = 10_000;
 #[derive(Clone)]
 pub struct Follower {
     cache: Option<Arc<ResponseCache>>,
+    caches: Caches,
     metrics: Arc<crate::http::Metrics>,
 }
 
 impl Follower {
-    pub fn new(cache: Option<Arc<ResponseCache>>, metrics: Arc<crate::http::Metrics>) -> Self {
-        Follower { cache, metrics }
+    pub fn new(
+        cache: Option<Arc<ResponseCache>>,
+        caches: Caches,
+        metrics: Arc<crate::http::Metrics>,
+    ) -> Self {
+        Follower {
+            cache,
+            caches,
+            metrics,
+        }
     }
 
-    /// Person `person_id` changed (elsewhere, or here).
+    /// Person `person_id` changed (elsewhere, or here). The feed does not
+    /// say whether the list of people changed with them: it may have.
     fn changed(&self, person_id: i64) {
         tracing::debug!(person_id, "portfolio changed");
         self.metrics.changes_followed.inc();
-        if let Some(cache) = &self.cache {
-            cache.invalidate_all();
-        }
+        self.caches.changed(person_id, true);
     }
 
     /// The feed is followed again: forget everything that may have changed
     /// meanwhile, then cache again.
     fn following(&self) {
+        self.caches.set_coherent(true);
         if let Some(cache) = &self.cache {
             cache.invalidate_all();
             cache.set_coherent(true);
@@ -67,6 +77,7 @@ impl Follower {
         if self.cache.as_ref().is_none_or(|cache| cache.is_coherent()) {
             tracing::warn!(%err, "the change feed is lost: the response cache is off until it is back");
         }
+        self.caches.set_coherent(false);
         if let Some(cache) = &self.cache {
             cache.set_coherent(false);
             cache.invalidate_all();

@@ -448,6 +448,7 @@ async fn export_static(
     let api = graphql::ApiState {
         db: db.clone(),
         clock: crate::domain::Clock::System,
+        caches: crate::service::freshness::Caches::default(),
     };
     let schema = graphql::build_schema(api, &crate::config::HttpOptions::default());
     let report = crate::static_export::export(&schema, &db, out, manifest).await?;

@@ -212,6 +212,17 @@ pub struct HttpOptions {
         value_parser = mebibytes::<u64>
     )]
     pub response_cache_bytes: u64,
+    /// Memory for the read model, in MiB: whole portfolios kept in memory
+    /// between requests, the coldest dropped first (0 turns it off).
+    #[arg(
+        id = "read_model_mib",
+        long = "read-model-mib",
+        env = "PORTFOLIO_READ_MODEL_MIB",
+        default_value = "64",
+        value_name = "MIB",
+        value_parser = mebibytes::<u64>
+    )]
+    pub read_model_bytes: u64,
     /// Trusted documents: run only the operations of this manifest (Apollo
     /// persisted-query manifest, or a JSON object of id -> query).
     #[arg(long, env = "PORTFOLIO_PERSISTED_ONLY")]

@@ -31,6 +31,7 @@ use crate::http::{
     AppState, ClientAddr, DocumentCache, Metrics, Persisted, PlaygroundAssets, RateLimiter,
     ResponseCache, Shared, router,
 };
+use crate::service::freshness::Caches;
 use crate::{changes, service};
 
 /// Why the application could not start.
@@ -88,6 +89,7 @@ async fn build_app(config: Config) -> Result<App, StartupError> {
     let api = ApiState {
         db,
         clock: config.clock,
+        caches: Caches::new(config.http.read_model_bytes),
     };
     let playground_assets = if config.playground {
         PlaygroundAssets::locate(&config.playground_assets)
@@ -104,7 +106,7 @@ async fn build_app(config: Config) -> Result<App, StartupError> {
     let change_feed = changes::follow(
         &config.database_url,
         api.db.get_database_backend(),
-        changes::Follower::new(response_cache.clone(), metrics.clone()),
+        changes::Follower::new(response_cache.clone(), api.caches.clone(), metrics.clone()),
         std::time::Duration::from_secs(5),
     )
     .await;

@@ -29,17 +29,22 @@ use entity::{
     achievement, achievement_skill, activity, education, language, metric, person, profile_link,
     role, skill,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use tokio::sync::OnceCell;
 
 use crate::auth::Viewer;
 use crate::error::{AppError, SharedError};
+use crate::service::freshness::Freshness;
+use crate::service::read_model::{self, InPortfolio, Portfolio, ReadModel};
 
 /// Loads rows for the API, in batches, as `viewer` may see them: drafts
 /// (`published = false`) only for their owner.
 pub struct DbLoader {
     db: DatabaseConnection,
     viewer: Viewer,
+    /// The snapshots kept across requests, when they are on.
+    read_model: Option<Arc<ReadModel>>,
+    freshness: Arc<Freshness>,
 }
 
 type LoadResult<K, V> = Result<HashMap<K, V>, SharedError>;
@@ -92,18 +97,10 @@ macro_rules! by_id {
     };
 }
 
-/// `Loader<$key>` loading every `$module` row of the persons asked for, in
-/// the order of `$order` columns, grouped by person.
+/// `$key(person_id)`, the key of one list of a person's portfolio, read
+/// from the person's snapshot ([`PortfolioOf`]).
 macro_rules! of_person {
-    ($key:ident, $module:ident, [$($order:ident),+]) => {
-        of_person!($key, $module, [$($order),+], |_loader: &DbLoader, _row: &$module::Model| true);
-    };
-    ($key:ident, $module:ident, [$($order:ident),+], published) => {
-        of_person!($key, $module, [$($order),+], |loader: &DbLoader, row: &$module::Model| {
-            row.published || loader.viewer.sees_drafts_of(row.person_id)
-        });
-    };
-    ($key:ident, $module:ident, [$($order:ident),+], $visible:expr) => {
+    ($key:ident, $module:ident) => {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub struct $key(pub i64);
 
@@ -113,29 +110,56 @@ macro_rules! of_person {
             }
         }
 
-        impl Loader<$key> for DbLoader {
-            type Value = Arc<Vec<$module::Model>>;
-            type Error = SharedError;
-
-            async fn load(&self, keys: &[$key]) -> LoadResult<$key, Self::Value> {
-                let rows = $module::Entity::find()
-                    .filter($module::Column::PersonId.is_in(keys.iter().map(|k| k.0)))
-                    $(.order_by_asc($module::Column::$order))+
-                    .all(&self.db)
-                    .await
-                    .map_err(shared)?;
-                let visible = $visible;
-                let mut grouped: HashMap<i64, Vec<$module::Model>> = HashMap::new();
-                for row in rows.into_iter().filter(|row| visible(self, row)) {
-                    grouped.entry(row.person_id).or_default().push(row);
-                }
-                Ok(keys
-                    .iter()
-                    .map(|k| (*k, Arc::new(grouped.remove(&k.0).unwrap_or_default())))
-                    .collect())
-            }
+        impl List for $key {
+            type Row = $module::Model;
         }
     };
+}
+
+/// A key of one list of a person's portfolio.
+pub trait List: Key {
+    /// The rows of the list.
+    type Row: InPortfolio + Send + Sync + 'static;
+}
+
+/// A person's whole portfolio, drafts included (see
+/// `service::read_model`): from the read model when it holds it, else
+/// loaded with every other person asked for meanwhile, in one statement
+/// per table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PortfolioOf(pub i64);
+
+impl Key for PortfolioOf {
+    fn id(self) -> i64 {
+        self.0
+    }
+}
+
+impl Loader<PortfolioOf> for DbLoader {
+    type Value = Arc<Portfolio>;
+    type Error = SharedError;
+
+    async fn load(&self, keys: &[PortfolioOf]) -> LoadResult<PortfolioOf, Self::Value> {
+        let mut found = HashMap::with_capacity(keys.len());
+        let mut missing = Vec::new();
+        for key in keys {
+            match self.read_model.as_ref().and_then(|model| model.get(key.0)) {
+                Some(portfolio) => {
+                    found.insert(*key, portfolio);
+                }
+                None => missing.push(key.0),
+            }
+        }
+        if !missing.is_empty() {
+            let since = self.freshness.now();
+            let loaded = read_model::load(&self.db, &missing).await.map_err(shared)?;
+            if let Some(model) = &self.read_model {
+                model.keep(since, &loaded);
+            }
+            found.extend(loaded.into_iter().map(|(id, p)| (PortfolioOf(id), p)));
+        }
+        Ok(found)
+    }
 }
 
 /// A person by id, if the viewer may see them (a draft person only by its owner).
@@ -179,7 +203,7 @@ macro_rules! keys {
     };
     (@item ($of:ident, $name:literal, $plural:literal, $max:ident $(, seen_by $seen:ident)?) $entity:ident $by_id:ident) => {
         by_id!($by_id, $entity);
-        of_person!($of, $entity, [Position, Id], published);
+        of_person!($of, $entity);
     };
 }
 
@@ -189,8 +213,8 @@ super::portfolio_types!(keys);
 // `Loaders::achievements`, which applies that rule, rather than
 // `AchievementsOf`.
 // Sorted by achievement, so that one achievement's rows are a contiguous run.
-of_person!(MetricsOf, metric, [AchievementId, Position, Id]);
-of_person!(SkillLinksOf, achievement_skill, [AchievementId, Position]);
+of_person!(MetricsOf, metric);
+of_person!(SkillLinksOf, achievement_skill);
 
 /// The rows of a list sorted by `parent`, whose `parent` is `id`.
 pub fn run_of<M>(rows: &[M], id: i64, parent: impl Fn(&M) -> i64) -> &[M] {
@@ -227,7 +251,12 @@ const MAX_KEYS_PER_QUERY: usize = 5_000;
 /// A fresh set of loaders for one request.
 pub fn new_loaders(db: DatabaseConnection, viewer: Viewer) -> Loaders {
     Loaders {
-        loader: DbLoader { db, viewer },
+        loader: DbLoader {
+            db,
+            viewer,
+            read_model: None,
+            freshness: Arc::default(),
+        },
         memo: Mutex::new(HashMap::new()),
         open: Mutex::new(HashMap::new()),
     }
@@ -246,6 +275,18 @@ fn mismatch() -> SharedError {
 }
 
 impl Loaders {
+    /// These loaders, reading portfolios through `read_model` (kept fresh
+    /// by `freshness`) when it is on.
+    pub fn reading(
+        mut self,
+        read_model: Option<Arc<ReadModel>>,
+        freshness: Arc<Freshness>,
+    ) -> Self {
+        self.loader.read_model = read_model;
+        self.loader.freshness = freshness;
+        self
+    }
+
     /// The value of `key`, loading it at most once per request.
     pub async fn get<K, V>(&self, key: K) -> Result<Option<V>, SharedError>
     where
@@ -327,14 +368,15 @@ impl Loaders {
         locked(&self.memo).clear();
     }
 
-    /// Every row of one table for a person.
-    pub async fn rows<K, M>(&self, key: K) -> Result<Arc<Vec<M>>, SharedError>
-    where
-        K: Key,
-        M: Send + Sync + 'static,
-        DbLoader: Loader<K, Value = Arc<Vec<M>>, Error = SharedError>,
-    {
-        Ok(self.get(key).await?.unwrap_or_default())
+    /// Every row of one list of a person's portfolio that the viewer may
+    /// see: drafts only for the person's owner.
+    pub async fn rows<K: List>(&self, key: K) -> Result<Arc<Vec<K::Row>>, SharedError> {
+        let person = key.id();
+        let Some(portfolio) = self.get(PortfolioOf(person)).await? else {
+            return Ok(Arc::default());
+        };
+        let drafts = self.loader.viewer.sees_drafts_of(person);
+        Ok(K::Row::rows(&portfolio).visible(drafts))
     }
 
     /// The achievements of a person that the viewer may see: published, and

@@ -90,6 +90,8 @@ pub use mutation::MutationRoot;
 pub struct ApiState {
     pub db: DatabaseConnection,
     pub clock: Clock,
+    /// What the process keeps about the data, told of every change.
+    pub caches: crate::service::freshness::Caches,
 }
 
 /// The schema without runtime data or limits: enough to print the SDL.

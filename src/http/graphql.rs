@@ -421,7 +421,10 @@ async fn execute(
         .request
         .data(viewer)
         .data(LocaleChoice::new(accept.clone()))
-        .data(new_loaders(state.api.db.clone(), viewer));
+        .data(new_loaders(state.api.db.clone(), viewer).reading(
+            state.api.caches.read_model.clone(),
+            state.api.caches.freshness.clone(),
+        ));
     let mut response = state.schema.execute(request).await;
     if is_mutation && let Some(cache) = &state.response_cache {
         cache.invalidate_all();

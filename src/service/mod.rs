@@ -7,8 +7,10 @@
 
 pub mod codec;
 pub mod export;
+pub mod freshness;
 pub mod import;
 pub mod json_resume;
+pub mod read_model;
 pub mod write;
 
 pub use export::export_document;

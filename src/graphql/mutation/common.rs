@@ -390,42 +390,62 @@ pub fn fail(ctx: &Context<'_>, err: AppError) -> async_graphql::Error {
     last
 }
 
-/// Runs a change in one write transaction. `work` returns the result and
-/// the person whose portfolio changed (`None` when it lost a race and wrote
-/// nothing); the person's `updated_at` moves in the same transaction, and
-/// the rest of the request then reads fresh data.
+/// Runs a change of a person's portfolio in one write transaction.
+/// `work` returns the result and the person whose portfolio changed (`None`
+/// when it lost a race and wrote nothing); the person's `updated_at` moves
+/// in the same transaction, and once it is committed everything cached about
+/// the person is outdated and the rest of the request reads fresh data.
 pub async fn write<T>(
     ctx: &Context<'_>,
     db: &sea_orm::DatabaseConnection,
     work: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> AppResult<Option<(T, i64)>>,
 ) -> AppResult<Option<T>> {
-    write_then(ctx, db, true, work).await
+    write_then(ctx, db, Written::Item, work).await
 }
 
-/// Like [`write`]; `touch` false for a change of the person's own row,
-/// which moves its `updated_at` itself.
+/// What a write changes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// Something in a person's portfolio.
+    Item,
+    /// A person's own row (which moves its `updated_at` itself), and with
+    /// it maybe the list of people.
+    Person,
+}
+
+/// Like [`write`], for what `written` says.
 pub async fn write_then<T>(
     ctx: &Context<'_>,
     db: &sea_orm::DatabaseConnection,
-    touch: bool,
+    written: Written,
     work: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> AppResult<Option<(T, i64)>>,
 ) -> AppResult<Option<T>> {
     let done = crate::service::write::transaction(db, async |txn| match work(txn).await? {
         Some((value, person_id)) => {
-            if touch {
+            if written == Written::Item {
                 crate::service::write::touch_person(txn, person_id).await?;
             }
-            Ok(Some(value))
+            Ok(Some((value, person_id)))
         }
         None => Ok(None),
     })
     .await?;
-    if done.is_some()
-        && let Ok(loaders) = crate::graphql::loaders(ctx)
-    {
+    Ok(done.map(|(value, person_id)| {
+        committed(ctx, person_id, written == Written::Person);
+        value
+    }))
+}
+
+/// A change of `person_id` (and of the list of people, when `list`) is
+/// committed: the request's loaders and the process's caches forget what
+/// they read of it.
+pub fn committed(ctx: &Context<'_>, person_id: i64, list: bool) {
+    if let Ok(loaders) = crate::graphql::loaders(ctx) {
         loaders.clear();
     }
-    Ok(done)
+    if let Ok(state) = state(ctx) {
+        state.caches.changed(person_id, list);
+    }
 }
 
 /// The result of a change that cannot lose a race.

@@ -126,7 +126,7 @@ async fn create_person(
     let edit = Edit::admin(ctx)?;
     input.given().check()?;
     let input = &input;
-    let done = write(ctx, edit.db, async |txn| {
+    let done = write_then(ctx, edit.db, Written::Person, async |txn| {
         if slug_taken(txn, &input.slug, None).await? {
             return Err(AppError::bad_input("input.slug", SLUG_TAKEN));
         }
@@ -158,7 +158,7 @@ async fn update_person(
     // The person's own row carries `updated_at`: one UPDATE sets it with
     // the changes.
     let person = with_retries(|| {
-        write_then(ctx, edit.db, false, async |txn| {
+        write_then(ctx, edit.db, Written::Person, async |txn| {
             let current = load_person(txn, &edit.viewer, "input.id", &input.id).await?;
             check_version(current.version, input.expected_version, "person")?;
             let taken = if edit.viewer.is_admin() {
@@ -210,9 +210,7 @@ async fn delete_person(
             input.id
         )));
     }
-    if let Ok(loaders) = crate::graphql::loaders(ctx) {
-        loaders.clear();
-    }
+    committed(ctx, row, true);
     Ok(DeletePersonPayload {
         deleted_id: ids::encode(NodeType::Person, row),
     })
@@ -260,9 +258,7 @@ impl ImportMutation {
                 },
             )
             .await?;
-            if let Ok(loaders) = crate::graphql::loaders(ctx) {
-                loaders.clear();
-            }
+            committed(ctx, id, true);
             let person = person::Entity::find_by_id(id)
                 .one(edit.db)
                 .await?

@@ -1,0 +1,224 @@
+//! Which cached state is still true: one clock of changes, per person and
+//! for the list of people, shared by everything this process keeps about
+//! the data (the read model's snapshots, the response cache's answers).
+//!
+//! Every change moves the clock and marks what it changed at the new time:
+//! a person (anything in their portfolio), the list of people (who is in
+//! it, and in which order), or everything (the change feed was lost).
+//! Whatever is computed notes the time it started ([`Freshness::now`]) and
+//! the persons it read; it is still true as long as none of them changed
+//! after that time ([`Freshness::is_fresh`]). A result computed while one
+//! of its persons changed is therefore never kept nor served, however the
+//! computation and the change interleave.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use super::read_model::ReadModel;
+
+/// What cached state depends on: persons, and maybe the list of people.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tags {
+    /// The persons it read (ids, sorted, each once).
+    pub persons: Vec<i64>,
+    /// Whether it depends on who is in the list of people (a page of
+    /// `people`, or a person looked up by slug that does not exist).
+    pub list: bool,
+}
+
+impl Tags {
+    /// Adds a person.
+    pub fn person(&mut self, id: i64) {
+        if let Err(at) = self.persons.binary_search(&id) {
+            self.persons.insert(at, id);
+        }
+    }
+
+    /// The `Surrogate-Key` value naming these tags, as a CDN purges by
+    /// them: `person-<id>` per person, `people` for the list.
+    pub fn surrogate_keys(&self) -> String {
+        let mut keys: Vec<String> = self
+            .persons
+            .iter()
+            .map(|id| format!("person-{id}"))
+            .collect();
+        if self.list {
+            keys.push("people".to_owned());
+        }
+        keys.join(" ")
+    }
+}
+
+#[derive(Default)]
+struct Clock {
+    now: u64,
+    /// When each person last changed (absent: not since start).
+    persons: HashMap<i64, u64>,
+    /// When the list of people last changed.
+    list: u64,
+    /// When everything last changed.
+    all: u64,
+}
+
+/// The clock of changes of one process.
+#[derive(Default)]
+pub struct Freshness(Mutex<Clock>);
+
+impl Freshness {
+    fn clock(&self) -> MutexGuard<'_, Clock> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The time to note before computing anything that may be kept.
+    pub fn now(&self) -> u64 {
+        self.clock().now
+    }
+
+    /// Whether nothing `tags` names changed after `since`.
+    pub fn is_fresh(&self, since: u64, tags: &Tags) -> bool {
+        let clock = self.clock();
+        clock.all <= since
+            && !(tags.list && clock.list > since)
+            && tags
+                .persons
+                .iter()
+                .all(|id| clock.persons.get(id).is_none_or(|at| *at <= since))
+    }
+
+    /// Whether person `id` did not change after `since`.
+    pub fn person_is_fresh(&self, since: u64, id: i64) -> bool {
+        let clock = self.clock();
+        clock.all <= since && clock.persons.get(&id).is_none_or(|at| *at <= since)
+    }
+
+    /// Person `id` changed, and with them maybe the list of people.
+    pub fn changed(&self, id: i64, list: bool) {
+        let mut clock = self.clock();
+        clock.now += 1;
+        let now = clock.now;
+        clock.persons.insert(id, now);
+        if list {
+            clock.list = now;
+        }
+    }
+
+    /// Anything may have changed.
+    pub fn changed_all(&self) {
+        let mut clock = self.clock();
+        clock.now += 1;
+        clock.all = clock.now;
+        // Everything before this moment is outdated at once: the marks of
+        // single persons add nothing any more.
+        clock.persons.clear();
+        clock.list = clock.now;
+    }
+}
+
+/// Everything a process keeps about the data, and the one way changes
+/// reach it: a change of this process's own, or one the change feed brings
+/// from another, goes through [`Caches::changed`]; losing and regaining the
+/// feed through [`Caches::set_coherent`].
+#[derive(Clone, Default)]
+pub struct Caches {
+    pub freshness: Arc<Freshness>,
+    /// The snapshots of portfolios, when they are on.
+    pub read_model: Option<Arc<ReadModel>>,
+}
+
+impl Caches {
+    /// Caches with a read model of at most about `read_model_bytes` (0:
+    /// none).
+    pub fn new(read_model_bytes: u64) -> Self {
+        let freshness = Arc::new(Freshness::default());
+        let read_model = ReadModel::new(read_model_bytes, freshness.clone());
+        Caches {
+            freshness,
+            read_model,
+        }
+    }
+
+    /// Person `id` changed (and with them the list of people, when `list`):
+    /// what was computed from them is outdated from now on.
+    pub fn changed(&self, id: i64, list: bool) {
+        self.freshness.changed(id, list);
+        if let Some(model) = &self.read_model {
+            model.forget(id);
+        }
+    }
+
+    /// Anything may have changed.
+    pub fn changed_all(&self) {
+        self.freshness.changed_all();
+        if let Some(model) = &self.read_model {
+            model.forget_all();
+        }
+    }
+
+    /// Whether changes are followed: while they are not, the read model
+    /// neither serves nor keeps snapshots; either way everything known is
+    /// outdated.
+    pub fn set_coherent(&self, coherent: bool) {
+        self.freshness.changed_all();
+        if let Some(model) = &self.read_model {
+            model.set_coherent(coherent);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tags(persons: &[i64], list: bool) -> Tags {
+        Tags {
+            persons: persons.to_vec(),
+            list,
+        }
+    }
+
+    #[test]
+    fn a_change_of_one_person_outdates_only_what_read_that_person() {
+        let freshness = Freshness::default();
+        let since = freshness.now();
+        freshness.changed(1, false);
+        assert!(!freshness.is_fresh(since, &tags(&[1], false)));
+        assert!(!freshness.is_fresh(since, &tags(&[2, 1], false)));
+        assert!(freshness.is_fresh(since, &tags(&[2], false)));
+        assert!(freshness.is_fresh(since, &tags(&[2], true)));
+        assert!(freshness.is_fresh(freshness.now(), &tags(&[1], false)));
+    }
+
+    #[test]
+    fn a_change_of_the_list_outdates_pages_of_people() {
+        let freshness = Freshness::default();
+        let since = freshness.now();
+        freshness.changed(7, true);
+        assert!(!freshness.is_fresh(since, &tags(&[], true)));
+        assert!(freshness.is_fresh(since, &tags(&[3], false)));
+    }
+
+    #[test]
+    fn losing_track_outdates_everything_computed_before() {
+        let freshness = Freshness::default();
+        let since = freshness.now();
+        freshness.changed(1, false);
+        let later = freshness.now();
+        freshness.changed_all();
+        assert!(!freshness.is_fresh(since, &tags(&[2], false)));
+        assert!(!freshness.is_fresh(later, &tags(&[], false)));
+        assert!(!freshness.person_is_fresh(later, 5));
+        assert!(freshness.is_fresh(freshness.now(), &tags(&[1], true)));
+    }
+
+    #[test]
+    fn tags_name_their_surrogate_keys() {
+        let mut tags = Tags::default();
+        tags.person(9);
+        tags.person(2);
+        tags.person(9);
+        tags.list = true;
+        assert_eq!(tags.surrogate_keys(), "person-2 person-9 people");
+    }
+}

@@ -1,0 +1,370 @@
+//! The read model: each person's whole portfolio, loaded at once into an
+//! immutable in-memory snapshot and kept until something about that person
+//! changes.
+//!
+//! A portfolio is small (hundreds of rows), read far more often than it is
+//! written, and nearly always read whole. So the first read of a person
+//! loads every row of theirs in a fixed number of statements (one per
+//! table, for any number of persons at once: every row carries
+//! `person_id`), and later reads of that person cost no SQL at all. The
+//! snapshot holds drafts too; each list keeps a second view without them,
+//! so a reader who may not see drafts gets a shared list instead of a
+//! filtered copy.
+//!
+//! Coherence: a committed change of person P marks P on the process's
+//! clock of changes ([`super::freshness`]) and drops P's snapshot (in this
+//! process after its own writes, through the change feed for everyone
+//! else's); losing the feed drops everything. A load that raced a change
+//! is used by the request that made it but never kept: a snapshot is kept
+//! only if its person did not change after the load started. Memory is
+//! bounded in bytes; the coldest persons go first.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use entity::{
+    achievement, achievement_skill, activity, education, language, metric, person, profile_link,
+    role, skill,
+};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, Iterable, ModelTrait, QueryFilter,
+    QueryOrder, Value,
+};
+
+use super::freshness::Freshness;
+
+/// One list of a portfolio, with and without its drafts.
+pub struct Rows<M> {
+    all: Arc<Vec<M>>,
+    published: Arc<Vec<M>>,
+}
+
+impl<M: Clone> Rows<M> {
+    fn new(all: Vec<M>, published: impl Fn(&M) -> bool) -> Self {
+        let all = Arc::new(all);
+        let published = if all.iter().all(&published) {
+            all.clone()
+        } else {
+            Arc::new(all.iter().filter(|row| published(row)).cloned().collect())
+        };
+        Rows { all, published }
+    }
+}
+
+impl<M> Rows<M> {
+    /// The rows a reader sees: all of them for one who sees the person's
+    /// drafts, the published ones for everyone else.
+    pub fn visible(&self, drafts: bool) -> Arc<Vec<M>> {
+        if drafts {
+            self.all.clone()
+        } else {
+            self.published.clone()
+        }
+    }
+}
+
+/// Everything of one person, as stored when it was loaded.
+pub struct Portfolio {
+    pub person: person::Model,
+    pub profile_links: Rows<profile_link::Model>,
+    pub roles: Rows<role::Model>,
+    pub achievements: Rows<achievement::Model>,
+    /// In achievement order, then position: one achievement's are a run.
+    pub metrics: Rows<metric::Model>,
+    /// In achievement order, then position: one achievement's are a run.
+    pub skill_links: Rows<achievement_skill::Model>,
+    pub skills: Rows<skill::Model>,
+    pub activities: Rows<activity::Model>,
+    pub education: Rows<education::Model>,
+    pub languages: Rows<language::Model>,
+    /// About how many bytes it holds (its weight in the budget).
+    bytes: usize,
+}
+
+impl Portfolio {
+    /// About how many bytes of memory this snapshot holds.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+}
+
+/// A row of a portfolio's lists: where a snapshot holds its kind.
+pub trait InPortfolio: Sized {
+    fn rows(portfolio: &Portfolio) -> &Rows<Self>;
+}
+
+macro_rules! in_portfolio {
+    ($($module:ident => $field:ident),* $(,)?) => {$(
+        impl InPortfolio for $module::Model {
+            fn rows(portfolio: &Portfolio) -> &Rows<Self> {
+                &portfolio.$field
+            }
+        }
+    )*};
+}
+
+in_portfolio! {
+    profile_link => profile_links,
+    role => roles,
+    achievement => achievements,
+    metric => metrics,
+    achievement_skill => skill_links,
+    skill => skills,
+    activity => activities,
+    education => education,
+    language => languages,
+}
+
+/// The size of a row: its struct and the text it owns.
+fn weigh<M: ModelTrait>(rows: &[M]) -> usize {
+    let text: usize = rows
+        .iter()
+        .map(|row| {
+            <M::Entity as EntityTrait>::Column::iter()
+                .map(|column| match row.get(column) {
+                    Value::String(Some(text)) => text.len(),
+                    _ => 0,
+                })
+                .sum::<usize>()
+        })
+        .sum();
+    text + std::mem::size_of_val(rows)
+}
+
+/// Every row of `E` of the persons `ids`, in the order of `columns`,
+/// grouped by person.
+async fn rows_of<E, C>(
+    db: &DatabaseConnection,
+    ids: &[i64],
+    person: C,
+    order: &[C],
+    person_of: fn(&E::Model) -> i64,
+) -> Result<HashMap<i64, Vec<E::Model>>, DbErr>
+where
+    E: EntityTrait<Column = C>,
+    C: ColumnTrait,
+{
+    let mut query = E::find().filter(person.is_in(ids.iter().copied()));
+    for column in order {
+        query = query.order_by_asc(*column);
+    }
+    let mut grouped: HashMap<i64, Vec<E::Model>> = HashMap::new();
+    for row in query.all(db).await? {
+        grouped.entry(person_of(&row)).or_default().push(row);
+    }
+    Ok(grouped)
+}
+
+/// The rows of one table, grouped by person.
+type Grouped<M> = HashMap<i64, Vec<M>>;
+
+/// What one load read, table by table.
+struct Loaded {
+    links: Grouped<profile_link::Model>,
+    roles: Grouped<role::Model>,
+    achievements: Grouped<achievement::Model>,
+    metrics: Grouped<metric::Model>,
+    skill_links: Grouped<achievement_skill::Model>,
+    skills: Grouped<skill::Model>,
+    activities: Grouped<activity::Model>,
+    education: Grouped<education::Model>,
+    languages: Grouped<language::Model>,
+}
+
+fn take<M>(grouped: &mut Grouped<M>, id: i64) -> Vec<M> {
+    grouped.remove(&id).unwrap_or_default()
+}
+
+impl Loaded {
+    /// The snapshot of `person` out of what was read.
+    fn portfolio(&mut self, person: person::Model) -> Portfolio {
+        let id = person.id;
+        let (links, roles, achievements) = (
+            take(&mut self.links, id),
+            take(&mut self.roles, id),
+            take(&mut self.achievements, id),
+        );
+        let (metrics, skill_links, skills) = (
+            take(&mut self.metrics, id),
+            take(&mut self.skill_links, id),
+            take(&mut self.skills, id),
+        );
+        let (activities, education, languages) = (
+            take(&mut self.activities, id),
+            take(&mut self.education, id),
+            take(&mut self.languages, id),
+        );
+        let bytes = std::mem::size_of::<Portfolio>()
+            + weigh(std::slice::from_ref(&person))
+            + weigh(&links)
+            + weigh(&roles)
+            + weigh(&achievements)
+            + weigh(&metrics)
+            + weigh(&skill_links)
+            + weigh(&skills)
+            + weigh(&activities)
+            + weigh(&education)
+            + weigh(&languages);
+        Portfolio {
+            person,
+            profile_links: Rows::new(links, |r| r.published),
+            roles: Rows::new(roles, |r| r.published),
+            achievements: Rows::new(achievements, |r| r.published),
+            metrics: Rows::new(metrics, |_| true),
+            skill_links: Rows::new(skill_links, |_| true),
+            skills: Rows::new(skills, |r| r.published),
+            activities: Rows::new(activities, |r| r.published),
+            education: Rows::new(education, |r| r.published),
+            languages: Rows::new(languages, |r| r.published),
+            bytes,
+        }
+    }
+}
+
+/// Loads the whole portfolios of `ids` (those that exist) in one statement
+/// per table, whatever the number of persons; the statements run at once.
+pub async fn load(
+    db: &DatabaseConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, Arc<Portfolio>>, DbErr> {
+    use entity::{achievement as a, achievement_skill as s, metric as m};
+    let persons = person::Entity::find()
+        .filter(person::Column::Id.is_in(ids.iter().copied()))
+        .all(db);
+    macro_rules! of {
+        ($module:ident, [$($order:ident),+]) => {
+            rows_of::<$module::Entity, _>(
+                db,
+                ids,
+                $module::Column::PersonId,
+                &[$($module::Column::$order),+],
+                |row| row.person_id,
+            )
+        };
+    }
+    let (
+        persons,
+        links,
+        roles,
+        achievements,
+        metrics,
+        skill_links,
+        skills,
+        activities,
+        education,
+        languages,
+    ) = futures::try_join!(
+        persons,
+        of!(profile_link, [Position, Id]),
+        of!(role, [Position, Id]),
+        of!(a, [Position, Id]),
+        of!(m, [AchievementId, Position, Id]),
+        of!(s, [AchievementId, Position]),
+        of!(skill, [Position, Id]),
+        of!(activity, [Position, Id]),
+        of!(education, [Position, Id]),
+        of!(language, [Position, Id]),
+    )?;
+    let mut loaded = Loaded {
+        links,
+        roles,
+        achievements,
+        metrics,
+        skill_links,
+        skills,
+        activities,
+        education,
+        languages,
+    };
+    Ok(persons
+        .into_iter()
+        .map(|person| (person.id, Arc::new(loaded.portfolio(person))))
+        .collect())
+}
+
+/// The snapshots of the persons read lately, within a memory budget.
+pub struct ReadModel {
+    cache: moka::sync::Cache<i64, Arc<Portfolio>>,
+    freshness: Arc<Freshness>,
+    /// False while changes may be missed (the change feed is lost):
+    /// nothing is served from the snapshots nor kept.
+    coherent: AtomicBool,
+}
+
+impl ReadModel {
+    /// A read model of at most about `bytes`, kept fresh by `freshness`;
+    /// `None` for 0 (off: every request loads what it reads).
+    pub fn new(bytes: u64, freshness: Arc<Freshness>) -> Option<Arc<Self>> {
+        (bytes > 0).then(|| {
+            Arc::new(ReadModel {
+                cache: moka::sync::Cache::builder()
+                    .max_capacity(bytes)
+                    .weigher(|_, p: &Arc<Portfolio>| u32::try_from(p.bytes()).unwrap_or(u32::MAX))
+                    .build(),
+                freshness,
+                coherent: AtomicBool::new(true),
+            })
+        })
+    }
+
+    /// The snapshot of `person_id`, if one is kept.
+    pub fn get(&self, person_id: i64) -> Option<Arc<Portfolio>> {
+        if !self.coherent.load(Ordering::Acquire) {
+            return None;
+        }
+        self.cache.get(&person_id)
+    }
+
+    /// Keeps the snapshots of a load that started at `since` (a
+    /// [`Freshness::now`]), those of persons that did not change since.
+    pub fn keep(&self, since: u64, loaded: &HashMap<i64, Arc<Portfolio>>) {
+        for (id, portfolio) in loaded {
+            // Checked and inserted under one lock of the clock would be
+            // tighter; instead the order does it: a change marks the clock
+            // before it drops the snapshot, so a snapshot inserted after a
+            // fresh check is either still true or dropped by that change.
+            if self.coherent.load(Ordering::Acquire) && self.freshness.person_is_fresh(since, *id) {
+                self.cache.insert(*id, portfolio.clone());
+                if !self.freshness.person_is_fresh(since, *id) {
+                    self.cache.invalidate(id);
+                }
+            }
+        }
+    }
+
+    /// Person `person_id` changed (the clock is marked already): its
+    /// snapshot goes.
+    pub fn forget(&self, person_id: i64) {
+        self.cache.invalidate(&person_id);
+    }
+
+    /// Anything may have changed: every snapshot goes.
+    pub fn forget_all(&self) {
+        self.cache.invalidate_all();
+    }
+
+    /// While `coherent` is false (changes may be missed), snapshots are
+    /// neither served nor kept; either way, every snapshot goes.
+    pub fn set_coherent(&self, coherent: bool) {
+        self.coherent.store(coherent, Ordering::Release);
+        self.forget_all();
+    }
+
+    /// About how many bytes the kept snapshots hold.
+    pub fn weighed_bytes(&self) -> u64 {
+        self.cache.run_pending_tasks();
+        self.cache.weighted_size()
+    }
+
+    /// How many snapshots are kept.
+    pub fn len(&self) -> u64 {
+        self.cache.run_pending_tasks();
+        self.cache.entry_count()
+    }
+
+    /// Whether no snapshot is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
