@@ -34,7 +34,7 @@ use tokio::sync::OnceCell;
 
 use crate::auth::Viewer;
 use crate::error::{AppError, SharedError};
-use crate::service::freshness::Freshness;
+use crate::service::freshness::{Freshness, Tags};
 use crate::service::read_model::{self, InPortfolio, Portfolio, ReadModel};
 
 /// Loads rows for the API, in batches, as `viewer` may see them: drafts
@@ -230,7 +230,50 @@ pub struct Loaders {
     memo: Mutex<HashMap<(TypeId, i64), Arc<dyn Any + Send + Sync>>>,
     /// Per kind of key: the batch still taking keys (`Batch<K, V>`).
     open: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
+    /// Whose data the request read: what its answer depends on.
+    tags: Arc<Mutex<Tags>>,
 }
+
+/// A value a loader returns: it belongs to one person.
+pub trait Owned {
+    /// The person it belongs to.
+    fn owner(&self) -> i64;
+}
+
+impl Owned for person::Model {
+    fn owner(&self) -> i64 {
+        self.id
+    }
+}
+
+impl Owned for Arc<Portfolio> {
+    fn owner(&self) -> i64 {
+        self.person.id
+    }
+}
+
+/// `Owned` for the rows that carry their person's id.
+macro_rules! owned {
+    ($($module:ident),*) => {$(
+        impl Owned for $module::Model {
+            fn owner(&self) -> i64 {
+                self.person_id
+            }
+        }
+    )*};
+}
+
+owned!(
+    profile_link,
+    role,
+    achievement,
+    metric,
+    achievement_skill,
+    skill,
+    activity,
+    education,
+    language
+);
 
 /// Keys of one kind asked for together, and their values once loaded.
 struct Batch<K, V> {
@@ -259,6 +302,7 @@ pub fn new_loaders(db: DatabaseConnection, viewer: Viewer) -> Loaders {
         },
         memo: Mutex::new(HashMap::new()),
         open: Mutex::new(HashMap::new()),
+        tags: Arc::default(),
     }
 }
 
@@ -291,7 +335,7 @@ impl Loaders {
     pub async fn get<K, V>(&self, key: K) -> Result<Option<V>, SharedError>
     where
         K: Key,
-        V: Clone + Send + Sync + 'static,
+        V: Owned + Clone + Send + Sync + 'static,
         DbLoader: Loader<K, Value = V, Error = SharedError>,
     {
         let cell = locked(&self.memo)
@@ -301,7 +345,29 @@ impl Loaders {
         let cell = cell
             .downcast::<OnceCell<Option<V>>>()
             .map_err(|_| mismatch())?;
-        cell.get_or_try_init(|| self.batched(key)).await.cloned()
+        let value = cell.get_or_try_init(|| self.batched(key)).await.cloned()?;
+        match &value {
+            Some(value) => self.tag_person(value.owner()),
+            // What is not there (or not shown) may appear with a change of
+            // whoever it is going to belong to: any change of the list.
+            None => self.tag_list(),
+        }
+        Ok(value)
+    }
+
+    /// The answer depends on person `id`.
+    pub fn tag_person(&self, id: i64) {
+        locked(&self.tags).person(id);
+    }
+
+    /// The answer depends on who is in the list of people.
+    pub fn tag_list(&self) {
+        locked(&self.tags).list = true;
+    }
+
+    /// Where the request's tags are noted, to read once it has answered.
+    pub fn tags(&self) -> Arc<Mutex<Tags>> {
+        self.tags.clone()
     }
 
     /// Loads `key` with every other key of its kind asked for meanwhile.

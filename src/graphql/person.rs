@@ -51,7 +51,15 @@ impl PersonQuery {
             .await
             .map_err(AppError::from)?;
         let viewer = viewer(ctx);
+        let loaders = loaders(ctx)?;
+        match &row {
+            Some(person) => loaders.tag_person(person.id),
+            None => loaders.tag_list(),
+        }
         let row = row.filter(|p| p.published || viewer.sees_drafts_of(p.id));
+        if row.is_none() {
+            loaders.tag_list();
+        }
         locale::known(ctx, row.as_slice())?;
         Ok(row.map(Person))
     }
@@ -132,6 +140,11 @@ impl PersonQuery {
             rows.reverse();
             (rows, has_previous, args.before.is_some())
         };
+        let loaders = loaders(ctx)?;
+        loaders.tag_list();
+        for row in &rows {
+            loaders.tag_person(row.id);
+        }
         locale::known(ctx, &rows)?;
         let mut page = Page::with_additional_fields(
             has_previous,

@@ -229,18 +229,22 @@ pub async fn load(
     ids: &[i64],
 ) -> Result<HashMap<i64, Arc<Portfolio>>, DbErr> {
     use entity::{achievement as a, achievement_skill as s, metric as m};
-    let persons = person::Entity::find()
-        .filter(person::Column::Id.is_in(ids.iter().copied()))
-        .all(db);
+    // Each statement's future is boxed: ten of them side by side would
+    // make one future too large for a thread's stack in a debug build.
+    let persons = Box::pin(
+        person::Entity::find()
+            .filter(person::Column::Id.is_in(ids.iter().copied()))
+            .all(db),
+    );
     macro_rules! of {
         ($module:ident, [$($order:ident),+]) => {
-            rows_of::<$module::Entity, _>(
+            Box::pin(rows_of::<$module::Entity, _>(
                 db,
                 ids,
                 $module::Column::PersonId,
                 &[$($module::Column::$order),+],
                 |row| row.person_id,
-            )
+            ))
         };
     }
     let (
