@@ -9,6 +9,7 @@ pub mod codec;
 pub mod export;
 pub mod import;
 pub mod json_resume;
+pub mod rows;
 pub mod write;
 
 pub use export::export_document;
