@@ -90,3 +90,18 @@ impl Counts {
         }
     }
 }
+
+/// The operation's name for metrics and logs: letters, digits and `_` only,
+/// at most 64 of them, so that clients cannot flood the label space with
+/// arbitrary text.
+pub fn operation_label(shape: Option<&Shape>) -> String {
+    match shape.and_then(|s| s.name.as_deref()) {
+        Some(name)
+            if name.len() <= 64 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+        {
+            name.to_owned()
+        }
+        Some(_) => "invalid_name".to_owned(),
+        None => "anonymous".to_owned(),
+    }
+}
