@@ -1,7 +1,8 @@
 //! What a request's document asks for, read before it runs: the operation's
 //! type and name, and how many fields and aliases it selects (fragments
 //! counted every time they are spread, `__typename` included, which
-//! async-graphql's own complexity count leaves out).
+//! async-graphql's own complexity count leaves out); and the label the operation
+//! goes by in metrics and logs.
 
 use std::collections::HashMap;
 
