@@ -20,8 +20,6 @@ use sea_orm::{
     Statement, TransactionOptions, TransactionTrait,
 };
 
-use crate::config::PoolConfig;
-
 /// How many SQL statements this process has sent. Fed by SeaORM's metric
 /// callback; tests read it to prove that a query's statement count does not
 /// grow with the data.
@@ -34,11 +32,20 @@ impl SqlStats {
     }
 }
 
+/// The size of a pool, and how long a request waits for one of its
+/// connections (also the bound on opening one).
+#[derive(Clone, Copy, Debug)]
+pub struct PoolSize {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
 /// Opens a pool to `url` (`sqlite://…`, `postgres://…`, `mysql://…`).
 pub async fn connect(
     url: &str,
-    pool: &PoolConfig,
+    pool: impl Into<PoolSize>,
 ) -> Result<(DatabaseConnection, SqlStats), DbErr> {
+    let pool = pool.into();
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(pool.max_connections)
