@@ -14,13 +14,9 @@
 //! stored. It is emptied and switched back on only once the feed is
 //! followed again, so whatever changed meanwhile is forgotten too.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
-
-use crate::http::ResponseCache;
-use crate::service::freshness::Caches;
 
 /// The PostgreSQL channel the triggers notify.
 pub const CHANNEL: &str = "portfolio_changes";
@@ -31,59 +27,19 @@ pub const POLL: Duration = Duration::from_millis(250);
 /// `change_log` rows older than this many changes are trimmed.
 const KEEP_ROWS: i64 = 10_000;
 
-/// What a change does to this process's state.
-#[derive(Clone)]
-pub struct Follower {
-    cache: Option<Arc<ResponseCache>>,
-    caches: Caches,
-    metrics: Arc<crate::http::Metrics>,
-}
-
-impl Follower {
-    pub fn new(
-        cache: Option<Arc<ResponseCache>>,
-        caches: Caches,
-        metrics: Arc<crate::http::Metrics>,
-    ) -> Self {
-        Follower {
-            cache,
-            caches,
-            metrics,
-        }
-    }
-
-    /// Person `person_id` changed (elsewhere, or here). The feed does not
-    /// say whether the list of people changed with them: it may have.
-    fn changed(&self, person_id: i64) {
-        tracing::debug!(person_id, "portfolio changed");
-        self.metrics.changes_followed.inc();
-        self.caches.changed(person_id, true);
-    }
-
+/// What following the feed does to this process's state: the HTTP layer
+/// keeps its response cache coherent with it (`http::CacheFollower`).
+pub trait Follower: Send + Sync + 'static {
+    /// The feed is about to be followed: until it is, nothing cached may be
+    /// trusted.
+    fn starting(&self);
+    /// Person `person_id` changed (elsewhere, or here).
+    fn changed(&self, person_id: i64);
     /// The feed is followed again: forget everything that may have changed
-    /// meanwhile, then cache again.
-    fn following(&self) {
-        self.caches.set_coherent(true);
-        if let Some(cache) = &self.cache {
-            cache.invalidate_all();
-            cache.set_coherent(true);
-        }
-        self.metrics.change_feed_up.set(1);
-    }
-
-    /// The feed is lost: cache nothing until it is followed again.
-    fn lost(&self, err: &dyn std::fmt::Display) {
-        self.metrics.change_feed_losses.inc();
-        if self.cache.as_ref().is_none_or(|cache| cache.is_coherent()) {
-            tracing::warn!(%err, "the change feed is lost: the response cache is off until it is back");
-        }
-        self.caches.set_coherent(false);
-        if let Some(cache) = &self.cache {
-            cache.set_coherent(false);
-            cache.invalidate_all();
-        }
-        self.metrics.change_feed_up.set(0);
-    }
+    /// meanwhile.
+    fn following(&self);
+    /// The feed is lost: trust nothing cached until it is followed again.
+    fn lost(&self, err: &dyn std::fmt::Display);
 }
 
 /// Starts following the feed of the database at `url` in the background,
@@ -94,12 +50,10 @@ impl Follower {
 pub async fn follow(
     url: &str,
     backend: DbBackend,
-    follower: Follower,
+    follower: impl Follower,
     ready_within: Duration,
 ) -> FeedTask {
-    if let Some(cache) = &follower.cache {
-        cache.set_coherent(false);
-    }
+    follower.starting();
     let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
     let url = url.to_owned();
     let task = match backend {
@@ -127,7 +81,7 @@ impl Drop for FeedTask {
 /// listens on a channel of its own, on which a heartbeat is sent (over a
 /// second connection of the feed's small pool) every [`HEARTBEAT`]: a heartbeat missing for three periods
 /// counts as a lost feed.
-async fn listen(url: String, follower: Follower, ready: tokio::sync::oneshot::Sender<()>) {
+async fn listen(url: String, follower: impl Follower, ready: tokio::sync::oneshot::Sender<()>) {
     use sea_orm::sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 
     let mut ready = Some(ready);
@@ -245,7 +199,7 @@ async fn send_heartbeats(pool: sea_orm::sqlx::PgPool, channel: String) {
 }
 
 /// MySQL/MariaDB and SQLite: read `change_log` past the last row seen.
-async fn poll(url: String, follower: Follower, ready: tokio::sync::oneshot::Sender<()>) {
+async fn poll(url: String, follower: impl Follower, ready: tokio::sync::oneshot::Sender<()>) {
     let mut ready = Some(ready);
     let mut options = sea_orm::ConnectOptions::new(url);
     options

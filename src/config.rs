@@ -260,6 +260,15 @@ impl Default for PoolConfig {
     }
 }
 
+impl From<&PoolConfig> for crate::db::PoolSize {
+    fn from(pool: &PoolConfig) -> Self {
+        crate::db::PoolSize {
+            max_connections: pool.max_connections,
+            acquire_timeout: pool.acquire_timeout,
+        }
+    }
+}
+
 impl Default for HttpOptions {
     fn default() -> Self {
         defaults()

@@ -16,11 +16,9 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::{self, pool::PoolOptions};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, IntoDatabaseExecutor,
-    RuntimeErr, SqliteTransactionMode, SqlxMySqlConnector, SqlxPostgresConnector, Statement,
-    TransactionOptions, TransactionTrait,
+    QueryResult, RuntimeErr, SqliteTransactionMode, SqlxMySqlConnector, SqlxPostgresConnector,
+    Statement, TransactionOptions, TransactionTrait,
 };
-
-use crate::config::PoolConfig;
 
 /// How many SQL statements this process has sent. Fed by SeaORM's metric
 /// callback; tests read it to prove that a query's statement count does not
@@ -34,11 +32,20 @@ impl SqlStats {
     }
 }
 
+/// The size of a pool, and how long a request waits for one of its
+/// connections (also the bound on opening one).
+#[derive(Clone, Copy, Debug)]
+pub struct PoolSize {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
 /// Opens a pool to `url` (`sqlite://…`, `postgres://…`, `mysql://…`).
 pub async fn connect(
     url: &str,
-    pool: &PoolConfig,
+    pool: impl Into<PoolSize>,
 ) -> Result<(DatabaseConnection, SqlStats), DbErr> {
+    let pool = pool.into();
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(pool.max_connections)
@@ -75,33 +82,45 @@ pub async fn migrate_up(db: &DatabaseConnection) -> Result<usize, DbErr> {
     match db.get_database_backend() {
         DbBackend::Postgres => {
             let pool = db.get_postgres_connection_pool();
-            let conn = SqlxPostgresConnector::from_sqlx_postgres_pool(
-                single_connection(pool)
-                    .connect_with((*pool.connect_options()).clone())
-                    .await
-                    .map_err(conn_err)?,
-            );
-            let applied = migrate_postgres(&conn).await;
-            let _ = conn.close().await;
-            applied
+            on_own_connection(
+                pool,
+                SqlxPostgresConnector::from_sqlx_postgres_pool,
+                migrate_postgres,
+            )
+            .await
         }
         DbBackend::MySql => {
             let pool = db.get_mysql_connection_pool();
-            let conn = SqlxMySqlConnector::from_sqlx_mysql_pool(
-                single_connection(pool)
-                    .connect_with((*pool.connect_options()).clone())
-                    .await
-                    .map_err(conn_err)?,
-            );
-            let applied = migrate_mysql(&conn).await;
-            let _ = conn.close().await;
-            applied
+            on_own_connection(
+                pool,
+                SqlxMySqlConnector::from_sqlx_mysql_pool,
+                migrate_mysql,
+            )
+            .await
         }
         DbBackend::Sqlite => migrate_sqlite(db).await,
         other => Err(DbErr::Migration(format!(
             "no migration lock for the {other:?} backend"
         ))),
     }
+}
+
+/// Runs `migrate` on a connection of its own to the database of `pool`
+/// (see [`single_connection`]), closed afterwards whatever the outcome.
+async fn on_own_connection<DB: sqlx::Database>(
+    pool: &sqlx::Pool<DB>,
+    wrap: fn(sqlx::Pool<DB>) -> DatabaseConnection,
+    migrate: impl AsyncFnOnce(&DatabaseConnection) -> Result<usize, DbErr>,
+) -> Result<usize, DbErr> {
+    let conn = wrap(
+        single_connection(pool)
+            .connect_with((*pool.connect_options()).clone())
+            .await
+            .map_err(conn_err)?,
+    );
+    let applied = migrate(&conn).await;
+    let _ = conn.close().await;
+    applied
 }
 
 /// A pool of exactly one connection, for the lock and the migrations
@@ -148,16 +167,12 @@ async fn migrate_postgres(conn: &DatabaseConnection) -> Result<usize, DbErr> {
         Ok(_) => apply_pending(conn).await,
         Err(err) => Err(err),
     };
-    let released = conn
-        .query_one_raw(Statement::from_string(
-            DbBackend::Postgres,
-            format!("SELECT pg_advisory_unlock({POSTGRES_LOCK_KEY}) AS released"),
-        ))
-        .await
-        .and_then(|row| match row {
-            Some(row) => row.try_get::<bool>("", "released"),
-            None => Ok(false),
-        });
+    let released = release(
+        conn,
+        format!("SELECT pg_advisory_unlock({POSTGRES_LOCK_KEY}) AS released"),
+        |row| row.try_get::<bool>("", "released"),
+    )
+    .await;
     finish(applied, released)
 }
 
@@ -184,17 +199,30 @@ async fn migrate_mysql(conn: &DatabaseConnection) -> Result<usize, DbErr> {
         )));
     }
     let applied = apply_pending(conn).await;
-    let released = conn
-        .query_one_raw(Statement::from_string(
-            DbBackend::MySql,
-            format!("SELECT RELEASE_LOCK('{MYSQL_LOCK_NAME}') AS released"),
-        ))
-        .await
-        .and_then(|row| match row {
-            Some(row) => Ok(row.try_get::<Option<i64>>("", "released")? == Some(1)),
-            None => Ok(false),
-        });
+    let released = release(
+        conn,
+        format!("SELECT RELEASE_LOCK('{MYSQL_LOCK_NAME}') AS released"),
+        |row| Ok(row.try_get::<Option<i64>>("", "released")? == Some(1)),
+    )
+    .await;
     finish(applied, released)
+}
+
+/// Runs `sql`, which releases the migration lock and answers one row;
+/// whether that row says the lock was held (no row: it was not).
+async fn release(
+    conn: &DatabaseConnection,
+    sql: String,
+    held: impl FnOnce(&QueryResult) -> Result<bool, DbErr>,
+) -> Result<bool, DbErr> {
+    let backend = conn.get_database_backend();
+    match conn
+        .query_one_raw(Statement::from_string(backend, sql))
+        .await?
+    {
+        Some(row) => held(&row),
+        None => Ok(false),
+    }
 }
 
 /// SQLite: the database file's own lock. SQLite serializes writers, but

@@ -28,8 +28,8 @@ use crate::config::Config;
 use crate::db::{self, SqlStats};
 use crate::graphql::{ApiState, build_schema};
 use crate::http::{
-    AppState, ClientAddr, DocumentCache, Metrics, Persisted, PlaygroundAssets, RateLimiter,
-    ResponseCache, Shared, router,
+    AppState, CacheFollower, ClientAddr, DocumentCache, Metrics, Persisted, PlaygroundAssets,
+    RateLimiter, ResponseCache, Shared, router,
 };
 use crate::service::freshness::Caches;
 use crate::{changes, service};
@@ -106,7 +106,7 @@ async fn build_app(config: Config) -> Result<App, StartupError> {
     let change_feed = changes::follow(
         &config.database_url,
         api.db.get_database_backend(),
-        changes::Follower::new(response_cache.clone(), api.caches.clone(), metrics.clone()),
+        CacheFollower::new(response_cache.clone(), api.caches.clone(), metrics.clone()),
         std::time::Duration::from_secs(5),
     )
     .await;

@@ -526,16 +526,16 @@ impl Reader {
 
     fn required(&mut self, parent: &Map<String, Value>, key: &str, path: &str) -> String {
         let value = self.text(parent, key, path);
-        if value.is_none()
-            && !self
-                .problems
-                .iter()
-                .any(|(p, _)| p == &format!("{path}{key}"))
-        {
-            self.problems
-                .push((format!("{path}{key}"), "is required".to_owned()));
-        }
+        self.require(value.is_some(), format!("{path}{key}"));
         value.unwrap_or_default()
+    }
+
+    /// A required field that is not `found` is reported, unless it already
+    /// is (as malformed).
+    fn require(&mut self, found: bool, field: String) {
+        if !found && !self.problems.iter().any(|(p, _)| *p == field) {
+            self.problems.push((field, "is required".to_owned()));
+        }
     }
 
     fn texts(&mut self, parent: &Map<String, Value>, key: &str, path: &str) -> Vec<String> {
@@ -890,15 +890,7 @@ pub fn import(value: &Value, slug: &str) -> Result<PortfolioDocument, Vec<(Strin
         let organization = r.required(job, "name", &path);
         let title = r.required(job, "position", &path);
         let start = r.month(job, "startDate", &path);
-        if start.is_none()
-            && !r
-                .problems
-                .iter()
-                .any(|(p, _)| p == &format!("{path}startDate"))
-        {
-            r.problems
-                .push((format!("{path}startDate"), "is required".to_owned()));
-        }
+        r.require(start.is_some(), format!("{path}startDate"));
         fields.insert("organization".into(), organization.into());
         fields.insert("title".into(), title.into());
         set(&mut fields, "department", r.text(job, "description", &path));

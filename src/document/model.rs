@@ -270,9 +270,10 @@ pub struct LanguageDoc {
 }
 
 /// Declares the translatable fields of one item type: each optional, with
-/// the item's own key; a key the item does not have is refused.
+/// the item's own key; a key the item does not have is refused. The item
+/// gets [`in_locale`](PersonDoc::in_locale), which reads it in a locale.
 macro_rules! texts {
-    ($(#[$doc:meta])* $name:ident { $($field:ident: $ty:ty),+ $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident for $item:ident { $($field:ident: $ty:ty),+ $(,)? }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
         #[serde(deny_unknown_fields)]
@@ -289,46 +290,83 @@ macro_rules! texts {
                 true $(&& self.$field.is_none())+
             }
         }
+
+        impl $item {
+            /// The item as read in the locale `tag`: each text in its
+            /// translation where there is one, else its own; no
+            /// translations left. Its children are left as they are.
+            pub fn in_locale(&self, tag: &str) -> $item {
+                let mut item = self.clone();
+                let translations = std::mem::take(&mut item.translations);
+                if let Some(text) = translations.get(tag) {
+                    $(Translated::translate(&mut item.$field, text.$field.as_ref());)+
+                }
+                item
+            }
+        }
     };
+}
+
+/// A field a translation stands in for.
+trait Translated<T> {
+    /// Takes `text`'s place when there is one.
+    fn translate(&mut self, text: Option<&T>);
+}
+
+impl<T: Clone> Translated<T> for T {
+    fn translate(&mut self, text: Option<&T>) {
+        if let Some(text) = text {
+            self.clone_from(text);
+        }
+    }
+}
+
+/// An optional field stays left out, translated or not.
+impl<T: Clone> Translated<T> for Option<T> {
+    fn translate(&mut self, text: Option<&T>) {
+        if let (Some(own), Some(text)) = (self.as_mut(), text) {
+            own.clone_from(text);
+        }
+    }
 }
 
 texts! {
     /// A person's translated fields.
-    PersonText { name: String, headline: String, summary: Vec<String>, location: String }
+    PersonText for PersonDoc { name: String, headline: String, summary: Vec<String>, location: String }
 }
 texts! {
     /// A profile link's translated label.
-    ProfileLinkText { label: String }
+    ProfileLinkText for ProfileLinkDoc { label: String }
 }
 texts! {
     /// A skill's translated name.
-    SkillText { name: String }
+    SkillText for SkillDoc { name: String }
 }
 texts! {
     /// A role's translated fields.
-    RoleText { organization: String, title: String, department: String, location: String, summary: String }
+    RoleText for RoleDoc { organization: String, title: String, department: String, location: String, summary: String }
 }
 texts! {
     /// An achievement's translated fields (lists item for item).
-    AchievementText { title: String, context: String, actions: Vec<String>, results: Vec<String> }
+    AchievementText for AchievementDoc { title: String, context: String, actions: Vec<String>, results: Vec<String> }
 }
 texts! {
     /// A metric's translated label and wording.
-    MetricText { label: String, display: String }
+    MetricText for MetricDoc { label: String, display: String }
 }
 texts! {
     /// A reference's translated title, event and publisher.
-    ReferenceText { title: String, event: String, publisher: String }
+    ReferenceText for ReferenceDoc { title: String, event: String, publisher: String }
 }
 texts! {
     /// An activity's translated fields.
-    ActivityText { title: String, organization: String, description: String, highlights: Vec<String> }
+    ActivityText for ActivityDoc { title: String, organization: String, description: String, highlights: Vec<String> }
 }
 texts! {
     /// A course of study's translated fields.
-    EducationText { institution: String, degree: String, field: String }
+    EducationText for EducationDoc { institution: String, degree: String, field: String }
 }
 texts! {
     /// A spoken language's translated name and fluency.
-    LanguageText { name: String, fluency: String }
+    LanguageText for LanguageDoc { name: String, fluency: String }
 }

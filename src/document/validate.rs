@@ -91,8 +91,8 @@ text_fields!(
 );
 
 /// A translated field the item itself does not have is refused.
-fn has(c: &mut Checker, path: &str, key: &str, translated: bool, original: bool) {
-    if translated && !original {
+fn has<T, U>(c: &mut Checker, path: &str, key: &str, translated: &Option<T>, own: &Option<U>) {
+    if translated.is_some() && own.is_none() {
         c.fail(
             format!("{path}.{key}"),
             format!("translates `{key}`, which the item does not have"),
@@ -179,7 +179,7 @@ fn achievement(
     references(c, locales, path, &achievement.links);
     let a = achievement;
     locales.check(c, path, &a.translations, |c, p, t| {
-        has(c, p, "context", t.context.is_some(), a.context.is_some());
+        has(c, p, "context", &t.context, &a.context);
         same_length(c, p, "actions", t.actions.as_ref(), &a.actions);
         same_length(c, p, "results", t.results.as_ref(), &a.results);
         rules::achievement(
@@ -213,14 +213,8 @@ fn references(c: &mut Checker, locales: &Locales, path: &str, links: &[Reference
         let path = format!("{path}.links[{i}]");
         rules::reference_details(c, &path, link.event.as_deref(), link.publisher.as_deref());
         locales.check(c, &path, &link.translations, |c, p, t| {
-            has(c, p, "event", t.event.is_some(), link.event.is_some());
-            has(
-                c,
-                p,
-                "publisher",
-                t.publisher.is_some(),
-                link.publisher.is_some(),
-            );
+            has(c, p, "event", &t.event, &link.event);
+            has(c, p, "publisher", &t.publisher, &link.publisher);
             c.optional_text(
                 &format!("{p}.title"),
                 t.title.as_deref(),
@@ -341,13 +335,7 @@ pub(super) fn check(document: &PortfolioDocument) -> Vec<(String, String)> {
     let locales = locales(&mut c, person);
     let locales = &locales;
     locales.check(&mut c, "person", &person.translations, |c, p, t| {
-        has(
-            c,
-            p,
-            "location",
-            t.location.is_some(),
-            person.location.is_some(),
-        );
+        has(c, p, "location", &t.location, &person.location);
         same_length(c, p, "summary", t.summary.as_ref(), &person.summary);
         let fields = PersonFields {
             name: t.name.as_deref(),
@@ -375,43 +363,17 @@ pub(super) fn check(document: &PortfolioDocument) -> Vec<(String, String)> {
 
     // Whole lists over their cap are one problem each; their items are not
     // looked at (a huge list would otherwise mean as many problems).
-    let fits = |c: &mut Checker, path: &str, len: usize, max: usize| c.list(path, len, max);
-    let links_fit = fits(
-        &mut c,
-        "links",
-        document.links.len(),
-        limits::MAX_PROFILE_LINKS_PER_PERSON,
-    );
-    let skills_fit = fits(
-        &mut c,
-        "skills",
-        document.skills.len(),
-        limits::MAX_SKILLS_PER_PERSON,
-    );
-    let roles_fit = fits(
-        &mut c,
-        "roles",
-        document.roles.len(),
-        limits::MAX_ROLES_PER_PERSON,
-    );
-    let activities_fit = fits(
-        &mut c,
-        "activities",
-        document.activities.len(),
-        limits::MAX_ACTIVITIES_PER_PERSON,
-    );
-    let education_fit = fits(
-        &mut c,
-        "education",
-        document.education.len(),
-        limits::MAX_EDUCATION_PER_PERSON,
-    );
-    let languages_fit = fits(
-        &mut c,
-        "languages",
-        document.languages.len(),
-        limits::MAX_LANGUAGES_PER_PERSON,
-    );
+    use limits::{
+        MAX_ACTIVITIES_PER_PERSON, MAX_EDUCATION_PER_PERSON, MAX_LANGUAGES_PER_PERSON,
+        MAX_PROFILE_LINKS_PER_PERSON, MAX_ROLES_PER_PERSON, MAX_SKILLS_PER_PERSON,
+    };
+    let d = document;
+    let links_fit = c.list("links", d.links.len(), MAX_PROFILE_LINKS_PER_PERSON);
+    let skills_fit = c.list("skills", d.skills.len(), MAX_SKILLS_PER_PERSON);
+    let roles_fit = c.list("roles", d.roles.len(), MAX_ROLES_PER_PERSON);
+    let activities_fit = c.list("activities", d.activities.len(), MAX_ACTIVITIES_PER_PERSON);
+    let education_fit = c.list("education", d.education.len(), MAX_EDUCATION_PER_PERSON);
+    let languages_fit = c.list("languages", d.languages.len(), MAX_LANGUAGES_PER_PERSON);
     let achievements = document
         .roles
         .iter()
@@ -440,7 +402,7 @@ pub(super) fn check(document: &PortfolioDocument) -> Vec<(String, String)> {
         }));
     let mut parents_fit = true;
     for (path, len) in parents {
-        parents_fit &= fits(&mut c, &path, len, limits::MAX_ACHIEVEMENTS_PER_PARENT);
+        parents_fit &= c.list(&path, len, limits::MAX_ACHIEVEMENTS_PER_PARENT);
     }
     let achievements_fit = parents_fit && achievements <= limits::MAX_ACHIEVEMENTS_PER_PERSON;
 
@@ -483,21 +445,9 @@ pub(super) fn check(document: &PortfolioDocument) -> Vec<(String, String)> {
         };
         rules::role(&mut c, &path, fields);
         locales.check(&mut c, &path, &role.translations, |c, p, t| {
-            has(
-                c,
-                p,
-                "department",
-                t.department.is_some(),
-                role.department.is_some(),
-            );
-            has(
-                c,
-                p,
-                "location",
-                t.location.is_some(),
-                role.location.is_some(),
-            );
-            has(c, p, "summary", t.summary.is_some(), role.summary.is_some());
+            has(c, p, "department", &t.department, &role.department);
+            has(c, p, "location", &t.location, &role.location);
+            has(c, p, "summary", &t.summary, &role.summary);
             let fields = RoleFields {
                 organization: t.organization.as_deref(),
                 title: t.title.as_deref(),
@@ -532,20 +482,8 @@ pub(super) fn check(document: &PortfolioDocument) -> Vec<(String, String)> {
         rules::activity(&mut c, &path, fields);
         let a = activity;
         locales.check(&mut c, &path, &a.translations, |c, p, t| {
-            has(
-                c,
-                p,
-                "organization",
-                t.organization.is_some(),
-                a.organization.is_some(),
-            );
-            has(
-                c,
-                p,
-                "description",
-                t.description.is_some(),
-                a.description.is_some(),
-            );
+            has(c, p, "organization", &t.organization, &a.organization);
+            has(c, p, "description", &t.description, &a.description);
             same_length(c, p, "highlights", t.highlights.as_ref(), &a.highlights);
             let fields = ActivityFields {
                 title: t.title.as_deref(),
@@ -573,8 +511,8 @@ pub(super) fn check(document: &PortfolioDocument) -> Vec<(String, String)> {
             let path = format!("education[{index}]");
             rules::education(&mut c, &path, Some(&e.institution), degree, field, months);
             locales.check(&mut c, &path, &e.translations, |c, p, t| {
-                has(c, p, "degree", t.degree.is_some(), e.degree.is_some());
-                has(c, p, "field", t.field.is_some(), e.field.is_some());
+                has(c, p, "degree", &t.degree, &e.degree);
+                has(c, p, "field", &t.field, &e.field);
                 let (degree, field) = (t.degree.as_deref(), t.field.as_deref());
                 rules::education(c, p, t.institution.as_deref(), degree, field, None);
             });
@@ -586,7 +524,7 @@ pub(super) fn check(document: &PortfolioDocument) -> Vec<(String, String)> {
             let path = format!("languages[{index}]");
             rules::language(&mut c, &path, Some(&l.name), l.fluency.as_deref());
             locales.check(&mut c, &path, &l.translations, |c, p, t| {
-                has(c, p, "fluency", t.fluency.is_some(), l.fluency.is_some());
+                has(c, p, "fluency", &t.fluency, &l.fluency);
                 rules::language(c, p, t.name.as_deref(), t.fluency.as_deref());
             });
         }

@@ -244,7 +244,7 @@ async fn serve(
         Ok(prepared) => prepared,
         Err(refusal) => return early(refusal),
     };
-    let operation = operation_label(prepared.shape.as_ref());
+    let operation = shape::operation_label(prepared.shape.as_ref());
     tracing::Span::current().record("operation", operation.as_str());
     let cache_key = cache_key.filter(|_| prepared.is(OperationType::Query));
     if cache_key.is_some() {
@@ -308,6 +308,12 @@ fn resolve(state: &AppState, raw: RawRequest) -> Result<Resolved, Early> {
     })
 }
 
+/// A request refused with a GraphQL error, counted under `reason`.
+fn refused(state: &AppState, reason: &str, code: &'static str, message: String) -> Early {
+    state.metrics.reject(reason);
+    Early::GraphQl(Box::new(graphql_error(code, message)))
+}
+
 /// Finds the parsed document, or scans and parses it; checks what it asks
 /// for against the limits, and builds the request the schema runs.
 fn prepare(state: &AppState, resolved: Resolved, is_get: bool) -> Result<Prepared, Early> {
@@ -333,11 +339,7 @@ fn prepare(state: &AppState, resolved: Resolved, is_get: bool) -> Result<Prepare
                     ScanError::TooManyTokens { .. } => ("too_many_tokens", code::TOO_MANY_TOKENS),
                     ScanError::NestedTooDeep { .. } => ("nested_too_deep", code::NESTED_TOO_DEEP),
                 };
-                state.metrics.reject(reason);
-                return Err(Early::GraphQl(Box::new(graphql_error(
-                    code,
-                    err.to_string(),
-                ))));
+                return Err(refused(state, reason, code, err.to_string()));
             }
             // A syntax error is reported by the schema, which parses again
             // (bounded by the scan) to say where.
@@ -359,25 +361,27 @@ fn prepare(state: &AppState, resolved: Resolved, is_get: bool) -> Result<Prepare
             refused.allow = Some("POST");
             return Err(Early::Http(refused));
         }
-        if shape.fields > limits.max_fields {
-            state.metrics.reject("too_many_fields");
-            return Err(Early::GraphQl(Box::new(graphql_error(
+        let counts = [
+            (
+                shape.fields,
+                limits.max_fields,
                 code::TOO_MANY_FIELDS,
-                format!(
-                    "the operation selects more than {} fields",
-                    limits.max_fields
-                ),
-            ))));
-        }
-        if shape.aliases > limits.max_aliases {
-            state.metrics.reject("too_many_aliases");
-            return Err(Early::GraphQl(Box::new(graphql_error(
+                "selects",
+                "fields",
+            ),
+            (
+                shape.aliases,
+                limits.max_aliases,
                 code::TOO_MANY_ALIASES,
-                format!(
-                    "the operation uses more than {} aliases",
-                    limits.max_aliases
-                ),
-            ))));
+                "uses",
+                "aliases",
+            ),
+        ];
+        for (count, max, code, verb, what) in counts {
+            if count > max {
+                let message = format!("the operation {verb} more than {max} {what}");
+                return Err(refused(state, &code.to_ascii_lowercase(), code, message));
+            }
         }
     }
     let mut request =
@@ -487,19 +491,4 @@ async fn serve_batch(
         headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     }
     response
-}
-
-/// The operation's name for metrics and logs: letters, digits and `_` only,
-/// at most 64 of them, so that clients cannot flood the label space with
-/// arbitrary text.
-fn operation_label(shape: Option<&Shape>) -> String {
-    match shape.and_then(|s| s.name.as_deref()) {
-        Some(name)
-            if name.len() <= 64 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
-        {
-            name.to_owned()
-        }
-        Some(_) => "invalid_name".to_owned(),
-        None => "anonymous".to_owned(),
-    }
 }

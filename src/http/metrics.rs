@@ -224,7 +224,7 @@ impl Metrics {
     }
 
     /// Counts one GraphQL operation by its name's label (see
-    /// `graphql::operation_label`) and outcome. A name not known yet is
+    /// `shape::operation_label`) and outcome. A name not known yet is
     /// learnt while fewer than [`MAX_LEARNT_OPERATIONS`] were; after that it
     /// is counted as [`OTHER_OPERATION`].
     pub fn operation(&self, name: &str, outcome: &str) {

@@ -18,6 +18,7 @@
 
 mod body;
 mod cache;
+mod follow;
 mod graphql;
 mod health;
 mod metrics;
@@ -30,6 +31,7 @@ mod request_id;
 mod shape;
 
 pub use cache::{Cached, DocumentCache, ResponseCache};
+pub use follow::CacheFollower;
 pub use metrics::Metrics;
 pub use persisted::Persisted;
 pub use playground::{DEFAULT_QUERY, PlaygroundAssets};

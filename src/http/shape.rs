@@ -1,7 +1,8 @@
 //! What a request's document asks for, read before it runs: the operation's
 //! type and name, and how many fields and aliases it selects (fragments
 //! counted every time they are spread, `__typename` included, which
-//! async-graphql's own complexity count leaves out).
+//! async-graphql's own complexity count leaves out); and the label the operation
+//! goes by in metrics and logs.
 
 use std::collections::HashMap;
 
@@ -88,5 +89,20 @@ impl Counts {
                 }
             }
         }
+    }
+}
+
+/// The operation's name for metrics and logs: letters, digits and `_` only,
+/// at most 64 of them, so that clients cannot flood the label space with
+/// arbitrary text.
+pub fn operation_label(shape: Option<&Shape>) -> String {
+    match shape.and_then(|s| s.name.as_deref()) {
+        Some(name)
+            if name.len() <= 64 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+        {
+            name.to_owned()
+        }
+        Some(_) => "invalid_name".to_owned(),
+        None => "anonymous".to_owned(),
     }
 }

@@ -10,8 +10,7 @@ use entity::{
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::codec::{decode, month, optional_month};
-use crate::document::localize::from_column;
+use super::rows::{Stored, listed, read_all, read_metric, read_person};
 use crate::document::*;
 use crate::error::{AppError, AppResult};
 
@@ -36,31 +35,11 @@ pub async fn export_document_dated(
     else {
         return Ok(None);
     };
-    let links = profile_link::Entity::find()
-        .filter(profile_link::Column::PersonId.eq(p.id))
-        .order_by_asc(profile_link::Column::Position)
-        .all(db)
-        .await?;
-    let skills = skill::Entity::find()
-        .filter(skill::Column::PersonId.eq(p.id))
-        .order_by_asc(skill::Column::Position)
-        .all(db)
-        .await?;
-    let roles = role::Entity::find()
-        .filter(role::Column::PersonId.eq(p.id))
-        .order_by_asc(role::Column::Position)
-        .all(db)
-        .await?;
-    let activities = activity::Entity::find()
-        .filter(activity::Column::PersonId.eq(p.id))
-        .order_by_asc(activity::Column::Position)
-        .all(db)
-        .await?;
-    let achievements = achievement::Entity::find()
-        .filter(achievement::Column::PersonId.eq(p.id))
-        .order_by_asc(achievement::Column::Position)
-        .all(db)
-        .await?;
+    let links = listed::<ProfileLinkDoc>(db, p.id).await?;
+    let skills = listed::<SkillDoc>(db, p.id).await?;
+    let roles = listed::<RoleDoc>(db, p.id).await?;
+    let activities = listed::<ActivityDoc>(db, p.id).await?;
+    let achievements = listed::<AchievementDoc>(db, p.id).await?;
     let achievement_ids: Vec<i64> = achievements.iter().map(|a| a.id).collect();
     let metrics = metric::Entity::find()
         .filter(metric::Column::AchievementId.is_in(achievement_ids.clone()))
@@ -74,16 +53,8 @@ pub async fn export_document_dated(
         .order_by_asc(achievement_skill::Column::Position)
         .all(db)
         .await?;
-    let education = education::Entity::find()
-        .filter(education::Column::PersonId.eq(p.id))
-        .order_by_asc(education::Column::Position)
-        .all(db)
-        .await?;
-    let languages = language::Entity::find()
-        .filter(language::Column::PersonId.eq(p.id))
-        .order_by_asc(language::Column::Position)
-        .all(db)
-        .await?;
+    let education = listed::<EducationDoc>(db, p.id).await?;
+    let languages = listed::<LanguageDoc>(db, p.id).await?;
 
     let updated_at = p.updated_at;
     assemble(Rows {
@@ -116,20 +87,6 @@ pub struct Rows<'a> {
     pub languages: &'a [language::Model],
 }
 
-/// The translations kept in an item's `translations` column; a column the
-/// document cannot express is an internal error.
-fn texts<T: serde::de::DeserializeOwned>(
-    table: &str,
-    id: i64,
-    column: Option<&str>,
-) -> AppResult<Localized<T>> {
-    from_column(column).map_err(|err| {
-        AppError::internal(format!(
-            "{table} {id}: its translations cannot be read: {err}"
-        ))
-    })
-}
-
 /// The document of a portfolio's rows. Pure: the GraphQL layer assembles
 /// it from rows its batched loaders already hold.
 pub fn assemble(rows: Rows<'_>) -> AppResult<PortfolioDocument> {
@@ -151,13 +108,7 @@ pub fn assemble(rows: Rows<'_>) -> AppResult<PortfolioDocument> {
         metrics_of
             .entry(m.achievement_id)
             .or_default()
-            .push(MetricDoc {
-                label: m.label.clone(),
-                value: m.value,
-                unit: m.unit.clone(),
-                display: m.display.clone(),
-                translations: texts("metric", m.id, m.translations.as_deref())?,
-            });
+            .push(read_metric(m)?);
     }
     let mut skills_of: HashMap<i64, Vec<String>> = HashMap::new();
     for link in skill_links {
@@ -172,15 +123,9 @@ pub fn assemble(rows: Rows<'_>) -> AppResult<PortfolioDocument> {
     let mut by_activity: HashMap<i64, Vec<AchievementDoc>> = HashMap::new();
     for a in achievements {
         let doc = AchievementDoc {
-            title: a.title.clone(),
-            context: a.context.clone(),
-            actions: decode("achievement.actions", &a.actions)?,
-            results: decode("achievement.results", &a.results)?,
             skills: skills_of.remove(&a.id).unwrap_or_default(),
             metrics: metrics_of.remove(&a.id).unwrap_or_default(),
-            links: decode("achievement.links", &a.links)?,
-            draft: !a.published,
-            translations: texts("achievement", a.id, a.translations.as_deref())?,
+            ..AchievementDoc::read(a)?
         };
         match (a.role_id, a.activity_id) {
             (Some(role_id), _) => by_role.entry(role_id).or_default().push(doc),
@@ -198,64 +143,17 @@ pub fn assemble(rows: Rows<'_>) -> AppResult<PortfolioDocument> {
         .iter()
         .map(|a| (a.id, a.title.as_str()))
         .collect();
-    let locales: Vec<String> = match p.locales.as_deref() {
-        None | Some("") => Vec::new(),
-        Some(json) => decode("person.locales", json)?,
-    };
     Ok(PortfolioDocument {
         format: FORMAT_VERSION,
-        person: PersonDoc {
-            translations: texts("person", p.id, p.translations.as_deref())?,
-            locales,
-            summary: decode("person.summary", &p.summary)?,
-            slug: p.slug,
-            locale: p.default_locale,
-            name: p.name,
-            headline: p.headline,
-            location: p.location,
-            email: p.email,
-            avatar_url: p.avatar_url,
-            draft: !p.published,
-        },
-        links: links
-            .iter()
-            .map(|l| {
-                Ok(ProfileLinkDoc {
-                    kind: l.kind,
-                    label: l.label.clone(),
-                    url: l.url.clone(),
-                    draft: !l.published,
-                    translations: texts("profile_link", l.id, l.translations.as_deref())?,
-                })
-            })
-            .collect::<AppResult<_>>()?,
-        skills: skills
-            .iter()
-            .map(|s| {
-                Ok(SkillDoc {
-                    name: s.name.clone(),
-                    category: s.category,
-                    featured: s.featured,
-                    draft: !s.published,
-                    translations: texts("skill", s.id, s.translations.as_deref())?,
-                })
-            })
-            .collect::<AppResult<_>>()?,
+        person: read_person(p)?,
+        links: read_all(links)?,
+        skills: read_all(skills)?,
         roles: roles
             .iter()
             .map(|r| {
                 Ok(RoleDoc {
                     achievements: by_role.remove(&r.id).unwrap_or_default(),
-                    organization: r.organization.clone(),
-                    title: r.title.clone(),
-                    department: r.department.clone(),
-                    employment_type: r.employment_type,
-                    location: r.location.clone(),
-                    start: month("role.start_ym", r.start_ym)?,
-                    end: optional_month("role.end_ym", r.end_ym)?,
-                    summary: r.summary.clone(),
-                    draft: !r.published,
-                    translations: texts("role", r.id, r.translations.as_deref())?,
+                    ..RoleDoc::read(r)?
                 })
             })
             .collect::<AppResult<_>>()?,
@@ -264,49 +162,15 @@ pub fn assemble(rows: Rows<'_>) -> AppResult<PortfolioDocument> {
             .map(|a| {
                 Ok(ActivityDoc {
                     achievements: by_activity.remove(&a.id).unwrap_or_default(),
-                    kind: a.kind,
-                    title: a.title.clone(),
-                    organization: a.organization.clone(),
-                    start: optional_month("activity.start_ym", a.start_ym)?,
-                    end: optional_month("activity.end_ym", a.end_ym)?,
-                    year: a.year,
-                    description: a.description.clone(),
-                    highlights: decode("activity.highlights", &a.highlights)?,
-                    links: decode("activity.links", &a.links)?,
                     awarded_for: a
                         .awarded_for_id
                         .and_then(|id| titles.get(&id))
                         .map(|t| (*t).to_owned()),
-                    draft: !a.published,
-                    translations: texts("activity", a.id, a.translations.as_deref())?,
+                    ..ActivityDoc::read(a)?
                 })
             })
             .collect::<AppResult<_>>()?,
-        education: education
-            .iter()
-            .map(|e| {
-                Ok(EducationDoc {
-                    institution: e.institution.clone(),
-                    degree: e.degree.clone(),
-                    field: e.field.clone(),
-                    start: optional_month("education.start_ym", e.start_ym)?,
-                    end: optional_month("education.end_ym", e.end_ym)?,
-                    status: e.status,
-                    draft: !e.published,
-                    translations: texts("education", e.id, e.translations.as_deref())?,
-                })
-            })
-            .collect::<AppResult<_>>()?,
-        languages: languages
-            .iter()
-            .map(|l| {
-                Ok(LanguageDoc {
-                    name: l.name.clone(),
-                    fluency: l.fluency.clone(),
-                    draft: !l.published,
-                    translations: texts("language", l.id, l.translations.as_deref())?,
-                })
-            })
-            .collect::<AppResult<_>>()?,
+        education: read_all(education)?,
+        languages: read_all(languages)?,
     })
 }

@@ -5,17 +5,13 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::{
-    achievement, achievement_skill, activity, education, language, metric, person, profile_link,
-    role, skill,
-};
+use entity::{achievement_skill, activity, person};
 use sea_orm::{
-    ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, PaginatorTrait, PrimaryKeyTrait, QueryFilter,
 };
 
-use super::codec::encode;
-use crate::document::localize::to_column;
+use super::rows::{Place, Stored, metric_row, person_row};
 use crate::document::{self, AchievementDoc, PortfolioDocument};
 use crate::error::{AppError, AppResult};
 
@@ -75,66 +71,19 @@ async fn insert_portfolio(
     last_modified: Option<DateTime<Utc>>,
 ) -> AppResult<i64> {
     let now = Utc::now();
-    let p = &doc.person;
-    let person_id = person::Entity::insert(person::ActiveModel {
-        id: NotSet,
-        slug: Set(p.slug.clone()),
-        name: Set(p.name.clone()),
-        headline: Set(p.headline.clone()),
-        summary: Set(encode(&p.summary)),
-        location: Set(p.location.clone()),
-        email: Set(p.email.clone()),
-        avatar_url: Set(p.avatar_url.clone()),
-        default_locale: Set(p.locale.clone()),
-        locales: Set((!p.locales.is_empty()).then(|| encode(&p.locales))),
-        published: Set(!p.draft),
-        version: Set(1),
-        translations: Set(to_column(&p.translations)),
-        created_at: Set(now),
-        updated_at: Set(last_modified.map_or(now, |t| t.min(now))),
-    })
-    .exec(txn)
-    .await?
-    .last_insert_id;
+    let updated_at = last_modified.map_or(now, |t| t.min(now));
+    let person_id = insert_one(txn, person_row(&doc.person, now, updated_at)).await?;
+    let place = |position: usize| Place {
+        person_id,
+        position: position as i32,
+        now,
+    };
 
-    let links = doc
-        .links
-        .iter()
-        .enumerate()
-        .map(|(position, link)| profile_link::ActiveModel {
-            id: NotSet,
-            person_id: Set(person_id),
-            kind: Set(link.kind),
-            label: Set(link.label.clone()),
-            url: Set(link.url.clone()),
-            position: Set(position as i32),
-            published: Set(!link.draft),
-            version: Set(1),
-            translations: Set(to_column(&link.translations)),
-            created_at: Set(now),
-            updated_at: Set(now),
-        });
-    insert_all(txn, links).await?;
+    insert_all(txn, rows(&doc.links, place)).await?;
 
     let mut skill_ids = HashMap::new();
     for (position, s) in doc.skills.iter().enumerate() {
-        let id = skill::Entity::insert(skill::ActiveModel {
-            id: NotSet,
-            person_id: Set(person_id),
-            name: Set(s.name.clone()),
-            name_key: Set(s.name.to_lowercase()),
-            category: Set(s.category),
-            featured: Set(s.featured),
-            position: Set(position as i32),
-            published: Set(!s.draft),
-            version: Set(1),
-            translations: Set(to_column(&s.translations)),
-            created_at: Set(now),
-            updated_at: Set(now),
-        })
-        .exec(txn)
-        .await?
-        .last_insert_id;
+        let id = insert_one(txn, s.row(place(position))).await?;
         skill_ids.insert(s.name.to_lowercase(), id);
     }
 
@@ -146,27 +95,7 @@ async fn insert_portfolio(
         next_position: 0,
     };
     for (position, r) in doc.roles.iter().enumerate() {
-        let role_id = role::Entity::insert(role::ActiveModel {
-            id: NotSet,
-            person_id: Set(person_id),
-            organization: Set(r.organization.clone()),
-            title: Set(r.title.clone()),
-            department: Set(r.department.clone()),
-            employment_type: Set(r.employment_type),
-            location: Set(r.location.clone()),
-            start_ym: Set(r.start.to_yyyymm()),
-            end_ym: Set(r.end.map(|m| m.to_yyyymm())),
-            summary: Set(r.summary.clone()),
-            position: Set(position as i32),
-            published: Set(!r.draft),
-            version: Set(1),
-            translations: Set(to_column(&r.translations)),
-            created_at: Set(now),
-            updated_at: Set(now),
-        })
-        .exec(txn)
-        .await?
-        .last_insert_id;
+        let role_id = insert_one(txn, r.row(place(position))).await?;
         for a in &r.achievements {
             writer.write(Parent::Role(role_id), a).await?;
         }
@@ -174,29 +103,7 @@ async fn insert_portfolio(
 
     let mut activity_ids = Vec::with_capacity(doc.activities.len());
     for (position, a) in doc.activities.iter().enumerate() {
-        let activity_id = activity::Entity::insert(activity::ActiveModel {
-            id: NotSet,
-            person_id: Set(person_id),
-            kind: Set(a.kind),
-            title: Set(a.title.clone()),
-            organization: Set(a.organization.clone()),
-            start_ym: Set(a.start.map(|m| m.to_yyyymm())),
-            end_ym: Set(a.end.map(|m| m.to_yyyymm())),
-            year: Set(a.year),
-            description: Set(a.description.clone()),
-            highlights: Set(encode(&a.highlights)),
-            links: Set(encode(&a.links)),
-            awarded_for_id: Set(None),
-            position: Set(position as i32),
-            published: Set(!a.draft),
-            version: Set(1),
-            translations: Set(to_column(&a.translations)),
-            created_at: Set(now),
-            updated_at: Set(now),
-        })
-        .exec(txn)
-        .await?
-        .last_insert_id;
+        let activity_id = insert_one(txn, a.row(place(position))).await?;
         activity_ids.push(activity_id);
         for achievement in &a.achievements {
             writer
@@ -232,46 +139,32 @@ async fn insert_portfolio(
             .await?;
     }
 
-    let education = doc
-        .education
-        .iter()
-        .enumerate()
-        .map(|(position, e)| education::ActiveModel {
-            id: NotSet,
-            person_id: Set(person_id),
-            institution: Set(e.institution.clone()),
-            degree: Set(e.degree.clone()),
-            field: Set(e.field.clone()),
-            start_ym: Set(e.start.map(|m| m.to_yyyymm())),
-            end_ym: Set(e.end.map(|m| m.to_yyyymm())),
-            status: Set(e.status),
-            position: Set(position as i32),
-            published: Set(!e.draft),
-            version: Set(1),
-            translations: Set(to_column(&e.translations)),
-            created_at: Set(now),
-            updated_at: Set(now),
-        });
-    insert_all(txn, education).await?;
-
-    let languages = doc
-        .languages
-        .iter()
-        .enumerate()
-        .map(|(position, l)| language::ActiveModel {
-            id: NotSet,
-            person_id: Set(person_id),
-            name: Set(l.name.clone()),
-            fluency: Set(l.fluency.clone()),
-            position: Set(position as i32),
-            published: Set(!l.draft),
-            version: Set(1),
-            translations: Set(to_column(&l.translations)),
-            created_at: Set(now),
-            updated_at: Set(now),
-        });
-    insert_all(txn, languages).await?;
+    insert_all(txn, rows(&doc.education, place)).await?;
+    insert_all(txn, rows(&doc.languages, place)).await?;
     Ok(person_id)
+}
+
+/// The rows of a list of items, each at its place in the list.
+fn rows<'a, I: Stored>(
+    items: &'a [I],
+    place: impl Fn(usize) -> Place + 'a,
+) -> impl Iterator<Item = <I::Entity as EntityTrait>::ActiveModel> + 'a {
+    items
+        .iter()
+        .enumerate()
+        .map(move |(position, item)| item.row(place(position)))
+}
+
+/// Inserts one row and returns its id.
+async fn insert_one<A>(txn: &impl ConnectionTrait, row: A) -> AppResult<i64>
+where
+    A: ActiveModelTrait,
+    A::Entity: EntityTrait<PrimaryKey: PrimaryKeyTrait<ValueType = i64>>,
+{
+    Ok(<A::Entity as EntityTrait>::insert(row)
+        .exec(txn)
+        .await?
+        .last_insert_id)
 }
 
 /// Inserts rows whose ids nobody needs, in one statement per table.
@@ -312,47 +205,22 @@ impl<C: ConnectionTrait> AchievementWriter<'_, C> {
             Parent::Role(id) => (Some(id), None),
             Parent::Activity(id) => (None, Some(id)),
         };
-        let now = self.now;
-        let achievement_id = achievement::Entity::insert(achievement::ActiveModel {
-            id: NotSet,
-            person_id: Set(self.person_id),
-            role_id: Set(role_id),
-            activity_id: Set(activity_id),
-            title: Set(a.title.clone()),
-            context: Set(a.context.clone()),
-            actions: Set(encode(&a.actions)),
-            results: Set(encode(&a.results)),
-            links: Set(encode(&a.links)),
-            position: Set(self.next_position),
-            published: Set(!a.draft),
-            version: Set(1),
-            translations: Set(to_column(&a.translations)),
-            created_at: Set(now),
-            updated_at: Set(now),
-        })
-        .exec(self.txn)
-        .await?
-        .last_insert_id;
+        let place = |position: i32| Place {
+            person_id: self.person_id,
+            position,
+            now: self.now,
+        };
+        let mut row = a.row(place(self.next_position));
+        row.role_id = Set(role_id);
+        row.activity_id = Set(activity_id);
+        let achievement_id = insert_one(self.txn, row).await?;
         self.next_position += 1;
 
         let metrics = a
             .metrics
             .iter()
             .enumerate()
-            .map(|(position, m)| metric::ActiveModel {
-                id: NotSet,
-                achievement_id: Set(achievement_id),
-                person_id: Set(self.person_id),
-                label: Set(m.label.clone()),
-                value: Set(m.value),
-                unit: Set(m.unit.clone()),
-                display: Set(m.display.clone()),
-                position: Set(position as i32),
-                version: Set(1),
-                translations: Set(to_column(&m.translations)),
-                created_at: Set(now),
-                updated_at: Set(now),
-            });
+            .map(|(position, m)| metric_row(m, achievement_id, place(position as i32)));
         insert_all(self.txn, metrics).await?;
 
         let mut links = Vec::with_capacity(a.skills.len());

@@ -11,6 +11,7 @@ pub mod freshness;
 pub mod import;
 pub mod json_resume;
 pub mod read_model;
+pub mod rows;
 pub mod write;
 
 pub use export::export_document;
