@@ -101,7 +101,10 @@ async fn build_app(config: Config) -> Result<App, StartupError> {
         None => Persisted::automatic(config.http.persisted_cache_bytes),
     };
     let metrics = Arc::new(Metrics::knowing(persisted.operation_names()));
-    let response_cache = ResponseCache::new(config.http.response_cache_bytes);
+    let response_cache = ResponseCache::new(
+        config.http.response_cache_bytes,
+        api.caches.freshness.clone(),
+    );
     // Other processes' writes reach this one's cache through the database.
     let change_feed = changes::follow(
         &config.database_url,

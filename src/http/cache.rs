@@ -1,17 +1,18 @@
 //! What `/graphql` keeps between requests: anonymous answers and parsed
 //! documents, each bounded in bytes of memory.
 //!
-//! The response cache is told apart from a plain map by its generation. A
-//! query notes the generation before it runs and stores its answer under
-//! it; every write moves the generation on before it answers. An answer is
-//! served only while its generation is current, so an answer computed from
+//! The response cache is told apart from a plain map by the process's clock
+//! of changes (`service::freshness`). A query notes the time before it runs
+//! and stores its answer with that time and the persons it read (and
+//! whether it read the list of people); every committed write marks the
+//! persons it changed before it answers. An answer is served only while
+//! none of its persons changed after its time, so an answer computed from
 //! data read before a write is never served after that write has answered,
-//! however the query and the write interleave (emptying the cache alone
-//! cannot promise that: a slow query would store its stale answer just
-//! after).
+//! however the query and the write interleave, and a write outdates the
+//! answers about its person and nobody else's.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use async_graphql::parser::types::ExecutableDocument;
@@ -19,6 +20,7 @@ use axum::body::Bytes;
 use axum::http::HeaderValue;
 
 use crate::graphql::weigh;
+use crate::service::freshness::{Freshness, Tags};
 
 /// A cached response, with everything its answers need precomputed.
 #[derive(Clone)]
@@ -29,14 +31,17 @@ pub struct Cached {
     pub operation: Arc<str>,
     /// The locales the answer is in (`Content-Language`).
     pub content_language: Option<HeaderValue>,
-    /// The generation the answer was computed in.
-    pub generation: u64,
+    /// When the answer's computation started, on the clock of changes.
+    pub since: u64,
+    /// Whose data it read.
+    pub tags: Arc<Tags>,
 }
 
-/// Anonymous answers by request key, valid for one generation.
+/// Anonymous answers by request key, valid while whose data they read
+/// does not change.
 pub struct ResponseCache {
     entries: moka::sync::Cache<String, Cached>,
-    generation: AtomicU64,
+    freshness: Arc<Freshness>,
     /// False while this process cannot learn of other processes' writes
     /// (see `changes`): nothing is served or stored meanwhile.
     coherent: AtomicBool,
@@ -48,8 +53,9 @@ const ENTRY_OVERHEAD: usize = 256;
 
 impl ResponseCache {
     /// At most `bytes` of keys and bodies, each answer kept at most a minute
-    /// (the longest cache hint); `None` when `bytes` is 0.
-    pub fn new(bytes: u64) -> Option<Arc<Self>> {
+    /// (the longest cache hint) and while `freshness` says it is true;
+    /// `None` when `bytes` is 0.
+    pub fn new(bytes: u64, freshness: Arc<Freshness>) -> Option<Arc<Self>> {
         (bytes > 0).then(|| {
             Arc::new(ResponseCache {
                 entries: moka::sync::Cache::builder()
@@ -61,32 +67,38 @@ impl ResponseCache {
                     })
                     .time_to_live(Duration::from_secs(60))
                     .build(),
-                generation: AtomicU64::new(0),
+                freshness,
                 coherent: AtomicBool::new(true),
             })
         })
     }
 
-    /// The current generation: note it before running a query.
-    pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
+    /// The time to note before running a query.
+    pub fn now(&self) -> u64 {
+        self.freshness.now()
     }
 
-    /// The answer stored under `key`, if it is of the current generation.
+    /// The answer stored under `key`, if it is still true.
     pub fn get(&self, key: &str) -> Option<Cached> {
         if !self.is_coherent() {
             return None;
         }
         self.entries
             .get(key)
-            .filter(|cached| cached.generation == self.generation())
+            .filter(|cached| self.freshness.is_fresh(cached.since, &cached.tags))
     }
 
-    /// Stores an answer computed in `cached.generation`; one already
-    /// outdated is dropped.
+    /// Stores an answer computed since `cached.since`; one already
+    /// outdated is dropped. (Checked again once stored: a change marked
+    /// between the check and the store outdates it at once.)
     pub fn insert(&self, key: String, cached: Cached) {
-        if self.is_coherent() && cached.generation == self.generation() {
-            self.entries.insert(key, cached);
+        let fresh = |cached: &Cached| self.freshness.is_fresh(cached.since, &cached.tags);
+        if self.is_coherent() && fresh(&cached) {
+            let (since, tags) = (cached.since, cached.tags.clone());
+            self.entries.insert(key.clone(), cached);
+            if !self.freshness.is_fresh(since, &tags) {
+                self.entries.invalidate(&key);
+            }
         }
     }
 
@@ -107,10 +119,10 @@ impl ResponseCache {
         self.entries.weighted_size()
     }
 
-    /// After a write: every answer stored so far, or being computed now, is
-    /// outdated.
+    /// Anything may have changed: every answer stored so far, or being
+    /// computed now, is outdated.
     pub fn invalidate_all(&self) {
-        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.freshness.changed_all();
         self.entries.invalidate_all();
     }
 }
@@ -157,37 +169,67 @@ impl DocumentCache {
 mod tests {
     use super::*;
 
-    fn cached(generation: u64) -> Cached {
+    fn cached(since: u64, persons: &[i64], list: bool) -> Cached {
         Cached {
             body: Bytes::from_static(b"{}"),
             cache_control: HeaderValue::from_static("public, max-age=60"),
             etag: HeaderValue::from_static("\"x\""),
             operation: Arc::from("q"),
             content_language: None,
-            generation,
+            since,
+            tags: Arc::new(Tags {
+                persons: persons.to_vec(),
+                list,
+            }),
         }
+    }
+
+    fn cache() -> (Arc<ResponseCache>, Arc<Freshness>) {
+        let freshness = Arc::new(Freshness::default());
+        let cache = ResponseCache::new(1 << 20, freshness.clone()).expect("a cache");
+        (cache, freshness)
     }
 
     #[test]
     fn an_answer_computed_before_a_write_is_never_served_after_it() {
-        let cache = ResponseCache::new(1 << 20).expect("a cache");
-        // A query notes the generation and starts reading...
-        let before = cache.generation();
-        // ...a write answers meanwhile...
-        cache.invalidate_all();
+        let (cache, freshness) = cache();
+        // A query notes the time and starts reading person 1...
+        let before = cache.now();
+        // ...a write of person 1 answers meanwhile...
+        freshness.changed(1, false);
         // ...and the query stores what it read before the write.
-        cache.insert("k".to_owned(), cached(before));
+        cache.insert("k".to_owned(), cached(before, &[1], false));
         assert!(cache.get("k").is_none(), "stale answer served");
         // A query that started after the write is served.
-        cache.insert("k".to_owned(), cached(cache.generation()));
+        cache.insert("k".to_owned(), cached(cache.now(), &[1], false));
         assert!(cache.get("k").is_some());
     }
 
     #[test]
-    fn an_answer_stored_just_before_a_write_is_not_served_after_it() {
-        let cache = ResponseCache::new(1 << 20).expect("a cache");
-        let before = cache.generation();
-        cache.insert("k".to_owned(), cached(before));
+    fn a_write_outdates_the_answers_about_its_person_and_nobody_elses() {
+        let (cache, freshness) = cache();
+        let before = cache.now();
+        cache.insert("one".to_owned(), cached(before, &[1], false));
+        cache.insert("two".to_owned(), cached(before, &[2], false));
+        cache.insert("both".to_owned(), cached(before, &[1, 2], false));
+        cache.insert("people".to_owned(), cached(before, &[2], true));
+        freshness.changed(1, false);
+        assert!(cache.get("one").is_none());
+        assert!(cache.get("both").is_none());
+        assert!(cache.get("two").is_some());
+        assert!(cache.get("people").is_some());
+        freshness.changed(3, true);
+        assert!(
+            cache.get("people").is_none(),
+            "a new person outdates the pages of people"
+        );
+        assert!(cache.get("two").is_some());
+    }
+
+    #[test]
+    fn everything_stored_before_the_feed_is_lost_is_outdated() {
+        let (cache, _) = cache();
+        cache.insert("k".to_owned(), cached(cache.now(), &[5], false));
         assert!(cache.get("k").is_some());
         cache.invalidate_all();
         assert!(cache.get("k").is_none());

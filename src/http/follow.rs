@@ -1,6 +1,7 @@
 //! What the database's change feed (`crate::changes`) does to this
-//! process's HTTP state: a change outdates every cached answer, and while
-//! the feed cannot be followed the response cache is off.
+//! process's state: a change outdates what was cached about its person
+//! (snapshots and answers, through the clock of changes), and while the
+//! feed cannot be followed the response cache and the read model are off.
 
 use std::sync::Arc;
 
@@ -42,9 +43,6 @@ impl changes::Follower for CacheFollower {
         tracing::debug!(person_id, "portfolio changed");
         self.metrics.changes_followed.inc();
         self.caches.changed(person_id, true);
-        if let Some(cache) = &self.cache {
-            cache.invalidate_all();
-        }
     }
 
     fn following(&self) {

@@ -49,6 +49,7 @@ use crate::graphql::locale::LocaleChoice;
 use crate::graphql::new_loaders;
 use crate::graphql::order::in_query_order;
 use crate::graphql::scan::{self, ScanError, ScanLimits};
+use crate::service::freshness::Tags;
 
 /// A request whose document is known: sent, or found by its persisted id.
 struct Resolved {
@@ -228,17 +229,19 @@ async fn serve(
         state.metrics.cache.with_label_values(&["hit"]).inc();
         state.metrics.operation(&cached.operation, "success");
         let etag = is_get.then_some(cached.etag);
-        return Ok(reply::finish(
+        let mut http = reply::finish(
             &asked,
             StatusCode::OK,
             cached.body,
             cached.cache_control,
             etag,
             cached.content_language,
-        ));
+        );
+        reply::surrogate_keys(&mut http, &cached.tags);
+        return Ok(http);
     }
     // Noted before execution: a write that answers meanwhile outdates it.
-    let generation = cache.map(|c| c.generation()).unwrap_or_default();
+    let since = state.api.caches.freshness.now();
 
     let prepared = match prepare(state, resolved, is_get) {
         Ok(prepared) => prepared,
@@ -251,7 +254,7 @@ async fn serve(
         state.metrics.cache.with_label_values(&["miss"]).inc();
     }
 
-    let mut response = execute(state, viewer, &accept, prepared).await;
+    let (mut response, tags) = execute(state, viewer, &accept, prepared).await;
     let outcome = if response.errors.is_empty() {
         "success"
     } else {
@@ -262,7 +265,8 @@ async fn serve(
     let to_cache = cache_key.map(|key| ToCache {
         key,
         operation: Arc::from(operation),
-        generation,
+        since,
+        tags,
     });
     Ok(respond(state, &asked, to_cache, response))
 }
@@ -402,37 +406,38 @@ fn prepare(state: &AppState, resolved: Resolved, is_get: bool) -> Result<Prepare
     })
 }
 
-/// Runs a prepared request: its answer in query order. A document that
-/// validated is kept parsed (and registered, when it came as a new
-/// automatic persisted query). After any mutation the response cache is
-/// outdated, whether or not every field of it succeeded: one that failed
-/// may follow one that committed.
+/// Runs a prepared request: its answer in query order, and whose data it
+/// read. A document that validated is kept parsed (and registered, when it
+/// came as a new automatic persisted query). A mutation outdates what is
+/// cached about each person it changed as it commits (see
+/// `graphql::mutation`), whether or not every field of it succeeded.
 async fn execute(
     state: &AppState,
     viewer: Viewer,
     accept: &Preferences,
     prepared: Prepared,
-) -> Response {
+) -> (Response, Tags) {
     let is_mutation = prepared.is(OperationType::Mutation);
     // Said before the schema validates (and so reads) a mutation's variables.
     if is_mutation && viewer.is_anonymous() {
-        return graphql_error(
+        let refusal = graphql_error(
             code::UNAUTHENTICATED,
             auth::unauthenticated().public_message(),
         );
+        return (refusal, Tags::default());
     }
+    let loaders = new_loaders(state.api.db.clone(), viewer).reading(
+        state.api.caches.read_model.clone(),
+        state.api.caches.freshness.clone(),
+    );
+    let tags = loaders.tags();
     let request = prepared
         .request
         .data(viewer)
         .data(LocaleChoice::new(accept.clone()))
-        .data(new_loaders(state.api.db.clone(), viewer).reading(
-            state.api.caches.read_model.clone(),
-            state.api.caches.freshness.clone(),
-        ));
+        .data(loaders);
     let mut response = state.schema.execute(request).await;
-    if is_mutation && let Some(cache) = &state.response_cache {
-        cache.invalidate_all();
-    }
+    let tags = std::mem::take(&mut *tags.lock().unwrap_or_else(|e| e.into_inner()));
     if let Some((document, fresh)) = &prepared.parsed {
         in_query_order(&mut response, document, prepared.operation_name.as_deref());
         if !is_request_error(&response) {
@@ -444,7 +449,7 @@ async fn execute(
             state.persisted.register(&prepared.source);
         }
     }
-    response
+    (response, tags)
 }
 
 /// Runs a batch, one operation after the other.
@@ -464,7 +469,7 @@ async fn serve_batch(
         let prepared = resolve(state, raw).and_then(|resolved| prepare(state, resolved, false));
         let response = match prepared {
             Ok(prepared) => {
-                let mut response = execute(state, viewer, accept, prepared).await;
+                let (mut response, _) = execute(state, viewer, accept, prepared).await;
                 coded(&mut response);
                 response
             }

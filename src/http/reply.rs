@@ -18,6 +18,7 @@ use super::request::MediaType;
 use crate::auth::Viewer;
 use crate::digest::sha256_hex;
 use crate::error::code;
+use crate::service::freshness::Tags;
 
 /// A refusal before execution: an HTTP status and one coded error.
 pub struct Refused {
@@ -106,7 +107,10 @@ pub struct Asked<'a> {
 pub struct ToCache {
     pub key: String,
     pub operation: Arc<str>,
-    pub generation: u64,
+    /// When the query started, on the clock of changes.
+    pub since: u64,
+    /// Whose data the answer read.
+    pub tags: Tags,
 }
 
 /// Status, caching headers and body of an executed (or early-answered) request.
@@ -149,29 +153,47 @@ pub fn respond(
     };
     let etag = asked.is_get.then(|| etag_of(&body));
     let content_language = response.http_headers.get(header::CONTENT_LANGUAGE).cloned();
-    if let (Some(to_cache), Some(cache), true) = (
-        to_cache,
-        &state.response_cache,
-        shareable && status == StatusCode::OK,
-    ) {
-        cache.insert(
-            to_cache.key,
-            Cached {
-                etag: etag.clone().unwrap_or_else(|| etag_of(&body)),
-                body: body.clone(),
-                cache_control: cache_control.clone(),
-                operation: to_cache.operation,
-                content_language: content_language.clone(),
-                generation: to_cache.generation,
-            },
-        );
+    let mut tags = None;
+    if let (Some(to_cache), true) = (to_cache, shareable && status == StatusCode::OK) {
+        let cached = Cached {
+            etag: etag.clone().unwrap_or_else(|| etag_of(&body)),
+            body: body.clone(),
+            cache_control: cache_control.clone(),
+            operation: to_cache.operation,
+            content_language: content_language.clone(),
+            since: to_cache.since,
+            tags: Arc::new(to_cache.tags),
+        };
+        tags = Some(cached.tags.clone());
+        if let Some(cache) = &state.response_cache {
+            cache.insert(to_cache.key, cached);
+        }
     }
     let mut http = finish(asked, status, body, cache_control, etag, content_language);
+    if let Some(tags) = tags {
+        surrogate_keys(&mut http, &tags);
+    }
     if unavailable {
         http.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     }
     http
+}
+
+/// Names whose data a shareable answer holds, as CDNs purge by:
+/// `Surrogate-Key` (space-separated) and `Cache-Tag` (comma-separated).
+pub fn surrogate_keys(http: &mut HttpResponse, tags: &Tags) {
+    let keys = tags.surrogate_keys();
+    if keys.is_empty() {
+        return;
+    }
+    let headers = http.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&keys) {
+        headers.insert("surrogate-key", value);
+    }
+    if let Ok(value) = HeaderValue::from_str(&keys.replace(' ', ",")) {
+        headers.insert("cache-tag", value);
+    }
 }
 
 /// A strong `ETag` for a body (of its identity encoding; see
