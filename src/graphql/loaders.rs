@@ -152,7 +152,9 @@ impl Loader<PortfolioOf> for DbLoader {
         }
         if !missing.is_empty() {
             let since = self.freshness.now();
-            let loaded = read_model::load(&self.db, &missing).await.map_err(shared)?;
+            let loaded = Box::pin(read_model::load(&self.db, &missing))
+                .await
+                .map_err(shared)?;
             if let Some(model) = &self.read_model {
                 model.keep(since, &loaded);
             }

@@ -20,7 +20,7 @@ use axum::body::Bytes;
 use axum::http::HeaderValue;
 
 use crate::graphql::weigh;
-use crate::service::freshness::{Freshness, Tags};
+use crate::service::freshness::{Freshness, Tags, weighed};
 
 /// A cached response, with everything its answers need precomputed.
 #[derive(Clone)]
@@ -58,15 +58,11 @@ impl ResponseCache {
     pub fn new(bytes: u64, freshness: Arc<Freshness>) -> Option<Arc<Self>> {
         (bytes > 0).then(|| {
             Arc::new(ResponseCache {
-                entries: moka::sync::Cache::builder()
-                    .max_capacity(bytes)
-                    .weigher(|key: &String, value: &Cached| {
-                        (key.len() + value.body.len() + value.operation.len() + ENTRY_OVERHEAD)
-                            .try_into()
-                            .unwrap_or(u32::MAX)
-                    })
-                    .time_to_live(Duration::from_secs(60))
-                    .build(),
+                entries: weighed(bytes, |key: &String, value: &Cached| {
+                    key.len() + value.body.len() + value.operation.len() + ENTRY_OVERHEAD
+                })
+                .time_to_live(Duration::from_secs(60))
+                .build(),
                 freshness,
                 coherent: AtomicBool::new(true),
             })

@@ -329,6 +329,15 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         ),
         ("documents", state.documents.weighed_bytes()),
         ("persisted", state.persisted.weighed_bytes()),
+        (
+            "read_model",
+            state
+                .api
+                .caches
+                .read_model
+                .as_ref()
+                .map_or(0, |m| m.weighed_bytes()),
+        ),
     ];
     for (cache, bytes) in weighed {
         state

@@ -167,6 +167,21 @@ impl Caches {
     }
 }
 
+/// A cache of at most about `bytes`, each entry weighing what `weigh`
+/// says (the coldest entries go first).
+pub fn weighed<K, V>(
+    bytes: u64,
+    weigh: impl Fn(&K, &V) -> usize + Send + Sync + 'static,
+) -> moka::sync::CacheBuilder<K, V, moka::sync::Cache<K, V>>
+where
+    K: std::hash::Hash + Eq + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    moka::sync::Cache::builder()
+        .max_capacity(bytes)
+        .weigher(move |key, value| u32::try_from(weigh(key, value)).unwrap_or(u32::MAX))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,7 +32,7 @@ use sea_orm::{
     QueryOrder, Value,
 };
 
-use super::freshness::Freshness;
+use super::freshness::{Freshness, weighed};
 
 /// One list of a portfolio, with and without its drafts.
 pub struct Rows<M> {
@@ -247,39 +247,23 @@ pub async fn load(
             ))
         };
     }
-    let (
-        persons,
-        links,
-        roles,
-        achievements,
-        metrics,
-        skill_links,
-        skills,
-        activities,
-        education,
-        languages,
-    ) = futures::try_join!(
-        persons,
-        of!(profile_link, [Position, Id]),
-        of!(role, [Position, Id]),
-        of!(a, [Position, Id]),
-        of!(m, [AchievementId, Position, Id]),
-        of!(s, [AchievementId, Position]),
-        of!(skill, [Position, Id]),
-        of!(activity, [Position, Id]),
-        of!(education, [Position, Id]),
-        of!(language, [Position, Id]),
-    )?;
-    let mut loaded = Loaded {
-        links,
-        roles,
-        achievements,
-        metrics,
-        skill_links,
-        skills,
-        activities,
-        education,
-        languages,
+    // Every statement at once; then the rows by table, into `Loaded`.
+    macro_rules! all_at_once {
+        ($($field:ident: $rows:expr),* $(,)?) => {{
+            let (persons, $($field),*) = futures::try_join!(persons, $($rows),*)?;
+            (persons, Loaded { $($field),* })
+        }};
+    }
+    let (persons, mut loaded) = all_at_once! {
+        links: of!(profile_link, [Position, Id]),
+        roles: of!(role, [Position, Id]),
+        achievements: of!(a, [Position, Id]),
+        metrics: of!(m, [AchievementId, Position, Id]),
+        skill_links: of!(s, [AchievementId, Position]),
+        skills: of!(skill, [Position, Id]),
+        activities: of!(activity, [Position, Id]),
+        education: of!(education, [Position, Id]),
+        languages: of!(language, [Position, Id]),
     };
     Ok(persons
         .into_iter()
@@ -302,10 +286,7 @@ impl ReadModel {
     pub fn new(bytes: u64, freshness: Arc<Freshness>) -> Option<Arc<Self>> {
         (bytes > 0).then(|| {
             Arc::new(ReadModel {
-                cache: moka::sync::Cache::builder()
-                    .max_capacity(bytes)
-                    .weigher(|_, p: &Arc<Portfolio>| u32::try_from(p.bytes()).unwrap_or(u32::MAX))
-                    .build(),
+                cache: weighed(bytes, |_, p: &Arc<Portfolio>| p.bytes()).build(),
                 freshness,
                 coherent: AtomicBool::new(true),
             })

@@ -23,6 +23,7 @@ mod oracles;
 mod pagination;
 mod portfolio;
 mod properties;
+mod read_model;
 mod replicas;
 mod request_hygiene;
 mod schema;

@@ -1,0 +1,214 @@
+//! The read model and the precise invalidation it shares with the response
+//! cache: a warm portfolio is answered without SQL, a cold one in a fixed
+//! number of statements, and a write outdates what was read of its person
+//! and nothing else (answers name their persons in `Surrogate-Key`).
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+const HEADLINE: &str =
+    "query($slug: String!) { person(slug: $slug) { headline roles { nodes { title } } } }";
+
+async fn cache_hits(app: &TestApp) -> f64 {
+    let (status, _, body) = app
+        .send(
+            Request::get("/metrics")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    String::from_utf8(body)
+        .expect("utf-8")
+        .lines()
+        .filter(|l| l.starts_with("portfolio_response_cache_requests_total{result=\"hit\"}"))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
+async fn headline(app: &TestApp, slug: &str) -> Value {
+    app.anonymous()
+        .data(HEADLINE, json!({ "slug": slug }))
+        .await["person"]
+        .clone()
+}
+
+#[tokio::test]
+async fn a_write_to_one_person_leaves_another_persons_cached_answer_a_hit() {
+    for app in TestApp::all().await {
+        let b = app.backend;
+        import(&app, &copy_of_bundled("someone-else")).await;
+        let dahye = headline(&app, "dahye-ahn").await;
+        let other = headline(&app, "someone-else").await;
+        let token = app.token(Some("dahye-ahn")).await;
+        let id = app.person_id("dahye-ahn").await;
+        app.as_token(&token)
+            .data(
+                "mutation($i: UpdatePersonInput!) { updatePerson(input: $i) { person { id } } }",
+                json!({ "i": { "id": id, "headline": "Changed" } }),
+            )
+            .await;
+
+        let hits = cache_hits(&app).await;
+        let statements = app.stats.statements();
+        assert_eq!(headline(&app, "someone-else").await, other, "[{b}]");
+        assert_eq!(
+            cache_hits(&app).await,
+            hits + 1.0,
+            "[{b}] the other person's answer is a hit"
+        );
+        assert_eq!(app.stats.statements(), statements, "[{b}] and runs no SQL");
+
+        let fresh = headline(&app, "dahye-ahn").await;
+        assert_eq!(
+            fresh["headline"], "Changed",
+            "[{b}] the written person is fresh"
+        );
+        assert_eq!(fresh["roles"], dahye["roles"], "[{b}]");
+        assert_eq!(cache_hits(&app).await, hits + 1.0, "[{b}] it was not a hit");
+
+        // A change inside a portfolio (not the person's own row) too.
+        let role = app
+            .anonymous()
+            .data(
+                "{ person(slug: \"dahye-ahn\") { roles { nodes { id } } } }",
+                json!({}),
+            )
+            .await["person"]["roles"]["nodes"][0]["id"]
+            .clone();
+        app.as_token(&token)
+            .data(
+                "mutation($i: UpdateRoleInput!) { updateRole(input: $i) { role { id } } }",
+                json!({ "i": { "id": role, "title": "Renamed" } }),
+            )
+            .await;
+        let hits = cache_hits(&app).await;
+        assert_eq!(headline(&app, "someone-else").await, other, "[{b}]");
+        assert_eq!(cache_hits(&app).await, hits + 1.0, "[{b}] still a hit");
+        let fresh = headline(&app, "dahye-ahn").await;
+        assert_eq!(fresh["roles"]["nodes"][0]["title"], "Renamed", "[{b}]");
+    }
+}
+
+#[tokio::test]
+async fn a_warm_portfolio_is_read_without_sql_and_a_write_reloads_it() {
+    for backend in backends() {
+        let app = TestApp::spawn_configured(&backend, |config| {
+            config.http.response_cache_bytes = 0;
+        })
+        .await;
+        let b = app.backend;
+        let skills = "query($slug: String!) { person(slug: $slug) { skills { nodes { name } } roles { nodes { achievements { nodes { title metrics { display } skills { name } } } } } } }";
+        let titles = "query($slug: String!) { person(slug: $slug) { roles { nodes { title } } activities { nodes { title } } education { institution } languages { name } } }";
+        let vars = json!({ "slug": "dahye-ahn" });
+        let first = app.anonymous().data(skills, vars.clone()).await;
+        // Another shape (no cached answer to reuse): the snapshot serves it.
+        let before = app.stats.statements();
+        app.anonymous().data(titles, vars.clone()).await;
+        let warm = app.stats.statements() - before;
+        assert_eq!(warm, 1, "[{b}] only the person's lookup by slug runs");
+        let before = app.stats.statements();
+        assert_eq!(
+            app.anonymous().data(skills, vars.clone()).await,
+            first,
+            "[{b}]"
+        );
+        assert_eq!(app.stats.statements() - before, 1, "[{b}]");
+
+        let token = app.token(Some("dahye-ahn")).await;
+        let skill = app
+            .anonymous()
+            .data(
+                "{ person(slug: \"dahye-ahn\") { skills { id } } }",
+                json!({}),
+            )
+            .await["person"]["skills"][0]["id"]
+            .clone();
+        app.as_token(&token)
+            .data(
+                "mutation($i: UpdateSkillInput!) { updateSkill(input: $i) { skill { id } } }",
+                json!({ "i": { "id": skill, "name": "Renamed skill" } }),
+            )
+            .await;
+        let after = app.anonymous().data(skills, vars).await;
+        assert_eq!(
+            after["person"]["skills"][0]["name"], "Renamed skill",
+            "[{b}]"
+        );
+    }
+}
+
+#[tokio::test]
+async fn drafts_in_a_shared_snapshot_are_shown_to_their_owner_only() {
+    for app in TestApp::all().await {
+        let b = app.backend;
+        let token = app.token(Some("dahye-ahn")).await;
+        let id = app.person_id("dahye-ahn").await;
+        let created = app
+            .as_token(&token)
+            .data(
+                "mutation($i: CreateSkillInput!) { createSkill(input: $i) { skill { id } } }",
+                json!({ "i": { "personId": id, "name": "Secret skill", "category": "OTHER", "published": false } }),
+            )
+            .await;
+        assert!(created["createSkill"]["skill"]["id"].is_string(), "[{b}]");
+        let query = "{ person(slug: \"dahye-ahn\") { skills { nodes { name } } } }";
+        for _ in 0..2 {
+            let anonymous = app.anonymous().data(query, json!({})).await;
+            let owner = app.as_token(&token).data(query, json!({})).await;
+            let names =
+                |v: &Value| strings(v["person"]["skills"].as_array().expect("skills"), "name");
+            assert!(
+                !names(&anonymous).contains(&"Secret skill".to_owned()),
+                "[{b}]"
+            );
+            assert!(names(&owner).contains(&"Secret skill".to_owned()), "[{b}]");
+        }
+    }
+}
+
+#[tokio::test]
+async fn cacheable_answers_name_their_persons_in_surrogate_keys() {
+    let app = TestApp::spawn(&Backend::Sqlite).await;
+    let post = |query: &str| {
+        Request::post("/graphql")
+            .header("content-type", "application/json")
+            .body(Body::from(json!({ "query": query }).to_string()))
+            .expect("request")
+    };
+    for round in 0..2 {
+        let (status, headers, _) = app
+            .send(post("{ person(slug: \"dahye-ahn\") { name } }"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let keys = headers["surrogate-key"].to_str().expect("ascii");
+        assert!(
+            keys.starts_with("person-") && !keys.contains(' '),
+            "round {round}: {keys}"
+        );
+        assert_eq!(headers["cache-tag"], keys, "round {round}");
+
+        let (_, headers, _) = app.send(post("{ people { nodes { name } } }")).await;
+        let keys = headers["surrogate-key"].to_str().expect("ascii");
+        assert!(
+            keys.split(' ').any(|k| k == "people"),
+            "round {round}: {keys}"
+        );
+        assert!(keys.contains("person-"), "round {round}: {keys}");
+    }
+    let token = app.token(Some("dahye-ahn")).await;
+    let mut request = post("{ person(slug: \"dahye-ahn\") { name } }");
+    request.headers_mut().insert(
+        "authorization",
+        format!("Bearer {token}").parse().expect("header"),
+    );
+    let (status, headers, _) = app.send(request).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers.get("surrogate-key").is_none(),
+        "a private answer names nothing for shared caches"
+    );
+}
