@@ -96,11 +96,8 @@ impl Reference {
                 .find(|a| a.id == id)
                 .and_then(|a| a.activity_id),
         };
-        let Some(id) = id else {
-            return Ok(None);
-        };
-        let rows = l.rows(ActivitiesOf(self.person_id)).await?;
-        Ok(rows.iter().find(|a| a.id == id).cloned().map(Activity))
+        let activity = l.find(ActivitiesOf(self.person_id), id).await?;
+        Ok(activity.map(Activity))
     }
 
     /// The role its achievement was part of, if any.
@@ -115,11 +112,7 @@ impl Reference {
             .iter()
             .find(|a| a.id == id)
             .and_then(|a| a.role_id);
-        let Some(role_id) = role_id else {
-            return Ok(None);
-        };
-        let roles = l.rows(RolesOf(self.person_id)).await?;
-        Ok(roles.iter().find(|r| r.id == role_id).cloned().map(Role))
+        Ok(l.find(RolesOf(self.person_id), role_id).await?.map(Role))
     }
 }
 
@@ -134,21 +127,40 @@ impl Reference {
     }
 }
 
-/// The references stored in a `links` column of `owner`.
-pub(crate) fn references(
-    column: &str,
-    json: &str,
-    person_id: i64,
-    owner: Owner,
-) -> Result<Vec<Reference>, AppError> {
-    Ok(decode::<ReferenceDoc>(column, json)?
-        .into_iter()
-        .map(|doc| Reference {
-            doc,
-            person_id,
-            owner,
-        })
-        .collect())
+/// A row with a `links` column of references.
+pub(crate) trait Linked {
+    /// The references in its `links` column.
+    fn references(&self) -> Result<Vec<Reference>, AppError>;
+}
+
+impl Linked for entity::achievement::Model {
+    fn references(&self) -> Result<Vec<Reference>, AppError> {
+        Owner::Achievement(self.id).references(self.person_id, &self.links)
+    }
+}
+
+impl Linked for entity::activity::Model {
+    fn references(&self) -> Result<Vec<Reference>, AppError> {
+        Owner::Activity(self.id).references(self.person_id, &self.links)
+    }
+}
+
+impl Owner {
+    /// The references stored in its row's `links` column, `json`.
+    fn references(self, person_id: i64, json: &str) -> Result<Vec<Reference>, AppError> {
+        let column = match self {
+            Owner::Achievement(_) => "achievement.links",
+            Owner::Activity(_) => "activity.links",
+        };
+        Ok(decode::<ReferenceDoc>(column, json)?
+            .into_iter()
+            .map(|doc| Reference {
+                doc,
+                person_id,
+                owner: self,
+            })
+            .collect())
+    }
 }
 
 portfolio_object! {
@@ -165,7 +177,8 @@ portfolio_object! {
         list(limits::MAX_LIST_ITEMS) results;
 
         /// Its impact in numbers.
-        list(limits::MAX_METRICS_PER_ACHIEVEMENT) async fn metrics(&self, ctx: &Context<'_>) -> Result<Vec<Metric>> {
+        list(limits::MAX_METRICS_PER_ACHIEVEMENT)
+        async fn metrics(&self, ctx: &Context<'_>) -> Result<Vec<Metric>> {
             let rows = loaders(ctx)?.rows(MetricsOf(self.0.person_id)).await?;
             Ok(run_of(&rows, self.0.id, |m| m.achievement_id)
                 .iter()
@@ -175,7 +188,8 @@ portfolio_object! {
         }
 
         /// The skills (tools, technologies) it used, in the achievement's order.
-        list(limits::MAX_SKILLS_PER_ACHIEVEMENT) async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
+        list(limits::MAX_SKILLS_PER_ACHIEVEMENT)
+        async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
             let loaders = loaders(ctx)?;
             let links = loaders.rows(SkillLinksOf(self.0.person_id)).await?;
             let skills = loaders.rows(SkillsOf(self.0.person_id)).await?;
@@ -188,35 +202,22 @@ portfolio_object! {
         }
 
         /// Talks and posts about it.
-        list(limits::MAX_LINKS_PER_ITEM) async fn links(&self) -> Result<Vec<Reference>> {
-            Ok(references(
-                "achievement.links",
-                &self.0.links,
-                self.0.person_id,
-                Owner::Achievement(self.0.id),
-            )?)
+        list(limits::MAX_LINKS_PER_ITEM)
+        async fn links(&self) -> Result<Vec<Reference>> {
+            Ok(self.0.references()?)
         }
 
         /// The role it was part of (null when it belongs to an activity).
         async fn role(&self, ctx: &Context<'_>) -> Result<Option<Role>> {
-            let Some(role_id) = self.0.role_id else {
-                return Ok(None);
-            };
-            let roles = loaders(ctx)?.rows(RolesOf(self.0.person_id)).await?;
-            Ok(roles.iter().find(|r| r.id == role_id).cloned().map(Role))
+            let roles = RolesOf(self.0.person_id);
+            Ok(loaders(ctx)?.find(roles, self.0.role_id).await?.map(Role))
         }
 
         /// The activity it was part of (null when it belongs to a role).
         async fn activity(&self, ctx: &Context<'_>) -> Result<Option<Activity>> {
-            let Some(activity_id) = self.0.activity_id else {
-                return Ok(None);
-            };
-            let activities = loaders(ctx)?.rows(ActivitiesOf(self.0.person_id)).await?;
-            Ok(activities
-                .iter()
-                .find(|a| a.id == activity_id)
-                .cloned()
-                .map(Activity))
+            let activities = ActivitiesOf(self.0.person_id);
+            let activity = loaders(ctx)?.find(activities, self.0.activity_id).await?;
+            Ok(activity.map(Activity))
         }
 
         /// Whose achievement this is.

@@ -2,28 +2,23 @@
 
 use async_graphql::{Context, Result};
 
-use super::achievement::{Achievement, Owner, Reference, references};
+use super::achievement::{Achievement, Linked, Reference};
 use super::enums::ActivityKind;
 use super::loaders;
 use super::loaders::*;
 use super::locale;
 use super::object::portfolio_object;
-use crate::domain::{YearMonth, limits};
+use crate::domain::limits;
 use crate::service::codec::optional_month as month;
 
 portfolio_object! {
     /// Something done outside a role.
     Activity(activity) {
         /// Community, open source, award, ...
-        async fn kind(&self) -> ActivityKind {
-            self.0.kind.into()
-        }
+        enum kind: ActivityKind;
 
         /// `kind` as shown to readers, in the locale served ("Open source", "오픈소스").
-        async fn kind_label(&self, ctx: &Context<'_>) -> Result<&'static str> {
-            let speech = locale::speech(ctx, self.0.person_id).await?;
-            Ok(ActivityKind::from(self.0.kind).label(speech))
-        }
+        label kind_label(kind: ActivityKind);
 
         /// Its name, e.g. "Argo Workflows 오픈소스 기여".
         text title;
@@ -31,14 +26,9 @@ portfolio_object! {
         optional organization;
 
         /// First month, when known.
-        async fn start(&self) -> Result<Option<YearMonth>> {
-            Ok(month("activity.start_ym", self.0.start_ym)?)
-        }
-
+        month start(start_ym);
         /// Last month, when known.
-        async fn end(&self) -> Result<Option<YearMonth>> {
-            Ok(month("activity.end_ym", self.0.end_ym)?)
-        }
+        month end(end_ym);
 
         /// Its months as shown to readers, in the locale served; null without
         /// a start month.
@@ -62,27 +52,22 @@ portfolio_object! {
         list(limits::MAX_LIST_ITEMS) highlights;
 
         /// Talks and posts it produced.
-        list(limits::MAX_LINKS_PER_ITEM) async fn links(&self) -> Result<Vec<Reference>> {
-            Ok(references(
-                "activity.links",
-                &self.0.links,
-                self.0.person_id,
-                Owner::Activity(self.0.id),
-            )?)
+        list(limits::MAX_LINKS_PER_ITEM)
+        async fn links(&self) -> Result<Vec<Reference>> {
+            Ok(self.0.references()?)
         }
 
         /// For an award: the activity (a project, a contribution) it was given
         /// for; null otherwise.
         async fn awarded_for(&self, ctx: &Context<'_>) -> Result<Option<Activity>> {
-            let Some(id) = self.0.awarded_for_id else {
-                return Ok(None);
-            };
-            let rows = loaders(ctx)?.rows(ActivitiesOf(self.0.person_id)).await?;
-            Ok(rows.iter().find(|a| a.id == id).cloned().map(Activity))
+            let activities = ActivitiesOf(self.0.person_id);
+            let activity = loaders(ctx)?.find(activities, self.0.awarded_for_id).await?;
+            Ok(activity.map(Activity))
         }
 
         /// The awards given for this activity, in display order.
-        list(limits::MAX_ACTIVITIES_PER_PERSON) async fn awards(&self, ctx: &Context<'_>) -> Result<Vec<Activity>> {
+        list(limits::MAX_ACTIVITIES_PER_PERSON)
+        async fn awards(&self, ctx: &Context<'_>) -> Result<Vec<Activity>> {
             let rows = loaders(ctx)?.rows(ActivitiesOf(self.0.person_id)).await?;
             Ok(rows
                 .iter()
@@ -93,7 +78,8 @@ portfolio_object! {
         }
 
         /// Measured results of the activity, like a competition rank.
-        list(limits::MAX_ACHIEVEMENTS_PER_PARENT) async fn achievements(&self, ctx: &Context<'_>) -> Result<Vec<Achievement>> {
+        list(limits::MAX_ACHIEVEMENTS_PER_PARENT)
+        async fn achievements(&self, ctx: &Context<'_>) -> Result<Vec<Achievement>> {
             let rows = loaders(ctx)?.achievements(self.0.person_id).await?;
             Ok(rows
                 .iter()

@@ -64,9 +64,10 @@ pub trait Loader<K: Key>: Send + Sync + 'static {
     ) -> impl std::future::Future<Output = Result<HashMap<K, Self::Value>, Self::Error>> + Send;
 }
 
-/// `Loader<$key>` loading `$module` rows by primary key.
-macro_rules! by_id {
-    ($key:ident, $module:ident) => {
+/// `$key`, a key type: a newtype around a row id.
+macro_rules! key {
+    ($(#[$doc:meta])* $key:ident) => {
+        $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub struct $key(pub i64);
 
@@ -75,6 +76,17 @@ macro_rules! by_id {
                 self.0
             }
         }
+    };
+}
+
+/// `Loader<$key>` loading `$module` rows by primary key (those `$visible`
+/// keeps, when given).
+macro_rules! by_id {
+    ($(#[$doc:meta])* $key:ident, $module:ident) => {
+        by_id!($(#[$doc])* $key, $module, |_loader: &DbLoader, _row: &$module::Model| true);
+    };
+    ($(#[$doc:meta])* $key:ident, $module:ident, $visible:expr) => {
+        key!($(#[$doc])* $key);
 
         impl Loader<$key> for DbLoader {
             type Value = $module::Model;
@@ -86,7 +98,12 @@ macro_rules! by_id {
                     .all(&self.db)
                     .await
                     .map_err(shared)?;
-                Ok(rows.into_iter().map(|row| ($key(row.id), row)).collect())
+                let visible = $visible;
+                Ok(rows
+                    .into_iter()
+                    .filter(|row| visible(self, row))
+                    .map(|row| ($key(row.id), row))
+                    .collect())
             }
         }
     };
@@ -104,14 +121,7 @@ macro_rules! of_person {
         });
     };
     ($key:ident, $module:ident, [$($order:ident),+], $visible:expr) => {
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub struct $key(pub i64);
-
-        impl Key for $key {
-            fn id(self) -> i64 {
-                self.0
-            }
-        }
+        key!($key);
 
         impl Loader<$key> for DbLoader {
             type Value = Arc<Vec<$module::Model>>;
@@ -138,33 +148,14 @@ macro_rules! of_person {
     };
 }
 
-/// A person by id, if the viewer may see them (a draft person only by its owner).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct PersonById(pub i64);
-
-impl Key for PersonById {
-    fn id(self) -> i64 {
-        self.0
+by_id!(
+    /// A person by id, if the viewer may see them (a draft person only by its owner).
+    PersonById,
+    person,
+    |loader: &DbLoader, row: &person::Model| {
+        row.published || loader.viewer.sees_drafts_of(row.id)
     }
-}
-
-impl Loader<PersonById> for DbLoader {
-    type Value = person::Model;
-    type Error = SharedError;
-
-    async fn load(&self, keys: &[PersonById]) -> LoadResult<PersonById, Self::Value> {
-        let rows = person::Entity::find()
-            .filter(person::Column::Id.is_in(keys.iter().map(|k| k.0)))
-            .all(&self.db)
-            .await
-            .map_err(shared)?;
-        Ok(rows
-            .into_iter()
-            .filter(|row| row.published || self.viewer.sees_drafts_of(row.id))
-            .map(|row| (PersonById(row.id), row))
-            .collect())
-    }
-}
+);
 
 /// The keys of every type of the table of portfolio types: `XById` for
 /// each (but the person's, above: its visibility is its own), `XOf` for the
@@ -178,6 +169,11 @@ macro_rules! keys {
         by_id!($by_id, $entity);
     };
     (@item ($of:ident, $name:literal, $plural:literal, $max:ident $(, seen_by $seen:ident)?) $entity:ident $by_id:ident) => {
+        impl Row for $entity::Model {
+            fn id(&self) -> i64 {
+                self.id
+            }
+        }
         by_id!($by_id, $entity);
         of_person!($of, $entity, [Position, Id], published);
     };
@@ -191,6 +187,12 @@ super::portfolio_types!(keys);
 // Sorted by achievement, so that one achievement's rows are a contiguous run.
 of_person!(MetricsOf, metric, [AchievementId, Position, Id]);
 of_person!(SkillLinksOf, achievement_skill, [AchievementId, Position]);
+
+/// A row of one of a person's lists.
+pub trait Row {
+    /// Its primary key.
+    fn id(&self) -> i64;
+}
 
 /// The rows of a list sorted by `parent`, whose `parent` is `id`.
 pub fn run_of<M>(rows: &[M], id: i64, parent: impl Fn(&M) -> i64) -> &[M] {
@@ -335,6 +337,25 @@ impl Loaders {
         DbLoader: Loader<K, Value = Arc<Vec<M>>, Error = SharedError>,
     {
         Ok(self.get(key).await?.unwrap_or_default())
+    }
+
+    /// Row `id` of a person's list, when there is an id and the viewer may
+    /// see that row (the list is loaded only when there is an id).
+    pub async fn find<K, M>(&self, key: K, id: Option<i64>) -> Result<Option<M>, SharedError>
+    where
+        K: Key,
+        M: Row + Clone + Send + Sync + 'static,
+        DbLoader: Loader<K, Value = Arc<Vec<M>>, Error = SharedError>,
+    {
+        let Some(id) = id else {
+            return Ok(None);
+        };
+        Ok(self
+            .rows(key)
+            .await?
+            .iter()
+            .find(|row| row.id() == id)
+            .cloned())
     }
 
     /// The achievements of a person that the viewer may see: published, and

@@ -16,7 +16,14 @@
 //!         /// Its name, unique per person ignoring case.
 //!         text name;
 //!         /// How it is grouped.
-//!         async fn category(&self) -> SkillCategory { self.0.category.into() }
+//!         enum category: SkillCategory;
+//!         /// `category` as shown to readers, in the locale served.
+//!         label category_label(category: SkillCategory);
+//!         /// The achievements that used it.
+//!         page(limits::MAX_ACHIEVEMENTS_PER_PERSON)
+//!         async fn achievements(&self, ctx: &Context<'_>) -> Achievement {
+//!             self.used_by(ctx).await?
+//!         }
 //!         /// Whose skill this is.
 //!         owner;
 //!         localized "skill";
@@ -30,23 +37,35 @@
 //! `id`. Each entry may carry doc comments (the field's description) and
 //! attributes, and is one of:
 //!
-//! - `text name;`, `optional name;`, `list name;`: the text of column
-//!   `name` (a `String`, an `Option<String>`, a JSON list of strings) in the
-//!   locale served, else in the person's default locale;
+//! - `text name;`, `optional name;`: the text of column `name` (a `String`,
+//!   an `Option<String>`) in the locale served, else in the person's
+//!   default locale; `list(bound) name;` likewise for a JSON list of at
+//!   most `bound` strings;
+//! - `month name(column);`: the optional month column `column`;
+//! - `enum column: Enum;`, `enum column: Option<Enum>;`: the enum column
+//!   `column` as the API's `Enum`; `label name(column: Enum);`,
+//!   `label name(column: Option<Enum>);`: its label as readers see it, in
+//!   the locale served (null without a value);
 //! - `async fn ...`: a resolver of the type's own, copied as it is;
-//! - `page async fn name(&self, ctx: &Context<'_>, filters) -> Node { rows }`:
-//!   a connection of `Node`s (`Node(row)` for each row). The body gives the
-//!   whole list as a `Vec` of rows; the macro adds the `after`, `before`,
-//!   `first` and `last` arguments after the filters and pages the list. The
-//!   field's complexity attribute is the caller's, as it names the list's
-//!   bound;
+//!   `list(bound) async fn ...` when it returns a list of at most `bound`
+//!   items;
+//! - `page(bound) async fn name(&self, ctx: &Context<'_>, filters) -> Node
+//!   { rows }`: a connection of at most `bound` `Node`s (`Node(row)` for
+//!   each row). The body gives the whole list as a `Vec` of rows; the macro
+//!   adds the `after`, `before`, `first` and `last` arguments after the
+//!   filters and pages the list;
 //! - `owner;`: `person`, whose portfolio it is part of (its doc comment is
 //!   required: the wording differs by type);
-//! - `localized "noun";`: `fallbacks`, of the `text`, `optional` and `list`
-//!   entries ("Text fields of this noun ..."), then `translations`;
+//! - `localized "noun";`: `fallbacks`, of the text entries above ("Text
+//!   fields of this noun ..."), then `translations`;
 //! - `published;`, `version;`, `created_at;`, `updated_at;`: the row's
 //!   columns, with the usual doc unless one is given; `stamps;` is the last
 //!   three with the usual docs.
+//!
+//! `list` and `page` set the field's complexity (see [`super::cost`]): the
+//! macro writes that attribute itself, because the `child_complexity` it
+//! names must come from the same expansion as `#[Object]` (a complexity
+//! attribute given with an entry would not compile).
 //!
 //! It is a `macro_rules!` because it expands before `#[Object]` reads the
 //! impl, so every method it writes is a field; a macro called inside an
@@ -236,6 +255,79 @@ macro_rules! portfolio_object {
         $crate::graphql::object::portfolio_object!(@read $head
             [$($fields)* { [$(#[$attr])*] [] [async fn $name $args -> $output $body] }]
             $texts $($rest)*
+        );
+    };
+
+    // An optional month column.
+    (@read { $type:ident, $module:ident, $type_attrs:tt } $fields:tt $texts:tt
+        $(#[$attr:meta])* month $name:ident($column:ident); $($rest:tt)*
+    ) => {
+        $crate::graphql::object::portfolio_object!(@read { $type, $module, $type_attrs } $fields $texts
+            $(#[$attr])*
+            async fn $name(&self) -> ::async_graphql::Result<Option<$crate::domain::YearMonth>> {
+                let column = concat!(stringify!($module), ".", stringify!($column));
+                Ok($crate::service::codec::optional_month(column, self.0.$column)?)
+            }
+            $($rest)*
+        );
+    };
+
+    // An enum column, as the API's enum.
+    (@read $head:tt $fields:tt $texts:tt
+        $(#[$attr:meta])* enum $column:ident: Option<$enum:ident>; $($rest:tt)*
+    ) => {
+        $crate::graphql::object::portfolio_object!(@read $head $fields $texts
+            $(#[$attr])*
+            async fn $column(&self) -> Option<$enum> {
+                self.0.$column.map(Into::into)
+            }
+            $($rest)*
+        );
+    };
+    (@read $head:tt $fields:tt $texts:tt
+        $(#[$attr:meta])* enum $column:ident: $enum:ident; $($rest:tt)*
+    ) => {
+        $crate::graphql::object::portfolio_object!(@read $head $fields $texts
+            $(#[$attr])*
+            async fn $column(&self) -> $enum {
+                self.0.$column.into()
+            }
+            $($rest)*
+        );
+    };
+
+    // The label of an enum column, in the locale served.
+    (@read $head:tt $fields:tt $texts:tt
+        $(#[$attr:meta])* label $name:ident($column:ident: Option<$enum:ident>); $($rest:tt)*
+    ) => {
+        $crate::graphql::object::portfolio_object!(@read $head $fields $texts
+            $(#[$attr])*
+            async fn $name(
+                &self,
+                ctx: &::async_graphql::Context<'_>,
+            ) -> ::async_graphql::Result<Option<&'static str>> {
+                let Some(value) = self.0.$column else {
+                    return Ok(None);
+                };
+                let speech = $crate::graphql::locale::speech(ctx, self.0.person_id).await?;
+                Ok(Some($enum::from(value).label(speech)))
+            }
+            $($rest)*
+        );
+    };
+    (@read $head:tt $fields:tt $texts:tt
+        $(#[$attr:meta])* label $name:ident($column:ident: $enum:ident); $($rest:tt)*
+    ) => {
+        $crate::graphql::object::portfolio_object!(@read $head $fields $texts
+            $(#[$attr])*
+            async fn $name(
+                &self,
+                ctx: &::async_graphql::Context<'_>,
+            ) -> ::async_graphql::Result<&'static str> {
+                let speech = $crate::graphql::locale::speech(ctx, self.0.person_id).await?;
+                Ok($enum::from(self.0.$column).label(speech))
+            }
+            $($rest)*
         );
     };
 

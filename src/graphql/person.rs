@@ -9,7 +9,7 @@ use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::achievement::{Achievement, Owner, Reference, references};
+use super::achievement::{Achievement, Linked, Reference};
 use super::activity::Activity;
 use super::connection::{ConnectionFields, Cursor, Page, PageArgs};
 use super::cost;
@@ -198,13 +198,15 @@ portfolio_object! {
         }
 
         /// Profiles elsewhere (LinkedIn, GitHub, blog), in display order.
-        list(limits::MAX_PROFILE_LINKS_PER_PERSON) async fn profile_links(&self, ctx: &Context<'_>) -> Result<Vec<ProfileLink>> {
+        list(limits::MAX_PROFILE_LINKS_PER_PERSON)
+        async fn profile_links(&self, ctx: &Context<'_>) -> Result<Vec<ProfileLink>> {
             let rows = loaders(ctx)?.rows(ProfileLinksOf(self.0.id)).await?;
             Ok(rows.iter().cloned().map(ProfileLink).collect())
         }
 
         /// Positions held: the current ones first, then the newest first.
-        page(limits::MAX_ROLES_PER_PERSON) async fn roles(&self, ctx: &Context<'_>) -> Role {
+        page(limits::MAX_ROLES_PER_PERSON)
+        async fn roles(&self, ctx: &Context<'_>) -> Role {
             let mut rows = loaders(ctx)?.rows(RolesOf(self.0.id)).await?.to_vec();
             sort_roles(&mut rows);
             rows
@@ -212,7 +214,8 @@ portfolio_object! {
 
         /// Every achievement, in role order then activity order; with `skill`,
         /// only those that used that skill (name compared ignoring case).
-        page(limits::MAX_ACHIEVEMENTS_PER_PERSON) async fn achievements(
+        page(limits::MAX_ACHIEVEMENTS_PER_PERSON)
+        async fn achievements(
             &self,
             ctx: &Context<'_>,
             #[graphql(desc = "Only achievements that used the skill of this name (ignoring case).")]
@@ -240,7 +243,8 @@ portfolio_object! {
 
         /// Activities outside roles (community, open source, awards, ...), in
         /// display order; with `kind`, only that kind.
-        page(limits::MAX_ACTIVITIES_PER_PERSON) async fn activities(
+        page(limits::MAX_ACTIVITIES_PER_PERSON)
+        async fn activities(
             &self,
             ctx: &Context<'_>,
             #[graphql(desc = "Only activities of this kind.")] kind: Option<ActivityKind>
@@ -255,11 +259,13 @@ portfolio_object! {
 
         /// Skills in display order (the featured tech stack first); filter by
         /// `category` and/or `featured`.
-        page(limits::MAX_SKILLS_PER_PERSON) async fn skills(
+        page(limits::MAX_SKILLS_PER_PERSON)
+        async fn skills(
             &self,
             ctx: &Context<'_>,
             #[graphql(desc = "Only skills of this category.")] category: Option<SkillCategory>,
-            #[graphql(desc = "Only featured (true) or only other (false) skills.")] featured: Option<bool>
+            #[graphql(desc = "Only featured (true) or only other (false) skills.")]
+            featured: Option<bool>
         ) -> Skill {
             let mut rows = loaders(ctx)?.rows(SkillsOf(self.0.id)).await?.to_vec();
             if let Some(category) = category {
@@ -276,7 +282,10 @@ portfolio_object! {
         /// achievement or activity each belongs to: those of achievements first
         /// (in achievement order), then those of activities; with `kinds`, only
         /// those kinds.
-        list(limits::MAX_LINKS_PER_ITEM * (limits::MAX_ACHIEVEMENTS_PER_PERSON + limits::MAX_ACTIVITIES_PER_PERSON))
+        list(
+            limits::MAX_LINKS_PER_ITEM
+                * (limits::MAX_ACHIEVEMENTS_PER_PERSON + limits::MAX_ACTIVITIES_PER_PERSON)
+        )
         async fn references(
             &self,
             ctx: &Context<'_>,
@@ -290,20 +299,10 @@ portfolio_object! {
                 futures::try_join!(l.achievements(id), l.rows(ActivitiesOf(id)))?;
             let mut all = Vec::new();
             for a in achievements.iter() {
-                all.extend(references(
-                    "achievement.links",
-                    &a.links,
-                    id,
-                    Owner::Achievement(a.id),
-                )?);
+                all.extend(a.references()?);
             }
             for a in activities.iter() {
-                all.extend(references(
-                    "activity.links",
-                    &a.links,
-                    id,
-                    Owner::Activity(a.id),
-                )?);
+                all.extend(a.references()?);
             }
             if let Some(kinds) = kinds {
                 all.retain(|r| kinds.contains(&ReferenceKind::from(r.doc.kind)));
@@ -312,13 +311,15 @@ portfolio_object! {
         }
 
         /// Schools and degrees, in display order.
-        list(limits::MAX_EDUCATION_PER_PERSON) async fn education(&self, ctx: &Context<'_>) -> Result<Vec<Education>> {
+        list(limits::MAX_EDUCATION_PER_PERSON)
+        async fn education(&self, ctx: &Context<'_>) -> Result<Vec<Education>> {
             let rows = loaders(ctx)?.rows(EducationOf(self.0.id)).await?;
             Ok(rows.iter().cloned().map(Education).collect())
         }
 
         /// Spoken languages, in display order.
-        list(limits::MAX_LANGUAGES_PER_PERSON) async fn languages(&self, ctx: &Context<'_>) -> Result<Vec<Language>> {
+        list(limits::MAX_LANGUAGES_PER_PERSON)
+        async fn languages(&self, ctx: &Context<'_>) -> Result<Vec<Language>> {
             let rows = loaders(ctx)?.rows(LanguagesOf(self.0.id)).await?;
             Ok(rows.iter().cloned().map(Language).collect())
         }
@@ -352,9 +353,8 @@ portfolio_object! {
             locale: Option<String>,
         ) -> Result<async_graphql::Json<serde_json::Value>> {
             let locale = match locale {
-                Some(tag) => {
-                    Locale::parse(&tag).map_err(|err| AppError::bad_input("locale", err.to_string()))?
-                }
+                Some(tag) => Locale::parse(&tag)
+                    .map_err(|err| AppError::bad_input("locale", err.to_string()))?,
                 None => locale::served(ctx, self.0.id).await?.locale.clone(),
             };
             let document = self.document(ctx).await?;

@@ -5,22 +5,16 @@ use async_graphql::{Context, Result};
 use super::enums::{EducationStatus, ProfileLinkKind};
 use super::locale;
 use super::object::portfolio_object;
-use crate::domain::YearMonth;
 use crate::service::codec::optional_month;
 
 portfolio_object! {
     /// A profile elsewhere: LinkedIn, GitHub, a blog.
     ProfileLink(profile_link) {
         /// Which site.
-        async fn kind(&self) -> ProfileLinkKind {
-            self.0.kind.into()
-        }
+        enum kind: ProfileLinkKind;
 
         /// `kind` as shown to readers, in the locale served.
-        async fn kind_label(&self, ctx: &Context<'_>) -> Result<&'static str> {
-            let speech = locale::speech(ctx, self.0.person_id).await?;
-            Ok(ProfileLinkKind::from(self.0.kind).label(speech))
-        }
+        label kind_label(kind: ProfileLinkKind);
 
         /// Text to show, e.g. "LinkedIn".
         text label;
@@ -49,28 +43,15 @@ portfolio_object! {
         optional field;
 
         /// First month.
-        async fn start(&self) -> Result<Option<YearMonth>> {
-            Ok(optional_month("education.start_ym", self.0.start_ym)?)
-        }
-
+        month start(start_ym);
         /// Last month.
-        async fn end(&self) -> Result<Option<YearMonth>> {
-            Ok(optional_month("education.end_ym", self.0.end_ym)?)
-        }
+        month end(end_ym);
 
         /// Graduated, enrolled, ...
-        async fn status(&self) -> Option<EducationStatus> {
-            self.0.status.map(Into::into)
-        }
+        enum status: Option<EducationStatus>;
 
         /// `status` as shown to readers, in the locale served ("Graduated", "졸업").
-        async fn status_label(&self, ctx: &Context<'_>) -> Result<Option<&'static str>> {
-            let Some(status) = self.0.status else {
-                return Ok(None);
-            };
-            let speech = locale::speech(ctx, self.0.person_id).await?;
-            Ok(Some(EducationStatus::from(status).label(speech)))
-        }
+        label status_label(status: Option<EducationStatus>);
 
         /// Its months as shown to readers, in the locale served; null without
         /// a start month.

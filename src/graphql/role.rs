@@ -51,19 +51,11 @@ portfolio_object! {
         optional department;
 
         /// Full-time, contract, ...
-        async fn employment_type(&self) -> Option<EmploymentType> {
-            self.0.employment_type.map(Into::into)
-        }
+        enum employment_type: Option<EmploymentType>;
 
         /// `employmentType` as shown to readers, in the locale served
         /// ("Full-time", "정규직").
-        async fn employment_type_label(&self, ctx: &Context<'_>) -> Result<Option<&'static str>> {
-            let Some(kind) = self.0.employment_type else {
-                return Ok(None);
-            };
-            let speech = locale::speech(ctx, self.0.person_id).await?;
-            Ok(Some(EmploymentType::from(kind).label(speech)))
-        }
+        label employment_type_label(employment_type: Option<EmploymentType>);
 
         /// Where the role was based.
         optional location;
@@ -119,7 +111,8 @@ portfolio_object! {
         optional summary;
 
         /// What was achieved in the role, in display order.
-        page(limits::MAX_ACHIEVEMENTS_PER_PARENT) async fn achievements(&self, ctx: &Context<'_>) -> Achievement {
+        page(limits::MAX_ACHIEVEMENTS_PER_PARENT)
+        async fn achievements(&self, ctx: &Context<'_>) -> Achievement {
             let rows = loaders(ctx)?.achievements(self.0.person_id).await?;
             rows.iter()
                 .filter(|a| a.role_id == Some(self.0.id))
@@ -129,7 +122,8 @@ portfolio_object! {
 
         /// Skills used by the role's achievements, each once, in the person's
         /// skill order.
-        list(limits::MAX_SKILLS_PER_PERSON) async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
+        list(limits::MAX_SKILLS_PER_PERSON)
+        async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
             let loaders = loaders(ctx)?;
             let person = self.0.person_id;
             let achievements = loaders.achievements(person).await?;

@@ -8,7 +8,6 @@ use super::achievement::Achievement;
 use super::enums::SkillCategory;
 use super::loaders;
 use super::loaders::*;
-use super::locale;
 use super::object::portfolio_object;
 use super::role::{Role, sort_roles};
 use crate::domain::limits;
@@ -38,16 +37,11 @@ portfolio_object! {
         text name;
 
         /// How it is grouped.
-        async fn category(&self) -> SkillCategory {
-            self.0.category.into()
-        }
+        enum category: SkillCategory;
 
         /// `category` as shown to readers, in the locale served
         /// ("Observability", "관측 가능성").
-        async fn category_label(&self, ctx: &Context<'_>) -> Result<&'static str> {
-            let speech = locale::speech(ctx, self.0.person_id).await?;
-            Ok(SkillCategory::from(self.0.category).label(speech))
-        }
+        label category_label(category: SkillCategory);
 
         /// Part of the person's headline tech stack.
         async fn featured(&self) -> bool {
@@ -55,13 +49,15 @@ portfolio_object! {
         }
 
         /// The achievements that used it, in the person's achievement order.
-        page(limits::MAX_ACHIEVEMENTS_PER_PERSON) async fn achievements(&self, ctx: &Context<'_>) -> Achievement {
+        page(limits::MAX_ACHIEVEMENTS_PER_PERSON)
+        async fn achievements(&self, ctx: &Context<'_>) -> Achievement {
             self.used_by(ctx).await?
         }
 
         /// The roles in which it was used (through their achievements), current
         /// first, then newest first.
-        list(limits::MAX_ROLES_PER_PERSON) async fn roles(&self, ctx: &Context<'_>) -> Result<Vec<Role>> {
+        list(limits::MAX_ROLES_PER_PERSON)
+        async fn roles(&self, ctx: &Context<'_>) -> Result<Vec<Role>> {
             let role_ids: HashSet<i64> = self
                 .used_by(ctx)
                 .await?
