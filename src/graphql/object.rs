@@ -9,7 +9,7 @@
 //! one-line entries and copies the type's own resolvers as they are, in the
 //! order given: the schema lists the fields in that order.
 //!
-//! ```ignore
+//! ```text
 //! portfolio_object! {
 //!     /// A tool or technology, e.g. "Kubernetes".
 //!     Skill(skill) {
