@@ -1,23 +1,18 @@
 //! `Achievement`, its `Metric`s and its `Reference`s.
 
-use std::borrow::Cow;
-
-use async_graphql::{Context, ID, Object, Result};
-use chrono::{DateTime, Utc};
-use entity::{achievement, metric};
+use async_graphql::{Context, Object, Result};
 
 use super::activity::Activity;
 use super::enums::ReferenceKind;
-use super::ids::{self, NodeType};
 use super::loaders;
 use super::loaders::*;
-use super::locale::{self, Localizer, Translation, translations};
-use super::person::Person;
+use super::locale;
+use super::object::portfolio_object;
 use super::role::Role;
 use super::skill::Skill;
 use crate::document::ReferenceDoc;
 use crate::document::ReferenceText;
-use crate::domain::YearMonth;
+use crate::domain::{YearMonth, limits};
 use crate::error::AppError;
 use crate::service::codec::decode;
 
@@ -101,11 +96,8 @@ impl Reference {
                 .find(|a| a.id == id)
                 .and_then(|a| a.activity_id),
         };
-        let Some(id) = id else {
-            return Ok(None);
-        };
-        let rows = l.rows(ActivitiesOf(self.person_id)).await?;
-        Ok(rows.iter().find(|a| a.id == id).cloned().map(Activity))
+        let activity = l.find(ActivitiesOf(self.person_id), id).await?;
+        Ok(activity.map(Activity))
     }
 
     /// The role its achievement was part of, if any.
@@ -120,11 +112,7 @@ impl Reference {
             .iter()
             .find(|a| a.id == id)
             .and_then(|a| a.role_id);
-        let Some(role_id) = role_id else {
-            return Ok(None);
-        };
-        let roles = l.rows(RolesOf(self.person_id)).await?;
-        Ok(roles.iter().find(|r| r.id == role_id).cloned().map(Role))
+        Ok(l.find(RolesOf(self.person_id), role_id).await?.map(Role))
     }
 }
 
@@ -139,259 +127,140 @@ impl Reference {
     }
 }
 
-/// The references stored in a `links` column of `owner`.
-pub(crate) fn references(
-    column: &str,
-    json: &str,
-    person_id: i64,
-    owner: Owner,
-) -> Result<Vec<Reference>, AppError> {
-    Ok(decode::<ReferenceDoc>(column, json)?
-        .into_iter()
-        .map(|doc| Reference {
-            doc,
-            person_id,
-            owner,
-        })
-        .collect())
+/// A row with a `links` column of references.
+pub(crate) trait Linked {
+    /// The references in its `links` column.
+    fn references(&self) -> Result<Vec<Reference>, AppError>;
 }
 
-#[derive(Clone)]
-pub struct Achievement(pub achievement::Model);
-
-/// One piece of work: the problem it answered (`context`), what was done
-/// (`actions`), what it achieved (`results`, `metrics`), the skills it used.
-#[Object(cache_control(max_age = 60))]
-impl Achievement {
-    /// Global id (opaque; resolve with `node(id:)`).
-    pub async fn id(&self) -> ID {
-        ids::encode(NodeType::Achievement, self.0.id)
-    }
-
-    /// What the work was, in one line.
-    async fn title(&self, ctx: &Context<'_>) -> Result<Cow<'_, str>> {
-        Ok(Localizer::of(ctx, &self.0)
-            .await?
-            .text("title", &self.0.title))
-    }
-
-    /// The problem or situation that called for it.
-    async fn context(&self, ctx: &Context<'_>) -> Result<Option<Cow<'_, str>>> {
-        Ok(Localizer::of(ctx, &self.0)
-            .await?
-            .optional("context", self.0.context.as_deref()))
-    }
-
-    /// What was done, in order.
-    #[graphql(
-        complexity = "super::cost::list(crate::domain::limits::MAX_LIST_ITEMS, child_complexity)"
-    )]
-    async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
-        Ok(Localizer::of(ctx, &self.0).await?.list(
-            "actions",
-            "achievement.actions",
-            &self.0.actions,
-        )?)
-    }
-
-    /// What it achieved, in order.
-    #[graphql(
-        complexity = "super::cost::list(crate::domain::limits::MAX_LIST_ITEMS, child_complexity)"
-    )]
-    async fn results(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
-        Ok(Localizer::of(ctx, &self.0).await?.list(
-            "results",
-            "achievement.results",
-            &self.0.results,
-        )?)
-    }
-
-    /// Its impact in numbers.
-    #[graphql(
-        complexity = "super::cost::list(crate::domain::limits::MAX_METRICS_PER_ACHIEVEMENT, child_complexity)"
-    )]
-    async fn metrics(&self, ctx: &Context<'_>) -> Result<Vec<Metric>> {
-        let rows = loaders(ctx)?.rows(MetricsOf(self.0.person_id)).await?;
-        Ok(run_of(&rows, self.0.id, |m| m.achievement_id)
-            .iter()
-            .cloned()
-            .map(Metric)
-            .collect())
-    }
-
-    /// The skills (tools, technologies) it used, in the achievement's order.
-    #[graphql(
-        complexity = "super::cost::list(crate::domain::limits::MAX_SKILLS_PER_ACHIEVEMENT, child_complexity)"
-    )]
-    async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
-        let loaders = loaders(ctx)?;
-        let links = loaders.rows(SkillLinksOf(self.0.person_id)).await?;
-        let skills = loaders.rows(SkillsOf(self.0.person_id)).await?;
-        Ok(run_of(&links, self.0.id, |l| l.achievement_id)
-            .iter()
-            .filter_map(|link| skills.iter().find(|s| s.id == link.skill_id))
-            .cloned()
-            .map(Skill)
-            .collect())
-    }
-
-    /// Talks and posts about it.
-    #[graphql(
-        complexity = "super::cost::list(crate::domain::limits::MAX_LINKS_PER_ITEM, child_complexity)"
-    )]
-    async fn links(&self) -> Result<Vec<Reference>> {
-        Ok(references(
-            "achievement.links",
-            &self.0.links,
-            self.0.person_id,
-            Owner::Achievement(self.0.id),
-        )?)
-    }
-
-    /// The role it was part of (null when it belongs to an activity).
-    async fn role(&self, ctx: &Context<'_>) -> Result<Option<Role>> {
-        let Some(role_id) = self.0.role_id else {
-            return Ok(None);
-        };
-        let roles = loaders(ctx)?.rows(RolesOf(self.0.person_id)).await?;
-        Ok(roles.iter().find(|r| r.id == role_id).cloned().map(Role))
-    }
-
-    /// The activity it was part of (null when it belongs to a role).
-    async fn activity(&self, ctx: &Context<'_>) -> Result<Option<Activity>> {
-        let Some(activity_id) = self.0.activity_id else {
-            return Ok(None);
-        };
-        let activities = loaders(ctx)?.rows(ActivitiesOf(self.0.person_id)).await?;
-        Ok(activities
-            .iter()
-            .find(|a| a.id == activity_id)
-            .cloned()
-            .map(Activity))
-    }
-
-    /// Whose achievement this is.
-    async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
-        let row = loaders(ctx)?.get(PersonById(self.0.person_id)).await?;
-        row.map(Person).ok_or_else(|| {
-            AppError::internal(format!("achievement {} has no person", self.0.id)).into()
-        })
-    }
-
-    /// Text fields of this achievement shown in the person's default locale because
-    /// they have no translation in the locale served (empty when the
-    /// default locale is served).
-    async fn fallbacks(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
-        Ok(Localizer::of(ctx, &self.0).await?.fallbacks(&[
-            ("title", true),
-            ("context", self.0.context.is_some()),
-            ("actions", self.0.actions != "[]"),
-            ("results", self.0.results != "[]"),
-        ]))
-    }
-
-    /// Every translation of its text, for editors: the text fields hold the
-    /// person's default locale, these the others.
-    async fn translations(&self) -> Result<Vec<Translation>> {
-        Ok(translations(&self.0.translations)?)
-    }
-
-    /// False for a draft, which only the portfolio's owner sees.
-    async fn published(&self) -> bool {
-        self.0.published
-    }
-
-    /// Incremented on every change.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-
-    /// When it was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-
-    /// When it was last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+impl Linked for entity::achievement::Model {
+    fn references(&self) -> Result<Vec<Reference>, AppError> {
+        Owner::Achievement(self.id).references(self.person_id, &self.links)
     }
 }
 
-#[derive(Clone)]
-pub struct Metric(pub metric::Model);
-
-/// A quantified impact: "분당 최대 2,150만 번" is `value` 21500000 with `unit`
-/// "requests/min"; "1/20배" is `value` 0.05 with `unit` "x" (a factor).
-#[Object(cache_control(max_age = 60))]
-impl Metric {
-    /// Global id (opaque; resolve with `node(id:)`).
-    pub async fn id(&self) -> ID {
-        ids::encode(NodeType::Metric, self.0.id)
+impl Linked for entity::activity::Model {
+    fn references(&self) -> Result<Vec<Reference>, AppError> {
+        Owner::Activity(self.id).references(self.person_id, &self.links)
     }
+}
 
-    /// What is measured, e.g. "분당 최대 요청 수".
-    async fn label(&self, ctx: &Context<'_>) -> Result<Cow<'_, str>> {
-        Ok(Localizer::of(ctx, &self.0)
-            .await?
-            .text("label", &self.0.label))
-    }
-
-    /// The number, where the source gives one.
-    async fn value(&self) -> Option<f64> {
-        self.0.value
-    }
-
-    /// Unit of `value`: "requests/min", "x" (a factor of a baseline), "s", ...
-    async fn unit(&self) -> Option<&str> {
-        self.0.unit.as_deref()
-    }
-
-    /// The wording to show, e.g. "분당 최대 2,150만 번".
-    async fn display(&self, ctx: &Context<'_>) -> Result<Cow<'_, str>> {
-        Ok(Localizer::of(ctx, &self.0)
-            .await?
-            .text("display", &self.0.display))
-    }
-
-    /// The achievement it measures.
-    async fn achievement(&self, ctx: &Context<'_>) -> Result<Achievement> {
-        let rows = loaders(ctx)?.achievements(self.0.person_id).await?;
-        rows.iter()
-            .find(|a| a.id == self.0.achievement_id)
-            .cloned()
-            .map(Achievement)
-            .ok_or_else(|| {
-                AppError::internal(format!("metric {} has no achievement", self.0.id)).into()
+impl Owner {
+    /// The references stored in its row's `links` column, `json`.
+    fn references(self, person_id: i64, json: &str) -> Result<Vec<Reference>, AppError> {
+        let column = match self {
+            Owner::Achievement(_) => "achievement.links",
+            Owner::Activity(_) => "activity.links",
+        };
+        Ok(decode::<ReferenceDoc>(column, json)?
+            .into_iter()
+            .map(|doc| Reference {
+                doc,
+                person_id,
+                owner: self,
             })
+            .collect())
     }
+}
 
-    /// Text fields of this metric shown in the person's default locale because
-    /// they have no translation in the locale served (empty when the
-    /// default locale is served).
-    async fn fallbacks(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
-        Ok(Localizer::of(ctx, &self.0)
-            .await?
-            .fallbacks(&[("label", true), ("display", true)]))
+portfolio_object! {
+    /// One piece of work: the problem it answered (`context`), what was done
+    /// (`actions`), what it achieved (`results`, `metrics`), the skills it used.
+    Achievement(achievement) {
+        /// What the work was, in one line.
+        text title;
+        /// The problem or situation that called for it.
+        optional context;
+        /// What was done, in order.
+        list(limits::MAX_LIST_ITEMS) actions;
+        /// What it achieved, in order.
+        list(limits::MAX_LIST_ITEMS) results;
+
+        /// Its impact in numbers.
+        list(limits::MAX_METRICS_PER_ACHIEVEMENT)
+        async fn metrics(&self, ctx: &Context<'_>) -> Result<Vec<Metric>> {
+            let rows = loaders(ctx)?.rows(MetricsOf(self.0.person_id)).await?;
+            Ok(run_of(&rows, self.0.id, |m| m.achievement_id)
+                .iter()
+                .cloned()
+                .map(Metric)
+                .collect())
+        }
+
+        /// The skills (tools, technologies) it used, in the achievement's order.
+        list(limits::MAX_SKILLS_PER_ACHIEVEMENT)
+        async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<Skill>> {
+            let loaders = loaders(ctx)?;
+            let links = loaders.rows(SkillLinksOf(self.0.person_id)).await?;
+            let skills = loaders.rows(SkillsOf(self.0.person_id)).await?;
+            Ok(run_of(&links, self.0.id, |l| l.achievement_id)
+                .iter()
+                .filter_map(|link| skills.iter().find(|s| s.id == link.skill_id))
+                .cloned()
+                .map(Skill)
+                .collect())
+        }
+
+        /// Talks and posts about it.
+        list(limits::MAX_LINKS_PER_ITEM)
+        async fn links(&self) -> Result<Vec<Reference>> {
+            Ok(self.0.references()?)
+        }
+
+        /// The role it was part of (null when it belongs to an activity).
+        async fn role(&self, ctx: &Context<'_>) -> Result<Option<Role>> {
+            let roles = RolesOf(self.0.person_id);
+            Ok(loaders(ctx)?.find(roles, self.0.role_id).await?.map(Role))
+        }
+
+        /// The activity it was part of (null when it belongs to a role).
+        async fn activity(&self, ctx: &Context<'_>) -> Result<Option<Activity>> {
+            let activities = ActivitiesOf(self.0.person_id);
+            let activity = loaders(ctx)?.find(activities, self.0.activity_id).await?;
+            Ok(activity.map(Activity))
+        }
+
+        /// Whose achievement this is.
+        owner;
+        localized "achievement";
+        published;
+        stamps;
     }
+}
 
-    /// Every translation of its text, for editors: the text fields hold the
-    /// person's default locale, these the others.
-    async fn translations(&self) -> Result<Vec<Translation>> {
-        Ok(translations(&self.0.translations)?)
-    }
+portfolio_object! {
+    /// A quantified impact: "분당 최대 2,150만 번" is `value` 21500000 with `unit`
+    /// "requests/min"; "1/20배" is `value` 0.05 with `unit` "x" (a factor).
+    Metric(metric) {
+        /// What is measured, e.g. "분당 최대 요청 수".
+        text label;
 
-    /// Incremented on every change.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
+        /// The number, where the source gives one.
+        async fn value(&self) -> Option<f64> {
+            self.0.value
+        }
 
-    /// When it was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
+        /// Unit of `value`: "requests/min", "x" (a factor of a baseline), "s", ...
+        async fn unit(&self) -> Option<&str> {
+            self.0.unit.as_deref()
+        }
 
-    /// When it was last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+        /// The wording to show, e.g. "분당 최대 2,150만 번".
+        text display;
+
+        /// The achievement it measures.
+        async fn achievement(&self, ctx: &Context<'_>) -> Result<Achievement> {
+            let rows = loaders(ctx)?.achievements(self.0.person_id).await?;
+            rows.iter()
+                .find(|a| a.id == self.0.achievement_id)
+                .cloned()
+                .map(Achievement)
+                .ok_or_else(|| {
+                    AppError::internal(format!("metric {} has no achievement", self.0.id)).into()
+                })
+        }
+
+        localized "metric";
+        stamps;
     }
 }

@@ -69,9 +69,10 @@ pub trait Loader<K: Key>: Send + Sync + 'static {
     ) -> impl std::future::Future<Output = Result<HashMap<K, Self::Value>, Self::Error>> + Send;
 }
 
-/// `Loader<$key>` loading `$module` rows by primary key.
-macro_rules! by_id {
-    ($key:ident, $module:ident) => {
+/// `$key`, a key type: a newtype around a row id.
+macro_rules! key {
+    ($(#[$doc:meta])* $key:ident) => {
+        $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub struct $key(pub i64);
 
@@ -80,6 +81,17 @@ macro_rules! by_id {
                 self.0
             }
         }
+    };
+}
+
+/// `Loader<$key>` loading `$module` rows by primary key (those `$visible`
+/// keeps, when given).
+macro_rules! by_id {
+    ($(#[$doc:meta])* $key:ident, $module:ident) => {
+        by_id!($(#[$doc])* $key, $module, |_loader: &DbLoader, _row: &$module::Model| true);
+    };
+    ($(#[$doc:meta])* $key:ident, $module:ident, $visible:expr) => {
+        key!($(#[$doc])* $key);
 
         impl Loader<$key> for DbLoader {
             type Value = $module::Model;
@@ -91,7 +103,12 @@ macro_rules! by_id {
                     .all(&self.db)
                     .await
                     .map_err(shared)?;
-                Ok(rows.into_iter().map(|row| ($key(row.id), row)).collect())
+                let visible = $visible;
+                Ok(rows
+                    .into_iter()
+                    .filter(|row| visible(self, row))
+                    .map(|row| ($key(row.id), row))
+                    .collect())
             }
         }
     };
@@ -101,14 +118,7 @@ macro_rules! by_id {
 /// from the person's snapshot ([`PortfolioOf`]).
 macro_rules! of_person {
     ($key:ident, $module:ident) => {
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub struct $key(pub i64);
-
-        impl Key for $key {
-            fn id(self) -> i64 {
-                self.0
-            }
-        }
+        key!($key);
 
         impl List for $key {
             type Row = $module::Model;
@@ -122,18 +132,13 @@ pub trait List: Key {
     type Row: InPortfolio + Send + Sync + 'static;
 }
 
-/// A person's whole portfolio, drafts included (see
-/// `service::read_model`): from the read model when it holds it, else
-/// loaded with every other person asked for meanwhile, in one statement
-/// per table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct PortfolioOf(pub i64);
-
-impl Key for PortfolioOf {
-    fn id(self) -> i64 {
-        self.0
-    }
-}
+key!(
+    /// A person's whole portfolio, drafts included (see
+    /// `service::read_model`): from the read model when it holds it, else
+    /// loaded with every other person asked for meanwhile, in one statement
+    /// per table.
+    PortfolioOf
+);
 
 impl Loader<PortfolioOf> for DbLoader {
     type Value = Arc<Portfolio>;
@@ -164,33 +169,14 @@ impl Loader<PortfolioOf> for DbLoader {
     }
 }
 
-/// A person by id, if the viewer may see them (a draft person only by its owner).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct PersonById(pub i64);
-
-impl Key for PersonById {
-    fn id(self) -> i64 {
-        self.0
+by_id!(
+    /// A person by id, if the viewer may see them (a draft person only by its owner).
+    PersonById,
+    person,
+    |loader: &DbLoader, row: &person::Model| {
+        row.published || loader.viewer.sees_drafts_of(row.id)
     }
-}
-
-impl Loader<PersonById> for DbLoader {
-    type Value = person::Model;
-    type Error = SharedError;
-
-    async fn load(&self, keys: &[PersonById]) -> LoadResult<PersonById, Self::Value> {
-        let rows = person::Entity::find()
-            .filter(person::Column::Id.is_in(keys.iter().map(|k| k.0)))
-            .all(&self.db)
-            .await
-            .map_err(shared)?;
-        Ok(rows
-            .into_iter()
-            .filter(|row| row.published || self.viewer.sees_drafts_of(row.id))
-            .map(|row| (PersonById(row.id), row))
-            .collect())
-    }
-}
+);
 
 /// The keys of every type of the table of portfolio types: `XById` for
 /// each (but the person's, above: its visibility is its own), `XOf` for the
@@ -204,6 +190,11 @@ macro_rules! keys {
         by_id!($by_id, $entity);
     };
     (@item ($of:ident, $name:literal, $plural:literal, $max:ident $(, seen_by $seen:ident)?) $entity:ident $by_id:ident) => {
+        impl Row for $entity::Model {
+            fn id(&self) -> i64 {
+                self.id
+            }
+        }
         by_id!($by_id, $entity);
         of_person!($of, $entity);
     };
@@ -217,6 +208,12 @@ super::portfolio_types!(keys);
 // Sorted by achievement, so that one achievement's rows are a contiguous run.
 of_person!(MetricsOf, metric);
 of_person!(SkillLinksOf, achievement_skill);
+
+/// A row of one of a person's lists.
+pub trait Row {
+    /// Its primary key.
+    fn id(&self) -> i64;
+}
 
 /// The rows of a list sorted by `parent`, whose `parent` is `id`.
 pub fn run_of<M>(rows: &[M], id: i64, parent: impl Fn(&M) -> i64) -> &[M] {
@@ -445,6 +442,24 @@ impl Loaders {
         };
         let drafts = self.loader.viewer.sees_drafts_of(person);
         Ok(K::Row::rows(&portfolio).visible(drafts))
+    }
+
+    /// Row `id` of a person's list, when there is an id and the viewer may
+    /// see that row (the list is loaded only when there is an id).
+    pub async fn find<K>(&self, key: K, id: Option<i64>) -> Result<Option<K::Row>, SharedError>
+    where
+        K: List,
+        K::Row: Row + Clone,
+    {
+        let Some(id) = id else {
+            return Ok(None);
+        };
+        Ok(self
+            .rows(key)
+            .await?
+            .iter()
+            .find(|row| row.id() == id)
+            .cloned())
     }
 
     /// The achievements of a person that the viewer may see: published, and

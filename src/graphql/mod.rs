@@ -56,6 +56,7 @@ pub mod loaders;
 pub mod locale;
 pub mod mutation;
 pub mod node;
+pub mod object;
 pub mod order;
 pub mod person;
 pub mod profile;

@@ -2,30 +2,30 @@
 
 use std::collections::HashSet;
 
-use std::borrow::Cow;
-
-use async_graphql::{Context, ID, Object, Result};
-use chrono::{DateTime, Utc};
+use async_graphql::{Context, Object, Result};
 use entity::person;
+use futures::future::try_join3;
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::achievement::{Achievement, Owner, Reference, references};
+use super::achievement::{Achievement, Linked, Reference};
 use super::activity::Activity;
-use super::connection::{ConnectionFields, Cursor, Page, PageArgs, paginate};
+use super::connection::{ConnectionFields, Cursor, Page, PageArgs};
 use super::cost;
 use super::enums::{ActivityKind, ReferenceKind, SkillCategory};
-use super::ids::{self, NodeType};
 use super::loaders::*;
-use super::locale::{self, Localizer, Translation, translations};
+use super::locale;
+use super::object::portfolio_object;
 use super::profile::{Education, Language, ProfileLink};
 use super::role::{Role, sort_roles};
 use super::skill::Skill;
 use super::{Duration, loaders, state, viewer};
 use crate::auth::Viewer;
-use crate::domain::{Locale, experience_months};
+use crate::document::PortfolioDocument;
+use crate::domain::{Locale, experience_months, limits};
 use crate::error::AppError;
+use crate::service::export;
 
 /// Queries about people.
 #[derive(Default)]
@@ -160,352 +160,263 @@ impl PersonQuery {
     }
 }
 
-#[derive(Clone)]
-pub struct Person(pub person::Model);
+portfolio_object! {
+    /// Someone whose professional portfolio this is.
+    Person(person) {
+        /// URL-safe unique handle, e.g. `"dahye-ahn"`.
+        async fn slug(&self) -> &str {
+            &self.0.slug
+        }
 
-/// Someone whose professional portfolio this is.
-#[Object(cache_control(max_age = 60))]
-impl Person {
-    /// Global id (opaque; resolve with `node(id:)`).
-    pub async fn id(&self) -> ID {
-        ids::encode(NodeType::Person, self.0.id)
-    }
+        /// Full name as the person writes it.
+        text name;
+        /// One-line professional title.
+        text headline;
+        /// Introduction, one string per paragraph.
+        list(limits::MAX_SUMMARY_PARAGRAPHS) summary;
+        /// Where the person is based.
+        optional location;
 
-    /// URL-safe unique handle, e.g. `"dahye-ahn"`.
-    async fn slug(&self) -> &str {
-        &self.0.slug
-    }
+        /// Contact email.
+        async fn email(&self) -> Option<&str> {
+            self.0.email.as_deref()
+        }
 
-    /// Full name as the person writes it.
-    async fn name(&self, ctx: &Context<'_>) -> Result<Cow<'_, str>> {
-        Ok(Localizer::of(ctx, &self.0)
-            .await?
-            .text("name", &self.0.name))
-    }
+        /// Picture URL.
+        async fn avatar_url(&self) -> Option<&str> {
+            self.0.avatar_url.as_deref()
+        }
 
-    /// One-line professional title.
-    async fn headline(&self, ctx: &Context<'_>) -> Result<Cow<'_, str>> {
-        Ok(Localizer::of(ctx, &self.0)
-            .await?
-            .text("headline", &self.0.headline))
-    }
+        /// The locale this person's part of the answer is served in: the
+        /// best match of the request's `locale` (or `Accept-Language`) among
+        /// `availableLocales`, else `defaultLocale`.
+        async fn locale(&self, ctx: &Context<'_>) -> Result<String> {
+            Ok(locale::served(ctx, self.0.id).await?.locale.to_string())
+        }
 
-    /// Introduction, one string per paragraph.
-    #[graphql(
-        complexity = "cost::list(crate::domain::limits::MAX_SUMMARY_PARAGRAPHS, child_complexity)"
-    )]
-    async fn summary(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
-        Ok(Localizer::of(ctx, &self.0)
-            .await?
-            .list("summary", "person.summary", &self.0.summary)?)
-    }
+        /// The locale the portfolio is written in; every text falls back to it.
+        async fn default_locale(&self) -> &str {
+            &self.0.default_locale
+        }
 
-    /// Where the person is based.
-    async fn location(&self, ctx: &Context<'_>) -> Result<Option<Cow<'_, str>>> {
-        Ok(Localizer::of(ctx, &self.0)
-            .await?
-            .optional("location", self.0.location.as_deref()))
-    }
-
-    /// Contact email.
-    async fn email(&self) -> Option<&str> {
-        self.0.email.as_deref()
-    }
-
-    /// Picture URL.
-    async fn avatar_url(&self) -> Option<&str> {
-        self.0.avatar_url.as_deref()
-    }
-
-    /// The locale this person's part of the answer is served in: the
-    /// best match of the request's `locale` (or `Accept-Language`) among
-    /// `availableLocales`, else `defaultLocale`.
-    async fn locale(&self, ctx: &Context<'_>) -> Result<String> {
-        Ok(locale::served(ctx, self.0.id).await?.locale.to_string())
-    }
-
-    /// The locale the portfolio is written in; every text falls back to it.
-    async fn default_locale(&self) -> &str {
-        &self.0.default_locale
-    }
-
-    /// Every locale the portfolio is offered in, the default first.
-    async fn available_locales(&self) -> Result<Vec<String>> {
-        let others: Vec<String> = match &self.0.locales {
-            Some(json) => crate::service::codec::decode("person.locales", json)?,
-            None => Vec::new(),
-        };
-        Ok(std::iter::once(self.0.default_locale.clone())
-            .chain(others)
-            .collect())
-    }
-
-    /// Profiles elsewhere (LinkedIn, GitHub, blog), in display order.
-    #[graphql(
-        complexity = "cost::list(crate::domain::limits::MAX_PROFILE_LINKS_PER_PERSON, child_complexity)"
-    )]
-    async fn profile_links(&self, ctx: &Context<'_>) -> Result<Vec<ProfileLink>> {
-        let rows = loaders(ctx)?.rows(ProfileLinksOf(self.0.id)).await?;
-        Ok(rows.iter().cloned().map(ProfileLink).collect())
-    }
-
-    /// Positions held: the current ones first, then the newest first.
-    #[graphql(
-        complexity = "cost::page(first, last, crate::domain::limits::MAX_ROLES_PER_PERSON, child_complexity)"
-    )]
-    async fn roles(
-        &self,
-        ctx: &Context<'_>,
-        after: Option<String>,
-        before: Option<String>,
-        #[graphql(
-            desc = "At most this many from the start (0-100; 100 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(desc = "At most this many from the end (0-100).")] last: Option<i32>,
-    ) -> Result<Page<Role>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let mut rows = loaders(ctx)?.rows(RolesOf(self.0.id)).await?.to_vec();
-        sort_roles(&mut rows);
-        Ok(paginate(rows, args, Role))
-    }
-
-    /// Every achievement, in role order then activity order; with `skill`,
-    /// only those that used that skill (name compared ignoring case).
-    #[graphql(
-        complexity = "cost::page(first, last, crate::domain::limits::MAX_ACHIEVEMENTS_PER_PERSON, child_complexity)"
-    )]
-    async fn achievements(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only achievements that used the skill of this name (ignoring case).")]
-        skill: Option<String>,
-        after: Option<String>,
-        before: Option<String>,
-        #[graphql(
-            desc = "At most this many from the start (0-100; 100 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(desc = "At most this many from the end (0-100).")] last: Option<i32>,
-    ) -> Result<Page<Achievement>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let loaders = loaders(ctx)?;
-        let mut rows = loaders.achievements(self.0.id).await?.to_vec();
-        if let Some(name) = skill {
-            let key = name.to_lowercase();
-            let skills = loaders.rows(SkillsOf(self.0.id)).await?;
-            let used_by: HashSet<i64> = match skills.iter().find(|s| s.name_key == key) {
-                Some(skill) => loaders
-                    .rows(SkillLinksOf(self.0.id))
-                    .await?
-                    .iter()
-                    .filter(|link| link.skill_id == skill.id)
-                    .map(|link| link.achievement_id)
-                    .collect(),
-                None => HashSet::new(),
+        /// Every locale the portfolio is offered in, the default first.
+        async fn available_locales(&self) -> Result<Vec<String>> {
+            let others: Vec<String> = match &self.0.locales {
+                Some(json) => crate::service::codec::decode("person.locales", json)?,
+                None => Vec::new(),
             };
-            rows.retain(|a| used_by.contains(&a.id));
+            Ok(std::iter::once(self.0.default_locale.clone())
+                .chain(others)
+                .collect())
         }
-        Ok(paginate(rows, args, Achievement))
-    }
 
-    /// Activities outside roles (community, open source, awards, ...), in
-    /// display order; with `kind`, only that kind.
-    #[graphql(
-        complexity = "cost::page(first, last, crate::domain::limits::MAX_ACTIVITIES_PER_PERSON, child_complexity)"
-    )]
-    async fn activities(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only activities of this kind.")] kind: Option<ActivityKind>,
-        after: Option<String>,
-        before: Option<String>,
-        #[graphql(
-            desc = "At most this many from the start (0-100; 100 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(desc = "At most this many from the end (0-100).")] last: Option<i32>,
-    ) -> Result<Page<Activity>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let mut rows = loaders(ctx)?.rows(ActivitiesOf(self.0.id)).await?.to_vec();
-        if let Some(kind) = kind {
-            let kind = entity::enums::ActivityKind::from(kind);
-            rows.retain(|a| a.kind == kind);
+        /// Profiles elsewhere (LinkedIn, GitHub, blog), in display order.
+        list(limits::MAX_PROFILE_LINKS_PER_PERSON)
+        async fn profile_links(&self, ctx: &Context<'_>) -> Result<Vec<ProfileLink>> {
+            let rows = loaders(ctx)?.rows(ProfileLinksOf(self.0.id)).await?;
+            Ok(rows.iter().cloned().map(ProfileLink).collect())
         }
-        Ok(paginate(rows, args, Activity))
-    }
 
-    /// Skills in display order (the featured tech stack first); filter by
-    /// `category` and/or `featured`.
-    #[graphql(
-        complexity = "cost::page(first, last, crate::domain::limits::MAX_SKILLS_PER_PERSON, child_complexity)"
-    )]
-    async fn skills(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only skills of this category.")] category: Option<SkillCategory>,
-        #[graphql(desc = "Only featured (true) or only other (false) skills.")] featured: Option<
-            bool,
-        >,
-        after: Option<String>,
-        before: Option<String>,
-        #[graphql(
-            desc = "At most this many from the start (0-100; 100 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(desc = "At most this many from the end (0-100).")] last: Option<i32>,
-    ) -> Result<Page<Skill>> {
-        let args = PageArgs::new(after, before, first, last)?;
-        let mut rows = loaders(ctx)?.rows(SkillsOf(self.0.id)).await?.to_vec();
-        if let Some(category) = category {
-            let category = entity::enums::SkillCategory::from(category);
-            rows.retain(|s| s.category == category);
+        /// Positions held: the current ones first, then the newest first.
+        page(limits::MAX_ROLES_PER_PERSON)
+        async fn roles(&self, ctx: &Context<'_>) -> Role {
+            let mut rows = loaders(ctx)?.rows(RolesOf(self.0.id)).await?.to_vec();
+            sort_roles(&mut rows);
+            rows
         }
-        if let Some(featured) = featured {
-            rows.retain(|s| s.featured == featured);
-        }
-        Ok(paginate(rows, args, Skill))
-    }
 
-    /// Every talk, post and other reference of the portfolio, with the
-    /// achievement or activity each belongs to: those of achievements first
-    /// (in achievement order), then those of activities; with `kinds`, only
-    /// those kinds.
-    #[graphql(
-        complexity = "cost::list(crate::domain::limits::MAX_LINKS_PER_ITEM * (crate::domain::limits::MAX_ACHIEVEMENTS_PER_PERSON + crate::domain::limits::MAX_ACTIVITIES_PER_PERSON), child_complexity)"
-    )]
-    async fn references(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only references of these kinds (e.g. `[TALK]`).")] kinds: Option<
-            Vec<ReferenceKind>,
-        >,
-    ) -> Result<Vec<Reference>> {
-        let l = loaders(ctx)?;
-        let id = self.0.id;
-        let (achievements, activities) =
-            futures::try_join!(l.achievements(id), l.rows(ActivitiesOf(id)))?;
-        let mut all = Vec::new();
-        for a in achievements.iter() {
-            all.extend(references(
-                "achievement.links",
-                &a.links,
-                id,
-                Owner::Achievement(a.id),
-            )?);
-        }
-        for a in activities.iter() {
-            all.extend(references(
-                "activity.links",
-                &a.links,
-                id,
-                Owner::Activity(a.id),
-            )?);
-        }
-        if let Some(kinds) = kinds {
-            all.retain(|r| kinds.contains(&ReferenceKind::from(r.doc.kind)));
-        }
-        Ok(all)
-    }
-
-    /// Schools and degrees, in display order.
-    #[graphql(
-        complexity = "cost::list(crate::domain::limits::MAX_EDUCATION_PER_PERSON, child_complexity)"
-    )]
-    async fn education(&self, ctx: &Context<'_>) -> Result<Vec<Education>> {
-        let rows = loaders(ctx)?.rows(EducationOf(self.0.id)).await?;
-        Ok(rows.iter().cloned().map(Education).collect())
-    }
-
-    /// Spoken languages, in display order.
-    #[graphql(
-        complexity = "cost::list(crate::domain::limits::MAX_LANGUAGES_PER_PERSON, child_complexity)"
-    )]
-    async fn languages(&self, ctx: &Context<'_>) -> Result<Vec<Language>> {
-        let rows = loaders(ctx)?.rows(LanguagesOf(self.0.id)).await?;
-        Ok(rows.iter().cloned().map(Language).collect())
-    }
-
-    /// Months of professional experience: every month covered by a role,
-    /// counted once even when roles overlap; a current role counts through the
-    /// current month.
-    async fn experience_months(&self, ctx: &Context<'_>) -> Result<i32> {
-        self.experience_total(ctx).await
-    }
-
-    /// `experienceMonths` split into years and months.
-    async fn experience(&self, ctx: &Context<'_>) -> Result<Duration> {
-        let speech = locale::speech(ctx, self.0.id).await?;
-        Ok(Duration::new(self.experience_total(ctx).await?, speech))
-    }
-
-    /// Text fields of this person shown in the person's default locale because
-    /// they have no translation in the locale served (empty when the
-    /// default locale is served).
-    async fn fallbacks(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
-        Ok(Localizer::of(ctx, &self.0).await?.fallbacks(&[
-            ("name", true),
-            ("headline", true),
-            ("summary", self.0.summary != "[]"),
-            ("location", self.0.location.is_some()),
-        ]))
-    }
-
-    /// Every translation of its text, for editors: the text fields hold the
-    /// person's default locale, these the others.
-    async fn translations(&self) -> Result<Vec<Translation>> {
-        Ok(translations(&self.0.translations)?)
-    }
-
-    /// False for a draft, which only the portfolio's owner sees.
-    async fn published(&self) -> bool {
-        self.0.published
-    }
-
-    /// The published portfolio as a JSON Resume (schema 1.0.0) document, for
-    /// JSON Resume themes and tools; drafts are never included. The mapping
-    /// is described in docs/json-resume.md.
-    #[graphql(complexity = "cost::json_resume()")]
-    async fn json_resume(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The locale to write it in, a BCP 47 tag (`en`, `ko`); each text the person has not translated into it is in their own locale. Default: the locale the person is served in (the root field's `locale`, else `Accept-Language`, else the person's own). A malformed or unregistered tag is `BAD_USER_INPUT`."
-        )]
-        locale: Option<String>,
-    ) -> Result<async_graphql::Json<serde_json::Value>> {
-        let locale = match locale {
-            Some(tag) => {
-                Locale::parse(&tag).map_err(|err| AppError::bad_input("locale", err.to_string()))?
+        /// Every achievement, in role order then activity order; with `skill`,
+        /// only those that used that skill (name compared ignoring case).
+        page(limits::MAX_ACHIEVEMENTS_PER_PERSON)
+        async fn achievements(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Only achievements that used the skill of this name (ignoring case).")]
+            skill: Option<String>
+        ) -> Achievement {
+            let loaders = loaders(ctx)?;
+            let mut rows = loaders.achievements(self.0.id).await?.to_vec();
+            if let Some(name) = skill {
+                let key = name.to_lowercase();
+                let skills = loaders.rows(SkillsOf(self.0.id)).await?;
+                let used_by: HashSet<i64> = match skills.iter().find(|s| s.name_key == key) {
+                    Some(skill) => loaders
+                        .rows(SkillLinksOf(self.0.id))
+                        .await?
+                        .iter()
+                        .filter(|link| link.skill_id == skill.id)
+                        .map(|link| link.achievement_id)
+                        .collect(),
+                    None => HashSet::new(),
+                };
+                rows.retain(|a| used_by.contains(&a.id));
             }
-            None => locale::served(ctx, self.0.id).await?.locale.clone(),
-        };
-        // From the request's batched loaders: the same statements for one
-        // person or a hundred.
+            rows
+        }
+
+        /// Activities outside roles (community, open source, awards, ...), in
+        /// display order; with `kind`, only that kind.
+        page(limits::MAX_ACTIVITIES_PER_PERSON)
+        async fn activities(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Only activities of this kind.")] kind: Option<ActivityKind>
+        ) -> Activity {
+            let mut rows = loaders(ctx)?.rows(ActivitiesOf(self.0.id)).await?.to_vec();
+            if let Some(kind) = kind {
+                let kind = entity::enums::ActivityKind::from(kind);
+                rows.retain(|a| a.kind == kind);
+            }
+            rows
+        }
+
+        /// Skills in display order (the featured tech stack first); filter by
+        /// `category` and/or `featured`.
+        page(limits::MAX_SKILLS_PER_PERSON)
+        async fn skills(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Only skills of this category.")] category: Option<SkillCategory>,
+            #[graphql(desc = "Only featured (true) or only other (false) skills.")]
+            featured: Option<bool>
+        ) -> Skill {
+            let mut rows = loaders(ctx)?.rows(SkillsOf(self.0.id)).await?.to_vec();
+            if let Some(category) = category {
+                let category = entity::enums::SkillCategory::from(category);
+                rows.retain(|s| s.category == category);
+            }
+            if let Some(featured) = featured {
+                rows.retain(|s| s.featured == featured);
+            }
+            rows
+        }
+
+        /// Every talk, post and other reference of the portfolio, with the
+        /// achievement or activity each belongs to: those of achievements first
+        /// (in achievement order), then those of activities; with `kinds`, only
+        /// those kinds.
+        list(
+            limits::MAX_LINKS_PER_ITEM
+                * (limits::MAX_ACHIEVEMENTS_PER_PERSON + limits::MAX_ACTIVITIES_PER_PERSON)
+        )
+        async fn references(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(desc = "Only references of these kinds (e.g. `[TALK]`).")] kinds: Option<
+                Vec<ReferenceKind>,
+            >,
+        ) -> Result<Vec<Reference>> {
+            let l = loaders(ctx)?;
+            let id = self.0.id;
+            let (achievements, activities) =
+                futures::try_join!(l.achievements(id), l.rows(ActivitiesOf(id)))?;
+            let mut all = Vec::new();
+            for a in achievements.iter() {
+                all.extend(a.references()?);
+            }
+            for a in activities.iter() {
+                all.extend(a.references()?);
+            }
+            if let Some(kinds) = kinds {
+                all.retain(|r| kinds.contains(&ReferenceKind::from(r.doc.kind)));
+            }
+            Ok(all)
+        }
+
+        /// Schools and degrees, in display order.
+        list(limits::MAX_EDUCATION_PER_PERSON)
+        async fn education(&self, ctx: &Context<'_>) -> Result<Vec<Education>> {
+            let rows = loaders(ctx)?.rows(EducationOf(self.0.id)).await?;
+            Ok(rows.iter().cloned().map(Education).collect())
+        }
+
+        /// Spoken languages, in display order.
+        list(limits::MAX_LANGUAGES_PER_PERSON)
+        async fn languages(&self, ctx: &Context<'_>) -> Result<Vec<Language>> {
+            let rows = loaders(ctx)?.rows(LanguagesOf(self.0.id)).await?;
+            Ok(rows.iter().cloned().map(Language).collect())
+        }
+
+        /// Months of professional experience: every month covered by a role,
+        /// counted once even when roles overlap; a current role counts through the
+        /// current month.
+        async fn experience_months(&self, ctx: &Context<'_>) -> Result<i32> {
+            self.experience_total(ctx).await
+        }
+
+        /// `experienceMonths` split into years and months.
+        async fn experience(&self, ctx: &Context<'_>) -> Result<Duration> {
+            let speech = locale::speech(ctx, self.0.id).await?;
+            Ok(Duration::new(self.experience_total(ctx).await?, speech))
+        }
+
+        localized "person";
+        published;
+
+        /// The published portfolio as a JSON Resume (schema 1.0.0) document, for
+        /// JSON Resume themes and tools; drafts are never included. The mapping
+        /// is described in docs/json-resume.md.
+        #[graphql(complexity = "cost::json_resume()")]
+        async fn json_resume(
+            &self,
+            ctx: &Context<'_>,
+            #[graphql(
+                desc = "The locale to write it in, a BCP 47 tag (`en`, `ko`); each text the person has not translated into it is in their own locale. Default: the locale the person is served in (the root field's `locale`, else `Accept-Language`, else the person's own). A malformed or unregistered tag is `BAD_USER_INPUT`."
+            )]
+            locale: Option<String>,
+        ) -> Result<async_graphql::Json<serde_json::Value>> {
+            let locale = match locale {
+                Some(tag) => Locale::parse(&tag)
+                    .map_err(|err| AppError::bad_input("locale", err.to_string()))?,
+                None => locale::served(ctx, self.0.id).await?.locale.clone(),
+            };
+            let document = self.document(ctx).await?;
+            let options = crate::document::json_resume::Export {
+                locale: Some(&locale),
+                last_modified: Some(self.0.updated_at),
+            };
+            Ok(async_graphql::Json(crate::document::json_resume::export(
+                &document, options,
+            )))
+        }
+
+        /// Incremented on every change of the person's own fields.
+        version;
+        /// When the person was created.
+        created_at;
+        /// When the person was last changed.
+        updated_at;
+    }
+}
+
+impl Person {
+    /// The whole portfolio as a document, from the request's batched
+    /// loaders: the same statements for one person or a hundred.
+    async fn document(&self, ctx: &Context<'_>) -> Result<PortfolioDocument> {
         let l = loaders(ctx)?;
         let id = self.0.id;
         let (
-            links,
-            skills,
-            roles,
-            activities,
-            achievements,
-            metrics,
-            skill_links,
-            education,
-            languages,
+            (links, skills, roles),
+            (activities, achievements, metrics),
+            (skill_links, education, languages),
         ) = futures::try_join!(
-            l.rows(ProfileLinksOf(id)),
-            l.rows(SkillsOf(id)),
-            l.rows(RolesOf(id)),
-            l.rows(ActivitiesOf(id)),
-            l.achievements(id),
-            l.rows(MetricsOf(id)),
-            l.rows(SkillLinksOf(id)),
-            l.rows(EducationOf(id)),
-            l.rows(LanguagesOf(id)),
+            try_join3(
+                l.rows(ProfileLinksOf(id)),
+                l.rows(SkillsOf(id)),
+                l.rows(RolesOf(id))
+            ),
+            try_join3(
+                l.rows(ActivitiesOf(id)),
+                l.achievements(id),
+                l.rows(MetricsOf(id))
+            ),
+            try_join3(
+                l.rows(SkillLinksOf(id)),
+                l.rows(EducationOf(id)),
+                l.rows(LanguagesOf(id))
+            ),
         )?;
-        let document = crate::service::export::assemble(crate::service::export::Rows {
+        Ok(export::assemble(export::Rows {
             person: self.0.clone(),
             links: &links,
             skills: &skills,
@@ -516,33 +427,9 @@ impl Person {
             skill_links: &skill_links,
             education: &education,
             languages: &languages,
-        })?;
-        let options = crate::document::json_resume::Export {
-            locale: Some(&locale),
-            last_modified: Some(self.0.updated_at),
-        };
-        Ok(async_graphql::Json(crate::document::json_resume::export(
-            &document, options,
-        )))
+        })?)
     }
 
-    /// Incremented on every change of the person's own fields.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-
-    /// When the person was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-
-    /// When the person was last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
-}
-
-impl Person {
     async fn experience_total(&self, ctx: &Context<'_>) -> Result<i32> {
         let today = state(ctx)?.clock.current_month();
         let rows = loaders(ctx)?.rows(RolesOf(self.0.id)).await?;

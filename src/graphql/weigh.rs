@@ -106,41 +106,35 @@ fn arguments_bytes(arguments: &Vec<(Positioned<Name>, Positioned<Value>)>) -> us
             .sum::<usize>()
 }
 
-fn value_bytes(value: &Value) -> usize {
-    match value {
-        Value::Variable(name) | Value::Enum(name) => name_bytes(name),
-        Value::String(s) => s.capacity(),
-        Value::Binary(b) => b.len(),
-        Value::List(items) => vec_bytes(items) + items.iter().map(value_bytes).sum::<usize>(),
-        Value::Object(map) => {
-            map_bytes::<Name, Value>(map.capacity())
-                + map
-                    .iter()
-                    .map(|(k, v)| name_bytes(k) + value_bytes(v))
-                    .sum::<usize>()
+/// `fn $name(&$value) -> usize`, for `Value` and `ConstValue`, which are
+/// alike but for the variables only a `Value` can be (`$($variable)*`:
+/// the match arm for those).
+macro_rules! value_bytes {
+    ($name:ident($value:ident) { $($variable:tt)* }) => {
+        fn $name(value: &$value) -> usize {
+            match value {
+                $($variable)*
+                $value::Enum(name) => name_bytes(name),
+                $value::String(s) => s.capacity(),
+                $value::Binary(b) => b.len(),
+                $value::List(items) => vec_bytes(items) + items.iter().map($name).sum::<usize>(),
+                $value::Object(map) => {
+                    map_bytes::<Name, $value>(map.capacity())
+                        + map
+                            .iter()
+                            .map(|(k, v)| name_bytes(k) + $name(v))
+                            .sum::<usize>()
+                }
+                $value::Null | $value::Number(_) | $value::Boolean(_) => 0,
+            }
         }
-        Value::Null | Value::Number(_) | Value::Boolean(_) => 0,
-    }
+    };
 }
 
-fn const_value_bytes(value: &ConstValue) -> usize {
-    match value {
-        ConstValue::Enum(name) => name_bytes(name),
-        ConstValue::String(s) => s.capacity(),
-        ConstValue::Binary(b) => b.len(),
-        ConstValue::List(items) => {
-            vec_bytes(items) + items.iter().map(const_value_bytes).sum::<usize>()
-        }
-        ConstValue::Object(map) => {
-            map_bytes::<Name, ConstValue>(map.capacity())
-                + map
-                    .iter()
-                    .map(|(k, v)| name_bytes(k) + const_value_bytes(v))
-                    .sum::<usize>()
-        }
-        ConstValue::Null | ConstValue::Number(_) | ConstValue::Boolean(_) => 0,
-    }
-}
+value_bytes!(value_bytes(Value) {
+    Value::Variable(name) => name_bytes(name),
+});
+value_bytes!(const_value_bytes(ConstValue) {});
 
 /// A name is an `Arc<str>`: two counters and the text, per occurrence (the
 /// parser does not intern them).
