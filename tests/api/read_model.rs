@@ -122,10 +122,10 @@ async fn a_warm_portfolio_is_read_without_sql_and_a_write_reloads_it() {
         let skill = app
             .anonymous()
             .data(
-                "{ person(slug: \"dahye-ahn\") { skills { id } } }",
+                "{ person(slug: \"dahye-ahn\") { skills { nodes { id } } } }",
                 json!({}),
             )
-            .await["person"]["skills"][0]["id"]
+            .await["person"]["skills"]["nodes"][0]["id"]
             .clone();
         app.as_token(&token)
             .data(
@@ -135,7 +135,7 @@ async fn a_warm_portfolio_is_read_without_sql_and_a_write_reloads_it() {
             .await;
         let after = app.anonymous().data(skills, vars).await;
         assert_eq!(
-            after["person"]["skills"][0]["name"], "Renamed skill",
+            after["person"]["skills"]["nodes"][0]["name"], "Renamed skill",
             "[{b}]"
         );
     }
@@ -159,8 +159,10 @@ async fn drafts_in_a_shared_snapshot_are_shown_to_their_owner_only() {
         for _ in 0..2 {
             let anonymous = app.anonymous().data(query, json!({})).await;
             let owner = app.as_token(&token).data(query, json!({})).await;
-            let names =
-                |v: &Value| strings(v["person"]["skills"].as_array().expect("skills"), "name");
+            let names = |v: &Value| {
+                let skills = v["person"]["skills"]["nodes"].as_array().expect("skills");
+                strings(skills, "name")
+            };
             assert!(
                 !names(&anonymous).contains(&"Secret skill".to_owned()),
                 "[{b}]"
