@@ -5,6 +5,12 @@ Run as a script for the small jobs bench/run needs from Python:
     benchlib.py port                          a free TCP port on 127.0.0.1
     benchlib.py full-query                    the playground's DEFAULT_QUERY (src/http/playground.rs)
     benchlib.py body FILE                     a POST body {"query": <FILE's text>}
+    benchlib.py bodies FILE...                one POST body a line, one line a file
+    benchlib.py slug-query FILE               FILE's query of dahye-ahn, the slug made a variable $slug
+    benchlib.py person-bodies FILE N          one POST body a line: FILE's query (by $slug)
+                                              for each of datagen's persons 1..N, in that order
+    benchlib.py check-bodies URL FILE         POST some lines of FILE (all of a short file; else the
+                                              first, middle and last): each must answer 200, data, no error
     benchlib.py person-id BASE SLUG           the global id of a person
     benchlib.py cursor BASE N                 the cursor of the Nth person of `people`
     benchlib.py apq-path BASE QUERYFILE       a working APQ GET path, or nothing
@@ -52,6 +58,47 @@ def full_query() -> str:
     if not m:
         raise SystemExit("cannot find DEFAULT_QUERY in src/http/playground.rs")
     return m.group(1)
+
+
+def slug_query(query: str) -> str:
+    """A query of the bundled person (`(slug: "dahye-ahn")`, one operation
+    `query Name {`) turned into one that takes the slug as `$slug`."""
+    out, n = re.subn(r'\(slug: "dahye-ahn"\)', "(slug: $slug)", query)
+    if n != 1:
+        raise SystemExit(f'expected one (slug: "dahye-ahn") in the query, found {n}')
+    out, n = re.subn(r"^query (\w+) *\{", r"query \1($slug: String!) {", out, count=1, flags=re.M)
+    if n != 1:
+        raise SystemExit("expected an operation `query Name {` in the query")
+    return out
+
+
+def check_bodies(url: str, path: str) -> str:
+    """POSTs lines of a bodies file to url; fails unless each is answered
+    with data (its root field not null) and no errors. Returns a summary."""
+    lines = [line for line in Path(path).read_text().splitlines() if line.strip()]
+    picks = lines if len(lines) <= 10 else [lines[0], lines[len(lines) // 2], lines[-1]]
+    sizes = []
+    for body in picks:
+        req = urllib.request.Request(url, data=body.encode(), method="POST",
+                                     headers={"content-type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                raw = resp.read()
+        except (urllib.error.HTTPError, OSError) as err:
+            raise SystemExit(f"{url}: {body[:200]}: {err}")
+        answer = json.loads(raw)
+        values = list((answer.get("data") or {}).values())
+        if answer.get("errors") or not values or values[0] is None:
+            raise SystemExit(f"{url} answered {raw[:500]!r} to {body[:300]}")
+        sizes.append(len(raw))
+    return (f"{len(lines)} bodies, {len(picks)} checked: answers of "
+            f"{min(sizes)}-{max(sizes)} bytes")
+
+
+def datagen_slug(k: int) -> str:
+    """The slug of datagen's kth person (1-based): bench/datagen/src/main.rs
+    names them person-00001, person-00002, ..."""
+    return f"person-{k:05d}"
 
 
 def post(base: str, query: str, variables: dict | None = None, token: str | None = None,
@@ -362,25 +409,77 @@ def report(jsonl: str, meta_path: str) -> None:
                        f"| {100 * r['rps'] / nginx['rps']:.0f} % | >= 70 % |")
     else:
         out.append("| cached persisted GET vs nginx | not measured yet (the server has no persisted queries) | |")
-    # The head to head: round k of nginx against round k of the server.
-    rounds = []
-    for r in rows:
-        prefix = "persisted GET (cached), round "
-        if r["scenario"].startswith(prefix):
-            ref = find("nginx", "static, round " + r["scenario"][len(prefix):])
-            if ref and ref["rps"] > 0:
-                rounds.append((r["backend"], r["rps"] / ref["rps"]))
-    if rounds:
-        ratios = sorted(ratio for _, ratio in rounds)
-        median = ratios[len(ratios) // 2]
-        each = ", ".join(f"{100 * ratio:.0f} %" for _, ratio in rounds)
-        out.append(f"| {rounds[0][0]} persisted GET req/s / nginx req/s, alternating rounds "
-                   f"(median of {len(ratios)}: {each}) | **{100 * median:.0f} %** | >= 70 % |")
+    # The head to head: round k of nginx against round k of the server, for
+    # the full answer and for the small one.
+    for ours_prefix, ref_prefix, what in HEAD_TO_HEAD:
+        rounds = []
+        for r in rows:
+            if r["scenario"].startswith(ours_prefix):
+                ref = find("nginx", ref_prefix + r["scenario"][len(ours_prefix):])
+                if ref and ref["rps"] > 0:
+                    rounds.append((r["backend"], r["rps"] / ref["rps"]))
+        if rounds:
+            ratios = sorted(ratio for _, ratio in rounds)
+            median = ratios[len(ratios) // 2]
+            each = ", ".join(f"{100 * ratio:.0f} %" for _, ratio in rounds)
+            out.append(f"| {rounds[0][0]} persisted GET req/s / nginx req/s, {what}, alternating rounds "
+                       f"(median of {len(ratios)}: {each}) | **{100 * median:.0f} %** | >= 70 % |")
+    for backend in ("sqlite", "postgres"):
+        mixed = find(backend, "95% read / 5% write (cache on)")
+        reads = find(backend, "full portfolio POST (cache on)")
+        if mixed and reads and reads["rps"] > 0:
+            out.append(f"| {backend}: 95/5 read/write req/s / read-only req/s (both cache on) "
+                       f"| {mixed['rps'] / reads['rps']:.2f} | |")
     for backend in ("sqlite", "postgres"):
         peaks = [r.get("rss_hwm_kib") for r in rows if r["backend"] == backend and r.get("rss_hwm_kib")]
         if peaks:
             out.append(f"| {backend}: server peak RSS over all scenarios (MiB) | {mib(max(peaks))} | < 100 MiB |")
+    side = side_by_side(rows, find)
+    if side:
+        out.append("")
+        out.extend(side)
     print("\n".join(out))
+
+
+# (our scenario's name prefix, nginx's, what is compared) of the head to head.
+HEAD_TO_HEAD = [
+    ("persisted GET (cached), round ", "static, round ", "full answer"),
+    ("persisted GET small (cached), round ", "static small, round ", "small answer"),
+]
+
+# The workloads run on both the server and PostGraphile: (our scenario,
+# PostGraphile's scenario).
+PEER_PAIRS = [
+    ("full portfolio POST", "full portfolio (equivalent query)"),
+    ("random person, uniform (cache off)", "random person, uniform"),
+    ("five shapes in rotation (cache off)", "five shapes in rotation"),
+    ("Zipf persons s=1 (defaults)", "Zipf persons s=1"),
+]
+
+
+def side_by_side(rows: list[dict], find) -> list[str]:
+    """The server against PostGraphile, workload by workload (PostGraphile
+    always on PostgreSQL, so the postgres rows are the like-for-like ones)."""
+    out = ["| workload | server | server req/s | PostGraphile req/s | server / PostGraphile "
+           "| p50 ms server / PostGraphile | peak RSS MiB server / PostGraphile |",
+           "| --- | --- | ---: | ---: | ---: | --- | --- |"]
+    any_row = False
+    for ours_name, peer_name in PEER_PAIRS:
+        peer = find("postgraphile", peer_name)
+        for backend in ("postgres", "sqlite"):
+            ours = find(backend, ours_name)
+            if not ours:
+                continue
+            any_row = True
+            if peer:
+                out.append(f"| {ours_name} | {backend} | {ours['rps']:.0f} | {peer['rps']:.0f} "
+                           f"| **{ours['rps'] / max(peer['rps'], 1e-9):.2f}** "
+                           f"| {ours['p50_ms']:.2f} / {peer['p50_ms']:.2f} "
+                           f"| {mib(ours.get('rss_hwm_kib'))} / {mib(peer.get('rss_hwm_kib'))} |")
+            else:
+                out.append(f"| {ours_name} | {backend} | {ours['rps']:.0f} | not measured | - "
+                           f"| {ours['p50_ms']:.2f} / - | {mib(ours.get('rss_hwm_kib'))} / - |")
+    return out if any_row else []
 
 
 def main(argv: list[str]) -> None:
@@ -391,6 +490,17 @@ def main(argv: list[str]) -> None:
         sys.stdout.write(full_query())
     elif cmd == "body":
         print(json.dumps({"query": Path(args[0]).read_text()}))
+    elif cmd == "bodies":
+        for path in args:
+            print(json.dumps({"query": Path(path).read_text()}))
+    elif cmd == "slug-query":
+        sys.stdout.write(slug_query(Path(args[0]).read_text()))
+    elif cmd == "person-bodies":
+        query = Path(args[0]).read_text()
+        for k in range(1, int(args[1]) + 1):
+            print(json.dumps({"query": query, "variables": {"slug": datagen_slug(k)}}))
+    elif cmd == "check-bodies":
+        print(check_bodies(args[0], args[1]))
     elif cmd == "person-id":
         print(person_id(args[0], args[1]))
     elif cmd == "cursor":

@@ -4,6 +4,16 @@
 -- Configured by the environment (wrk passes nothing else to every thread):
 --   BENCH_METHOD      POST (default) or GET
 --   BENCH_BODY_FILE   file holding the JSON body of the read request (POST)
+--   BENCH_BODIES_FILE file of JSON bodies, one a line: each read request is
+--                     one of them, chosen by BENCH_PICK (instead of BENCH_BODY_FILE)
+--   BENCH_PICK        uniform (default): any line, equally likely;
+--                     zipf: line k (1-based) with probability 1/k^s over
+--                     sum 1/j^s (line 1 the most asked for);
+--                     rotate: the lines in turn, each thread from its own start
+--   BENCH_ZIPF_S      the exponent s of zipf (default 1.0)
+--   BENCH_SEED        seed of the random picks (default 1); thread t seeds
+--                     with BENCH_SEED * 7919 + t, so a run is repeatable and
+--                     the threads draw different sequences
 --   BENCH_TOKEN       bearer token sent with writes
 --   BENCH_WRITE_EVERY N: every Nth request of a thread is a write (0: none)
 --   BENCH_WRITE_ID    the global id of the person the writes change
@@ -33,6 +43,10 @@ local write_every = tonumber(env("BENCH_WRITE_EVERY", "0"))
 local write_id = env("BENCH_WRITE_ID", "")
 local rate = tonumber(env("BENCH_RATE", "0"))
 local threads_n = tonumber(env("BENCH_THREADS", "1"))
+local bodies_file = env("BENCH_BODIES_FILE", nil)
+local pick = env("BENCH_PICK", "uniform")
+local zipf_s = tonumber(env("BENCH_ZIPF_S", "1.0"))
+local seed = tonumber(env("BENCH_SEED", "1"))
 
 local threads = {}
 local next_id = 0
@@ -45,6 +59,9 @@ end
 
 -- Per-thread counters: globals, so that done() can read them with thread:get.
 local read_request
+local read_requests = nil -- with BENCH_BODIES_FILE: one formatted request per line
+local cdf = nil           -- with BENCH_PICK=zipf: cdf[k] = P(line <= k)
+local turn = 0
 local counter = 0
 gql_errors = 0
 writes_sent = 0
@@ -70,6 +87,31 @@ function init(args)
   local headers = { ["Content-Type"] = "application/json", ["Accept"] = "application/json" }
   if method == "GET" then
     read_request = wrk.format("GET", wrk.path, { ["Accept"] = "application/json" }, nil)
+  elseif bodies_file then
+    read_requests = {}
+    for line in io.lines(bodies_file) do
+      if line ~= "" then
+        table.insert(read_requests, wrk.format("POST", wrk.path, headers, line))
+      end
+    end
+    assert(#read_requests > 0, "no bodies in " .. bodies_file)
+    math.randomseed(seed * 7919 + (tid or 0))
+    if pick == "zipf" then
+      cdf = {}
+      local total = 0
+      for k = 1, #read_requests do
+        total = total + 1 / k ^ zipf_s
+        cdf[k] = total
+      end
+      for k = 1, #read_requests do cdf[k] = cdf[k] / total end
+      cdf[#read_requests] = 1
+    elseif pick == "rotate" then
+      -- The threads start at different lines, so that at any moment they
+      -- ask different shapes rather than the same one in step.
+      turn = ((tid or 1) - 1) % #read_requests
+    elseif pick ~= "uniform" then
+      error("BENCH_PICK is uniform, zipf or rotate, not " .. pick)
+    end
   else
     read_request = wrk.format("POST", wrk.path, headers, slurp(body_file))
   end
@@ -104,6 +146,22 @@ function request()
       ["Content-Type"] = "application/json",
       ["Authorization"] = "Bearer " .. token,
     }, body)
+  end
+  if read_requests then
+    local n = #read_requests
+    if cdf then
+      -- The first k with cdf[k] >= u (binary search).
+      local u, lo, hi = math.random(), 1, n
+      while lo < hi do
+        local mid = math.floor((lo + hi) / 2)
+        if cdf[mid] >= u then hi = mid else lo = mid + 1 end
+      end
+      return read_requests[lo]
+    elseif pick == "rotate" then
+      turn = turn % n + 1
+      return read_requests[turn]
+    end
+    return read_requests[math.random(n)]
   end
   return read_request
 end
