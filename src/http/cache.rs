@@ -69,11 +69,6 @@ impl ResponseCache {
         })
     }
 
-    /// The time to note before running a query.
-    pub fn now(&self) -> u64 {
-        self.freshness.now()
-    }
-
     /// The answer stored under `key`, if it is still true.
     pub fn get(&self, key: &str) -> Option<Cached> {
         if !self.is_coherent() {
@@ -190,21 +185,21 @@ mod tests {
     fn an_answer_computed_before_a_write_is_never_served_after_it() {
         let (cache, freshness) = cache();
         // A query notes the time and starts reading person 1...
-        let before = cache.now();
+        let before = freshness.now();
         // ...a write of person 1 answers meanwhile...
         freshness.changed(1, false);
         // ...and the query stores what it read before the write.
         cache.insert("k".to_owned(), cached(before, &[1], false));
         assert!(cache.get("k").is_none(), "stale answer served");
         // A query that started after the write is served.
-        cache.insert("k".to_owned(), cached(cache.now(), &[1], false));
+        cache.insert("k".to_owned(), cached(freshness.now(), &[1], false));
         assert!(cache.get("k").is_some());
     }
 
     #[test]
     fn a_write_outdates_the_answers_about_its_person_and_nobody_elses() {
         let (cache, freshness) = cache();
-        let before = cache.now();
+        let before = freshness.now();
         cache.insert("one".to_owned(), cached(before, &[1], false));
         cache.insert("two".to_owned(), cached(before, &[2], false));
         cache.insert("both".to_owned(), cached(before, &[1, 2], false));
@@ -224,8 +219,8 @@ mod tests {
 
     #[test]
     fn everything_stored_before_the_feed_is_lost_is_outdated() {
-        let (cache, _) = cache();
-        cache.insert("k".to_owned(), cached(cache.now(), &[5], false));
+        let (cache, freshness) = cache();
+        cache.insert("k".to_owned(), cached(freshness.now(), &[5], false));
         assert!(cache.get("k").is_some());
         cache.invalidate_all();
         assert!(cache.get("k").is_none());

@@ -195,7 +195,7 @@ impl Metrics {
                 IntGaugeVec::new(
                     Opts::new(
                         "cache_bytes",
-                        "Bytes held by each in-memory cache (response, documents, persisted), as weighed against its budget.",
+                        "Bytes held by each in-memory cache (response, documents, persisted, read_model), as weighed against its budget.",
                     ),
                     &["cache"],
                 )

@@ -148,14 +148,6 @@ impl Caches {
         }
     }
 
-    /// Anything may have changed.
-    pub fn changed_all(&self) {
-        self.freshness.changed_all();
-        if let Some(model) = &self.read_model {
-            model.forget_all();
-        }
-    }
-
     /// Whether changes are followed: while they are not, the read model
     /// neither serves nor keeps snapshots; either way everything known is
     /// outdated.

@@ -341,15 +341,4 @@ impl ReadModel {
         self.cache.run_pending_tasks();
         self.cache.weighted_size()
     }
-
-    /// How many snapshots are kept.
-    pub fn len(&self) -> u64 {
-        self.cache.run_pending_tasks();
-        self.cache.entry_count()
-    }
-
-    /// Whether no snapshot is kept.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }

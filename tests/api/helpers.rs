@@ -516,3 +516,25 @@ pub fn fields(errors: &[Value]) -> Vec<String> {
         })
         .collect()
 }
+
+/// The text of the app's `/metrics`.
+pub async fn metrics(app: &TestApp) -> String {
+    let (status, _, body) = app
+        .send(
+            axum::http::Request::get("/metrics")
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(status, axum::http::StatusCode::OK);
+    String::from_utf8(body).expect("UTF-8")
+}
+
+/// The sum of the samples of `name` (a metric name with its labels, or a
+/// prefix of it) in a `/metrics` text.
+pub fn metric(text: &str, name: &str) -> f64 {
+    text.lines()
+        .filter(|l| l.starts_with(name))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}

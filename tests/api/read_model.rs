@@ -13,20 +13,11 @@ const HEADLINE: &str =
     "query($slug: String!) { person(slug: $slug) { headline roles { nodes { title } } } }";
 
 async fn cache_hits(app: &TestApp) -> f64 {
-    let (status, _, body) = app
-        .send(
-            Request::get("/metrics")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    String::from_utf8(body)
-        .expect("utf-8")
-        .lines()
-        .filter(|l| l.starts_with("portfolio_response_cache_requests_total{result=\"hit\"}"))
-        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-        .sum()
+    let text = metrics(app).await;
+    metric(
+        &text,
+        "portfolio_response_cache_requests_total{result=\"hit\"}",
+    )
 }
 
 async fn headline(app: &TestApp, slug: &str) -> Value {

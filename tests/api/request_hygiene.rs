@@ -100,18 +100,6 @@ async fn a_request_id_that_could_forge_log_fields_is_replaced_by_a_fresh_one() {
     assert!(is_uuid(&send(&[]).await), "none sent");
 }
 
-async fn metrics_text(app: &TestApp) -> String {
-    let (status, _, body) = app
-        .send(
-            Request::get("/metrics")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    String::from_utf8(body).expect("UTF-8")
-}
-
 /// The distinct `operation` labels of the operations counter.
 fn operation_labels(text: &str) -> std::collections::BTreeSet<String> {
     text.lines()
@@ -129,7 +117,7 @@ async fn operation_names_beyond_the_first_hundred_share_one_metrics_label() {
             .data(&format!("query Flood{i} {{ __typename }}"), json!({}))
             .await;
     }
-    let text = metrics_text(&app).await;
+    let text = metrics(&app).await;
     let labels = operation_labels(&text);
     assert_eq!(labels.len(), 101, "{labels:?}");
     assert!(labels.contains("Flood0") && labels.contains("Flood99"));
@@ -145,7 +133,7 @@ async fn operation_names_beyond_the_first_hundred_share_one_metrics_label() {
     app.anonymous()
         .data("query Flood7 { __typename }", json!({}))
         .await;
-    assert!(metrics_text(&app).await.contains(
+    assert!(metrics(&app).await.contains(
         "portfolio_graphql_operations_total{operation=\"Flood7\",outcome=\"success\"} 2"
     ));
 }
@@ -170,7 +158,7 @@ async fn every_operation_of_a_trusted_manifest_keeps_its_own_label() {
         let (status, _, _) = app.send(request).await;
         assert_eq!(status, StatusCode::OK);
     }
-    let labels = operation_labels(&metrics_text(&app).await);
+    let labels = operation_labels(&metrics(&app).await);
     assert_eq!(labels.len(), 150, "{labels:?}");
     assert!(!labels.contains("other"));
     let _ = std::fs::remove_dir_all(dir);

@@ -355,25 +355,6 @@ async fn anonymous_gets_are_cacheable_and_revalidate_with_etags() {
     assert_eq!(headers[header::CACHE_CONTROL], "private, no-store");
 }
 
-fn metric(text: &str, name: &str) -> f64 {
-    text.lines()
-        .filter(|l| l.starts_with(name))
-        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-        .sum()
-}
-
-async fn metrics(app: &TestApp) -> String {
-    let (status, _, body) = app
-        .send(
-            Request::get("/metrics")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    String::from_utf8(body).expect("utf-8")
-}
-
 #[tokio::test]
 async fn the_response_cache_serves_repeats_and_forgets_everything_after_a_mutation() {
     let app = TestApp::spawn(&Backend::Sqlite).await;
