@@ -140,6 +140,10 @@ key!(
     PortfolioOf
 );
 
+/// How long a request waits for another's load of the same portfolio
+/// before loading it itself.
+const LOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl Loader<PortfolioOf> for DbLoader {
     type Value = Arc<Portfolio>;
     type Error = SharedError;
@@ -147,12 +151,24 @@ impl Loader<PortfolioOf> for DbLoader {
     async fn load(&self, keys: &[PortfolioOf]) -> LoadResult<PortfolioOf, Self::Value> {
         let mut found = HashMap::with_capacity(keys.len());
         let mut missing = Vec::new();
-        for key in keys {
-            match self.read_model.as_ref().and_then(|model| model.get(key.0)) {
-                Some(portfolio) => {
+        // One person (a portfolio asked for by itself, the common case)
+        // missed by a crowd at once is loaded once; several go as one batch.
+        let mut _lead = None;
+        if let ([key], Some(model)) = (keys, &self.read_model) {
+            match model.lookup(key.0, LOAD_WAIT).await {
+                read_model::Lookup::Found(portfolio) => {
                     found.insert(*key, portfolio);
                 }
-                None => missing.push(key.0),
+                read_model::Lookup::Missed(lead) => (_lead, missing) = (lead, vec![key.0]),
+            }
+        } else {
+            for key in keys {
+                match self.read_model.as_ref().and_then(|model| model.get(key.0)) {
+                    Some(portfolio) => {
+                        found.insert(*key, portfolio);
+                    }
+                    None => missing.push(key.0),
+                }
             }
         }
         if !missing.is_empty() {

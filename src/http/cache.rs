@@ -20,6 +20,7 @@ use axum::body::Bytes;
 use axum::http::HeaderValue;
 
 use crate::graphql::weigh;
+use crate::service::flight::{Flights, Joined, Lead};
 use crate::service::freshness::{Freshness, Tags, weighed};
 
 /// A cached response, with everything its answers need precomputed.
@@ -45,6 +46,19 @@ pub struct ResponseCache {
     /// False while this process cannot learn of other processes' writes
     /// (see `changes`): nothing is served or stored meanwhile.
     coherent: AtomicBool,
+    /// The answers being computed after a miss, so that a crowd missing
+    /// the same key computes it once.
+    flights: Flights<String>,
+}
+
+/// What looking up an answer found.
+pub enum Lookup<'a> {
+    /// A true answer, found at once (`"hit"`) or once the request that
+    /// was computing it landed (`"coalesced"`).
+    Found(Cached, &'static str),
+    /// None: compute it, holding the lead (if given) until it is stored,
+    /// so that others missing it meanwhile wait for it.
+    Missed(Option<Lead<'a, String>>),
 }
 
 /// Bookkeeping per entry beyond its key and body (moka's node, the header
@@ -65,6 +79,7 @@ impl ResponseCache {
                 .build(),
                 freshness,
                 coherent: AtomicBool::new(true),
+                flights: Flights::default(),
             })
         })
     }
@@ -77,6 +92,25 @@ impl ResponseCache {
         self.entries
             .get(key)
             .filter(|cached| self.freshness.is_fresh(cached.since, &cached.tags))
+    }
+
+    /// The answer stored under `key`; else, when another request is
+    /// computing it, that one's once it lands (waiting at most `wait`);
+    /// else a miss, led by this request when nobody else computes it.
+    pub async fn lookup(&self, key: &String, wait: Duration) -> Lookup<'_> {
+        if let Some(cached) = self.get(key) {
+            return Lookup::Found(cached, "hit");
+        }
+        match self.flights.join(key) {
+            Joined::Lead(lead) => Lookup::Missed(Some(lead)),
+            Joined::Follow(follow) => {
+                follow.landed(wait).await;
+                match self.get(key) {
+                    Some(cached) => Lookup::Found(cached, "coalesced"),
+                    None => Lookup::Missed(None),
+                }
+            }
+        }
     }
 
     /// Stores an answer computed since `cached.since`; one already

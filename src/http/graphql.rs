@@ -34,6 +34,7 @@ use axum::http::{Method, StatusCode, header};
 use axum::response::Response as HttpResponse;
 use serde_json::Value;
 
+use super::cache::Lookup;
 use super::persisted::{Document, Refusal};
 use super::reply::{
     self, Asked, Refused, ToCache, coded, graphql_error, has_code, is_request_error, respond,
@@ -222,23 +223,16 @@ async fn serve(
         .as_ref()
         .filter(|_| viewer.is_anonymous());
     let cache_key = cache.map(|_| resolved.cache_key(&accept));
-    if let (Some(cache), Some(key)) = (cache, &cache_key)
-        && let Some(cached) = cache.get(key)
-    {
-        tracing::Span::current().record("operation", &*cached.operation);
-        state.metrics.cache.with_label_values(&["hit"]).inc();
-        state.metrics.operation(&cached.operation, "success");
-        let etag = is_get.then_some(cached.etag);
-        let mut http = reply::finish(
-            &asked,
-            StatusCode::OK,
-            cached.body,
-            cached.cache_control,
-            etag,
-            cached.content_language,
-        );
-        reply::surrogate_keys(&mut http, &cached.tags);
-        return Ok(http);
+    // A crowd missing the same answer computes it once (see `cache`): the
+    // leader's hold lasts until its answer is stored.
+    let mut _lead = None;
+    if let (Some(cache), Some(key)) = (cache, &cache_key) {
+        match cache.lookup(key, state.options.request_timeout).await {
+            Lookup::Found(cached, outcome) => {
+                return Ok(reply::cached(state, &asked, cached, outcome));
+            }
+            Lookup::Missed(lead) => _lead = lead,
+        }
     }
     // Noted before execution: a write that answers meanwhile outdates it.
     let since = state.api.caches.freshness.now();

@@ -133,7 +133,7 @@ impl Metrics {
                 &registry,
                 counter(
                     "response_cache_requests_total",
-                    "Response cache lookups by result.",
+                    "Response cache lookups by result: hit, coalesced (answered once the request computing it stored it), miss.",
                     &["result"],
                 ),
             ),

@@ -180,6 +180,25 @@ pub fn respond(
     http
 }
 
+/// The answer to an anonymous query from the response cache (`outcome`:
+/// found there at once, or once the request computing it landed).
+pub fn cached(state: &AppState, asked: &Asked<'_>, cached: Cached, outcome: &str) -> HttpResponse {
+    tracing::Span::current().record("operation", &*cached.operation);
+    state.metrics.cache.with_label_values(&[outcome]).inc();
+    state.metrics.operation(&cached.operation, "success");
+    let etag = asked.is_get.then_some(cached.etag);
+    let mut http = finish(
+        asked,
+        StatusCode::OK,
+        cached.body,
+        cached.cache_control,
+        etag,
+        cached.content_language,
+    );
+    surrogate_keys(&mut http, &cached.tags);
+    http
+}
+
 /// Names whose data a shareable answer holds, as CDNs purge by:
 /// `Surrogate-Key` (space-separated) and `Cache-Tag` (comma-separated).
 pub fn surrogate_keys(http: &mut HttpResponse, tags: &Tags) {

@@ -7,6 +7,7 @@
 
 pub mod codec;
 pub mod export;
+pub mod flight;
 pub mod freshness;
 pub mod import;
 pub mod json_resume;

@@ -22,6 +22,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use entity::{
     achievement, achievement_skill, activity, education, language, metric, person, profile_link,
@@ -32,6 +33,7 @@ use sea_orm::{
     QueryOrder, Value,
 };
 
+use super::flight::{Flights, Joined, Lead};
 use super::freshness::{Freshness, weighed};
 
 /// One list of a portfolio, with and without its drafts.
@@ -278,6 +280,18 @@ pub struct ReadModel {
     /// False while changes may be missed (the change feed is lost):
     /// nothing is served from the snapshots nor kept.
     coherent: AtomicBool,
+    /// The persons being loaded after a miss, so that a crowd missing the
+    /// same person loads them once.
+    flights: Flights<i64>,
+}
+
+/// What looking up a snapshot found.
+pub enum Lookup<'a> {
+    /// Kept, or loaded meanwhile by the request that was loading it.
+    Found(Arc<Portfolio>),
+    /// Not kept: load it, holding the lead (if given) until it is kept, so
+    /// that others missing it meanwhile wait for it.
+    Missed(Option<Lead<'a, i64>>),
 }
 
 impl ReadModel {
@@ -289,6 +303,7 @@ impl ReadModel {
                 cache: weighed(bytes, |_, p: &Arc<Portfolio>| p.bytes()).build(),
                 freshness,
                 coherent: AtomicBool::new(true),
+                flights: Flights::default(),
             })
         })
     }
@@ -299,6 +314,25 @@ impl ReadModel {
             return None;
         }
         self.cache.get(&person_id)
+    }
+
+    /// The snapshot of `person_id`; else, when another request is loading
+    /// it, that one's once kept (waiting at most `wait`); else a miss, led
+    /// by this request when nobody else loads it.
+    pub async fn lookup(&self, person_id: i64, wait: Duration) -> Lookup<'_> {
+        if let Some(portfolio) = self.get(person_id) {
+            return Lookup::Found(portfolio);
+        }
+        match self.flights.join(&person_id) {
+            Joined::Lead(lead) => Lookup::Missed(Some(lead)),
+            Joined::Follow(follow) => {
+                follow.landed(wait).await;
+                match self.get(person_id) {
+                    Some(portfolio) => Lookup::Found(portfolio),
+                    None => Lookup::Missed(None),
+                }
+            }
+        }
     }
 
     /// Keeps the snapshots of a load that started at `since` (a
