@@ -225,3 +225,89 @@ async fn cacheable_answers_name_their_persons_in_surrogate_keys() {
         "a private answer names nothing for shared caches"
     );
 }
+
+/// A crowd of anonymous requests missing the same answer at once computes
+/// it once: the first is a miss, every other waits for it and is answered
+/// from the cache.
+#[tokio::test]
+async fn a_crowd_missing_one_answer_computes_it_once() {
+    for app in TestApp::all().await {
+        let b = app.backend;
+        settled(&app, "dahye-ahn").await;
+        let text = metrics(&app).await;
+        let count = |text: &str, result: &str| {
+            metric(
+                text,
+                &format!("portfolio_response_cache_requests_total{{result=\"{result}\"}}"),
+            )
+        };
+        let before = ["miss", "hit", "coalesced"].map(|r| count(&text, r));
+        // A query text asked for the first time: nothing cached answers it.
+        let query = "query($slug: String!) { crowd: person(slug: $slug) { headline } }";
+        let client = app.anonymous();
+        let answers = futures::future::join_all(
+            (0..16).map(|_| client.data(query, json!({ "slug": "dahye-ahn" }))),
+        )
+        .await;
+        assert!(answers.iter().all(|a| *a == answers[0]), "[{b}]");
+        let text = metrics(&app).await;
+        let after = ["miss", "hit", "coalesced"].map(|r| count(&text, r));
+        assert_eq!(after[0] - before[0], 1.0, "[{b}] one miss computes it");
+        assert_eq!(
+            (after[1] - before[1]) + (after[2] - before[2]),
+            15.0,
+            "[{b}] the others are answered from the cache"
+        );
+    }
+}
+
+/// A crowd of requests needing the same cold portfolio at once (the
+/// response cache off, so each runs) loads it once.
+#[tokio::test]
+async fn a_crowd_missing_one_portfolio_loads_it_once() {
+    for backend in backends() {
+        let app = TestApp::spawn_configured(&backend, |config| {
+            config.http.response_cache_bytes = 0;
+        })
+        .await;
+        let b = app.backend;
+        let query =
+            "query($slug: String!) { person(slug: $slug) { headline skills { nodes { name } } } }";
+        let vars = json!({ "slug": "dahye-ahn" });
+        // A cold request: the lookup by slug and the portfolio's load.
+        let before = app.stats.statements();
+        app.anonymous().data(query, vars.clone()).await;
+        let cold = app.stats.statements() - before;
+        let before = app.stats.statements();
+        app.anonymous().data(query, vars.clone()).await;
+        let warm = app.stats.statements() - before;
+        assert!(warm < cold, "[{b}] the second request reads the snapshot");
+
+        // A write drops the snapshot; its echo from the change feed (which
+        // drops it again) has arrived after a few polls.
+        let token = app.token(Some("dahye-ahn")).await;
+        let id = app.person_id("dahye-ahn").await;
+        app.as_token(&token)
+            .data(
+                "mutation($i: UpdatePersonInput!) { updatePerson(input: $i) { person { id } } }",
+                json!({ "i": { "id": id, "headline": "Crowded" } }),
+            )
+            .await;
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+
+        let client = app.anonymous();
+        let before = app.stats.statements();
+        let answers =
+            futures::future::join_all((0..16).map(|_| client.data(query, vars.clone()))).await;
+        let crowd = app.stats.statements() - before;
+        assert!(
+            answers.iter().all(|a| a["person"]["headline"] == "Crowded"),
+            "[{b}] every answer is fresh"
+        );
+        assert_eq!(
+            crowd,
+            cold + 15 * warm,
+            "[{b}] one load for the crowd (cold {cold}, warm {warm})"
+        );
+    }
+}
