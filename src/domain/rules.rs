@@ -105,12 +105,6 @@ pub fn education(
     }
 }
 
-/// The rules of a spoken language.
-pub fn language(c: &mut Checker, path: &str, name: Option<&str>, fluency: Option<&str>) {
-    c.optional_text(&format!("{path}.name"), name, limits::SKILL_NAME);
-    c.optional_text(&format!("{path}.fluency"), fluency, limits::SHORT_TEXT);
-}
-
 /// A role's fields that have rules.
 #[derive(Clone, Copy, Default)]
 pub struct RoleFields<'a> {

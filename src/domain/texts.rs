@@ -70,10 +70,6 @@ pub const EDUCATION: &[TextField] = &[
     ("degree", Line(limits::SHORT_TEXT)),
     ("field", Line(limits::SHORT_TEXT)),
 ];
-pub const LANGUAGE: &[TextField] = &[
-    ("name", Line(limits::SKILL_NAME)),
-    ("fluency", Line(limits::SHORT_TEXT)),
-];
 
 /// The shape of `name` among `fields`.
 pub fn shape_of(fields: &[TextField], name: &str) -> Option<Shape> {

@@ -17,14 +17,14 @@ use super::enums::{ActivityKind, ReferenceKind, SkillCategory};
 use super::loaders::*;
 use super::locale;
 use super::object::portfolio_object;
-use super::profile::{Education, Language, ProfileLink};
+use super::profile::{Education, ProfileLink};
 use super::role::{Role, sort_roles};
 use super::skill::Skill;
 use super::{Duration, loaders, state, viewer};
 use crate::auth::Viewer;
 use crate::document::PortfolioDocument;
 use crate::domain::{Locale, experience_months, limits};
-use crate::error::AppError;
+use crate::error::{AppError, SharedError};
 use crate::service::export;
 
 /// Queries about people.
@@ -330,12 +330,7 @@ portfolio_object! {
             Ok(rows.iter().cloned().map(Education).collect())
         }
 
-        /// Spoken languages, in display order.
-        list(limits::MAX_LANGUAGES_PER_PERSON)
-        async fn languages(&self, ctx: &Context<'_>) -> Result<Vec<Language>> {
-            let rows = loaders(ctx)?.rows(LanguagesOf(self.0.id)).await?;
-            Ok(rows.iter().cloned().map(Language).collect())
-        }
+        lists;
 
         /// Months of professional experience: every month covered by a role,
         /// counted once even when roles overlap; a current role counts through the
@@ -398,7 +393,7 @@ impl Person {
         let (
             (links, skills, roles),
             (activities, achievements, metrics),
-            (skill_links, education, languages),
+            (skill_links, education, lists),
         ) = futures::try_join!(
             try_join3(
                 l.rows(ProfileLinksOf(id)),
@@ -413,7 +408,7 @@ impl Person {
             try_join3(
                 l.rows(SkillLinksOf(id)),
                 l.rows(EducationOf(id)),
-                l.rows(LanguagesOf(id))
+                list_rows(l, id)
             ),
         )?;
         Ok(export::assemble(export::Rows {
@@ -426,7 +421,7 @@ impl Person {
             metrics: &metrics,
             skill_links: &skill_links,
             education: &education,
-            languages: &languages,
+            lists,
         })?)
     }
 
@@ -440,3 +435,17 @@ impl Person {
         Ok(experience_months(spans))
     }
 }
+
+/// The rows of the simple lists, one per row of `document_lists!`.
+macro_rules! list_rows {
+    ($($key:ident: $doc:ident in $table:ident;)*) => {
+        /// The rows of person `id`'s simple lists, as the viewer may see them.
+        async fn list_rows(l: &Loaders, id: i64) -> Result<export::ListRows, SharedError> {
+            Ok(export::ListRows {
+                $($key: l.listed::<entity::$table::Model>(id).await?,)*
+            })
+        }
+    };
+}
+
+crate::document::document_lists!(list_rows);

@@ -1,4 +1,4 @@
-//! The small fixed lists of a person: profile links, education, languages.
+//! The small fixed lists of a person: profile links, education.
 
 use async_graphql::{Context, Result};
 
@@ -67,22 +67,6 @@ portfolio_object! {
         /// Whose education this is.
         owner;
         localized "education";
-        published;
-        stamps;
-    }
-}
-
-portfolio_object! {
-    /// A spoken language.
-    Language(language) {
-        /// The language, e.g. "영어".
-        text name;
-        /// How well, in the person's words, e.g. "비즈니스 회화 가능".
-        optional fluency;
-
-        /// Whose language this is.
-        owner;
-        localized "language";
         published;
         stamps;
     }
