@@ -89,7 +89,6 @@ pub fn localize(doc: &PortfolioDocument, locale: &Locale) -> PortfolioDocument {
             achievements: achievements(&a.achievements),
             ..a.in_locale(tag)
         }),
-        education: each(&doc.education, |e| e.in_locale(tag)),
         ..PortfolioDocument::new(PersonDoc {
             locale: tag.to_owned(),
             locales: Vec::new(),

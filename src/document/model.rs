@@ -38,6 +38,7 @@ pub const FORMAT_VERSION: u32 = 1;
 macro_rules! document_lists {
     ($callback:ident $($state:tt)*) => {
         $callback! { $($state)*
+            education: EducationDoc in education;
             languages: LanguageDoc in language;
         }
     };
@@ -91,8 +92,6 @@ macro_rules! document {
             pub roles: Vec<RoleDoc>,
             #[serde(default, skip_serializing_if = "Vec::is_empty")]
             pub activities: Vec<ActivityDoc>,
-            #[serde(default, skip_serializing_if = "Vec::is_empty")]
-            pub education: Vec<EducationDoc>,
             $(
                 #[serde(default, skip_serializing_if = "Vec::is_empty")]
                 pub $key: Vec<$doc>,
@@ -109,7 +108,6 @@ macro_rules! document {
                     skills: Vec::new(),
                     roles: Vec::new(),
                     activities: Vec::new(),
-                    education: Vec::new(),
                     $($key: Vec::new(),)*
                 }
             }

@@ -375,15 +375,14 @@ pub(super) fn check(document: &PortfolioDocument) -> Vec<(String, String)> {
     // Whole lists over their cap are one problem each; their items are not
     // looked at (a huge list would otherwise mean as many problems).
     use limits::{
-        MAX_ACTIVITIES_PER_PERSON, MAX_EDUCATION_PER_PERSON, MAX_PROFILE_LINKS_PER_PERSON,
-        MAX_ROLES_PER_PERSON, MAX_SKILLS_PER_PERSON,
+        MAX_ACTIVITIES_PER_PERSON, MAX_PROFILE_LINKS_PER_PERSON, MAX_ROLES_PER_PERSON,
+        MAX_SKILLS_PER_PERSON,
     };
     let d = document;
     let links_fit = c.list("links", d.links.len(), MAX_PROFILE_LINKS_PER_PERSON);
     let skills_fit = c.list("skills", d.skills.len(), MAX_SKILLS_PER_PERSON);
     let roles_fit = c.list("roles", d.roles.len(), MAX_ROLES_PER_PERSON);
     let activities_fit = c.list("activities", d.activities.len(), MAX_ACTIVITIES_PER_PERSON);
-    let education_fit = c.list("education", d.education.len(), MAX_EDUCATION_PER_PERSON);
     let lists_fit = list_caps(&mut c, d);
     let achievements = document
         .roles
@@ -512,21 +511,6 @@ pub(super) fn check(document: &PortfolioDocument) -> Vec<(String, String)> {
                 let path = format!("{path}.achievements[{a}]");
                 achievement(&mut c, locales, &path, doc, &skills);
             }
-        }
-    }
-
-    for (index, e) in document.education.iter().enumerate() {
-        if education_fit {
-            let months = Some((e.start, e.end));
-            let (degree, field) = (e.degree.as_deref(), e.field.as_deref());
-            let path = format!("education[{index}]");
-            rules::education(&mut c, &path, Some(&e.institution), degree, field, months);
-            locales.check(&mut c, &path, &e.translations, |c, p, t| {
-                has(c, p, "degree", &t.degree, &e.degree);
-                has(c, p, "field", &t.field, &e.field);
-                let (degree, field) = (t.degree.as_deref(), t.field.as_deref());
-                rules::education(c, p, t.institution.as_deref(), degree, field, None);
-            });
         }
     }
 

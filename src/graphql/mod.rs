@@ -45,8 +45,9 @@ macro_rules! portfolio_types {
                 item(SkillsOf, "skill", "skills", MAX_SKILLS_PER_PERSON);
             Activity => activity, activity::Activity, ActivityById,
                 item(ActivitiesOf, "activity", "activities", MAX_ACTIVITIES_PER_PERSON);
-            Education => education, profile::Education, EducationById,
-                item(EducationOf, "education", "education entries", MAX_EDUCATION_PER_PERSON);
+            Education => education, education::Education, EducationById,
+                list(EducationOf, "education", "education entries", education,
+                    "Schools and degrees, in display order.", EducationMutation);
             Language => language, language::Language, LanguageById,
                 list(LanguagesOf, "language", "languages", languages,
                     "Spoken languages, in display order.", LanguageMutation);
@@ -60,6 +61,7 @@ pub mod activity;
 pub mod budget;
 pub mod connection;
 pub mod cost;
+pub mod education;
 pub mod enums;
 pub mod ids;
 pub mod language;

@@ -17,7 +17,7 @@ use super::enums::{ActivityKind, ReferenceKind, SkillCategory};
 use super::loaders::*;
 use super::locale;
 use super::object::portfolio_object;
-use super::profile::{Education, ProfileLink};
+use super::profile::ProfileLink;
 use super::role::{Role, sort_roles};
 use super::skill::Skill;
 use super::{Duration, loaders, state, viewer};
@@ -323,13 +323,6 @@ portfolio_object! {
             Ok(all)
         }
 
-        /// Schools and degrees, in display order.
-        list(limits::MAX_EDUCATION_PER_PERSON)
-        async fn education(&self, ctx: &Context<'_>) -> Result<Vec<Education>> {
-            let rows = loaders(ctx)?.rows(EducationOf(self.0.id)).await?;
-            Ok(rows.iter().cloned().map(Education).collect())
-        }
-
         lists;
 
         /// Months of professional experience: every month covered by a role,
@@ -390,11 +383,7 @@ impl Person {
     async fn document(&self, ctx: &Context<'_>) -> Result<PortfolioDocument> {
         let l = loaders(ctx)?;
         let id = self.0.id;
-        let (
-            (links, skills, roles),
-            (activities, achievements, metrics),
-            (skill_links, education, lists),
-        ) = futures::try_join!(
+        let ((links, skills, roles), (activities, achievements, metrics), (skill_links, lists)) = futures::try_join!(
             try_join3(
                 l.rows(ProfileLinksOf(id)),
                 l.rows(SkillsOf(id)),
@@ -405,11 +394,7 @@ impl Person {
                 l.achievements(id),
                 l.rows(MetricsOf(id))
             ),
-            try_join3(
-                l.rows(SkillLinksOf(id)),
-                l.rows(EducationOf(id)),
-                list_rows(l, id)
-            ),
+            futures::future::try_join(l.rows(SkillLinksOf(id)), list_rows(l, id)),
         )?;
         Ok(export::assemble(export::Rows {
             person: self.0.clone(),
@@ -420,7 +405,6 @@ impl Person {
             achievements: &achievements,
             metrics: &metrics,
             skill_links: &skill_links,
-            education: &education,
             lists,
         })?)
     }

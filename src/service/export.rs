@@ -4,9 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use entity::{
-    achievement, achievement_skill, activity, education, metric, person, profile_link, role, skill,
-};
+use entity::{achievement, achievement_skill, activity, metric, person, profile_link, role, skill};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::rows::{Stored, listed, read_all, read_metric, read_person};
@@ -52,7 +50,6 @@ pub async fn export_document_dated(
         .order_by_asc(achievement_skill::Column::Position)
         .all(db)
         .await?;
-    let education = listed::<EducationDoc>(db, p.id).await?;
     let lists = ListRows::load(db, p.id).await?;
 
     let updated_at = p.updated_at;
@@ -65,7 +62,6 @@ pub async fn export_document_dated(
         achievements: &achievements,
         metrics: &metrics,
         skill_links: &skill_links,
-        education: &education,
         lists,
     })
     .map(|doc| Some((doc, updated_at)))
@@ -82,7 +78,6 @@ pub struct Rows<'a> {
     pub achievements: &'a [achievement::Model],
     pub metrics: &'a [metric::Model],
     pub skill_links: &'a [achievement_skill::Model],
-    pub education: &'a [education::Model],
     pub lists: ListRows,
 }
 
@@ -125,7 +120,6 @@ pub fn assemble(rows: Rows<'_>) -> AppResult<PortfolioDocument> {
         achievements,
         metrics,
         skill_links,
-        education,
         lists,
     } = rows;
     let skill_names: HashMap<i64, &str> = skills.iter().map(|s| (s.id, s.name.as_str())).collect();
@@ -194,7 +188,6 @@ pub fn assemble(rows: Rows<'_>) -> AppResult<PortfolioDocument> {
                 })
             })
             .collect::<AppResult<_>>()?,
-        education: read_all(education)?,
         ..PortfolioDocument::new(read_person(p)?)
     };
     lists.read_into(&mut doc)?;

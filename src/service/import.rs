@@ -139,7 +139,6 @@ async fn insert_portfolio(
             .await?;
     }
 
-    insert_all(txn, rows(&doc.education, place)).await?;
     insert_lists(txn, doc, place).await?;
     Ok(person_id)
 }

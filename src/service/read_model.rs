@@ -24,9 +24,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use entity::{
-    achievement, achievement_skill, activity, education, metric, person, profile_link, role, skill,
-};
+use entity::{achievement, achievement_skill, activity, metric, person, profile_link, role, skill};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, Iterable, ModelTrait, QueryFilter,
     QueryOrder, Value,
@@ -77,7 +75,6 @@ pub struct Portfolio {
     pub skill_links: Rows<achievement_skill::Model>,
     pub skills: Rows<skill::Model>,
     pub activities: Rows<activity::Model>,
-    pub education: Rows<education::Model>,
     /// The simple lists, one per row of `document_lists!`.
     pub lists: Lists,
     /// About how many bytes it holds (its weight in the budget).
@@ -114,7 +111,6 @@ in_portfolio! {
     achievement_skill => skill_links,
     skill => skills,
     activity => activities,
-    education => education,
 }
 
 /// The size of a row: its struct and the text it owns.
@@ -169,7 +165,6 @@ struct Loaded {
     skill_links: Grouped<achievement_skill::Model>,
     skills: Grouped<skill::Model>,
     activities: Grouped<activity::Model>,
-    education: Grouped<education::Model>,
     lists: LoadedLists,
 }
 
@@ -191,10 +186,7 @@ impl Loaded {
             take(&mut self.skill_links, id),
             take(&mut self.skills, id),
         );
-        let (activities, education) = (
-            take(&mut self.activities, id),
-            take(&mut self.education, id),
-        );
+        let activities = take(&mut self.activities, id);
         let (lists, lists_bytes) = self.lists.take(id);
         let bytes = std::mem::size_of::<Portfolio>()
             + weigh(std::slice::from_ref(&person))
@@ -205,7 +197,6 @@ impl Loaded {
             + weigh(&skill_links)
             + weigh(&skills)
             + weigh(&activities)
-            + weigh(&education)
             + lists_bytes;
         Portfolio {
             person,
@@ -216,7 +207,6 @@ impl Loaded {
             skill_links: Rows::new(skill_links, |_| true),
             skills: Rows::new(skills, |r| r.published),
             activities: Rows::new(activities, |r| r.published),
-            education: Rows::new(education, |r| r.published),
             lists,
             bytes,
         }
@@ -263,7 +253,6 @@ pub async fn load(
         skill_links: of!(s, [AchievementId, Position]),
         skills: of!(skill, [Position, Id]),
         activities: of!(activity, [Position, Id]),
-        education: of!(education, [Position, Id]),
         lists: Box::pin(load_lists(db, ids)),
     };
     Ok(persons

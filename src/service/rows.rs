@@ -239,26 +239,6 @@ stored! {
     }),
 }
 
-stored! {
-    EducationDoc in education,
-    row: |e, place| listed_row!(education, e, place, {
-        institution: e.institution.clone(),
-        degree: e.degree.clone(),
-        field: e.field.clone(),
-        start_ym: e.start.map(|m| m.to_yyyymm()),
-        end_ym: e.end.map(|m| m.to_yyyymm()),
-        status: e.status,
-    }),
-    read: |e| listed_item!(EducationDoc, education, e, {
-        institution: e.institution.clone(),
-        degree: e.degree.clone(),
-        field: e.field.clone(),
-        start: optional_month("education.start_ym", e.start_ym)?,
-        end: optional_month("education.end_ym", e.end_ym)?,
-        status: e.status,
-    }),
-}
-
 /// The row of an achievement's metric; metrics have no draft flag.
 pub fn metric_row(m: &MetricDoc, achievement_id: i64, place: Place) -> metric::ActiveModel {
     metric::ActiveModel {

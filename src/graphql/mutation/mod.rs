@@ -12,7 +12,6 @@
 mod achievement;
 mod activity;
 pub(crate) mod common;
-mod education;
 pub(crate) mod fields;
 pub(crate) mod items;
 mod person;
@@ -44,7 +43,6 @@ pub struct Mutations(
     achievement::AchievementMutation,
     profile_link::ProfileLinkMutation,
     skill::SkillMutation,
-    education::EducationMutation,
     ListMutations,
     translation::TranslationMutation,
 );

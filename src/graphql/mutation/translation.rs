@@ -167,7 +167,6 @@ translatable!(@texts achievement, texts::ACHIEVEMENT);
 translatable!(@texts metric, texts::METRIC);
 translatable!(@texts skill, texts::SKILL);
 translatable!(@texts activity, texts::ACTIVITY);
-translatable!(@texts education, texts::EDUCATION);
 
 async fn run(
     ctx: &Context<'_>,
