@@ -1073,13 +1073,12 @@ pub fn import(value: &Value, slug: &str) -> Result<PortfolioDocument, Vec<(Strin
         return Err(r.problems);
     }
     Ok(PortfolioDocument {
-        format: FORMAT_VERSION,
-        person,
         links,
         skills,
         roles,
         activities,
         education,
         languages,
+        ..PortfolioDocument::new(person)
     })
 }

@@ -67,13 +67,8 @@ pub fn localize(doc: &PortfolioDocument, locale: &Locale) -> PortfolioDocument {
             .and_then(|t| t.title.clone())
             .unwrap_or_else(|| a.title.clone())
     };
-    PortfolioDocument {
+    let mut localized = PortfolioDocument {
         format: doc.format,
-        person: PersonDoc {
-            locale: tag.to_owned(),
-            locales: Vec::new(),
-            ..doc.person.in_locale(tag)
-        },
         links: each(&doc.links, |l| l.in_locale(tag)),
         skills: each(&doc.skills, |s| SkillDoc {
             name: skill_name(&s.name),
@@ -94,9 +89,14 @@ pub fn localize(doc: &PortfolioDocument, locale: &Locale) -> PortfolioDocument {
             achievements: achievements(&a.achievements),
             ..a.in_locale(tag)
         }),
-        education: each(&doc.education, |e| e.in_locale(tag)),
-        languages: each(&doc.languages, |l| l.in_locale(tag)),
-    }
+        ..PortfolioDocument::new(PersonDoc {
+            locale: tag.to_owned(),
+            locales: Vec::new(),
+            ..doc.person.in_locale(tag)
+        })
+    };
+    localized.lists_in_locale(doc, tag);
+    localized
 }
 
 /// `f` of every item of a list.

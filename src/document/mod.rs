@@ -14,6 +14,7 @@ mod validate;
 
 pub use localize::localize;
 pub use model::*;
+pub use validate::has;
 
 use std::fmt;
 

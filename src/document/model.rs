@@ -16,6 +16,7 @@ use entity::enums::{
 use serde::{Deserialize, Serialize};
 
 use crate::domain::YearMonth;
+use crate::domain::validate::Checker;
 
 /// An item's translations: locale tag -> the translated fields.
 pub type Localized<T> = BTreeMap<String, T>;
@@ -23,26 +24,104 @@ pub type Localized<T> = BTreeMap<String, T>;
 /// The version of the format this program reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// A whole portfolio: one person and everything about them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PortfolioDocument {
-    /// Always [`FORMAT_VERSION`].
-    pub format: u32,
-    pub person: PersonDoc,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub links: Vec<ProfileLinkDoc>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub skills: Vec<SkillDoc>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub roles: Vec<RoleDoc>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub activities: Vec<ActivityDoc>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub education: Vec<EducationDoc>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub languages: Vec<LanguageDoc>,
+/// The person's simple lists: items without children of their own, each
+/// kept in a table of its own, in the person's order, and edited one by one.
+/// Every list of them (the document's keys, their checks and translations,
+/// import, export, the read model's snapshot) is made from this table by a
+/// macro that gets its rows, as the GraphQL schema's types are from
+/// `portfolio_types!`. Adding such a list means one row here.
+///
+/// A row: `key: ItemDoc in table;`, `key` being the document's key and the
+/// person's field, `table` the item's entity module. Each item type
+/// implements [`ListItem`] (its cap and rules) and is stored as one row of
+/// its table (`service::rows::Stored`), both next to its GraphQL type.
+macro_rules! document_lists {
+    ($callback:ident $($state:tt)*) => {
+        $callback! { $($state)*
+            education: EducationDoc in education;
+            languages: LanguageDoc in language;
+        }
+    };
 }
+pub(crate) use document_lists;
+
+/// An item of one of the person's simple lists ([`document_lists!`]): how
+/// many a person may have, and the rules of its fields, which a document
+/// and the mutations are both held to.
+pub trait ListItem: Translatable {
+    /// The most items of this list a person may have.
+    const MAX_PER_PERSON: usize;
+
+    /// Checks the item's own fields under `path` (`languages[2]`).
+    fn check(&self, c: &mut Checker, path: &str);
+
+    /// Checks one table of its translations under `path`: each translated
+    /// field by the rules of the field, and only fields the item has.
+    fn check_text(&self, c: &mut Checker, path: &str, text: &Self::Text);
+}
+
+/// An item with a `translations` table per locale.
+pub trait Translatable {
+    /// Its translated fields.
+    type Text: TextTable;
+    /// Its translations, by locale tag.
+    fn translations(&self) -> &Localized<Self::Text>;
+}
+
+/// A `*Text` struct: the translated fields of one item in one locale.
+pub trait TextTable {
+    /// True when nothing is translated.
+    fn is_empty(&self) -> bool;
+}
+
+/// The document type, with a key for each simple list after the others.
+macro_rules! document {
+    ($($key:ident: $doc:ident in $table:ident;)*) => {
+        /// A whole portfolio: one person and everything about them.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct PortfolioDocument {
+            /// Always [`FORMAT_VERSION`].
+            pub format: u32,
+            pub person: PersonDoc,
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            pub links: Vec<ProfileLinkDoc>,
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            pub skills: Vec<SkillDoc>,
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            pub roles: Vec<RoleDoc>,
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            pub activities: Vec<ActivityDoc>,
+            $(
+                #[serde(default, skip_serializing_if = "Vec::is_empty")]
+                pub $key: Vec<$doc>,
+            )*
+        }
+
+        impl PortfolioDocument {
+            /// The portfolio of `person` alone: every list empty.
+            pub fn new(person: PersonDoc) -> PortfolioDocument {
+                PortfolioDocument {
+                    format: FORMAT_VERSION,
+                    person,
+                    links: Vec::new(),
+                    skills: Vec::new(),
+                    roles: Vec::new(),
+                    activities: Vec::new(),
+                    $($key: Vec::new(),)*
+                }
+            }
+
+            /// Takes the simple lists of `from`, each item as read in the
+            /// locale `tag`.
+            pub fn lists_in_locale(&mut self, from: &PortfolioDocument, tag: &str) {
+                $(self.$key = from.$key.iter().map(|item| item.in_locale(tag)).collect();)*
+            }
+        }
+    };
+}
+
+document_lists!(document);
 
 fn default_locale() -> String {
     "en".to_owned()
@@ -288,6 +367,19 @@ macro_rules! texts {
             /// True when nothing is translated.
             pub fn is_empty(&self) -> bool {
                 true $(&& self.$field.is_none())+
+            }
+        }
+
+        impl TextTable for $name {
+            fn is_empty(&self) -> bool {
+                $name::is_empty(self)
+            }
+        }
+
+        impl Translatable for $item {
+            type Text = $name;
+            fn translations(&self) -> &Localized<$name> {
+                &self.translations
             }
         }
 

@@ -26,7 +26,7 @@ struct Locales {
 impl Locales {
     /// Checks every table of `map` under `{path}.translations`, each with
     /// `fields` (which checks the translated values under the table's path).
-    fn check<T: TextFields>(
+    fn check<T: TextTable>(
         &self,
         c: &mut Checker,
         path: &str,
@@ -69,29 +69,8 @@ impl Locales {
     }
 }
 
-/// A `*Text` struct: whether it translates anything.
-trait TextFields {
-    fn is_empty(&self) -> bool;
-}
-
-macro_rules! text_fields {
-    ($($t:ty),+) => { $(impl TextFields for $t { fn is_empty(&self) -> bool { <$t>::is_empty(self) } })+ };
-}
-text_fields!(
-    PersonText,
-    ProfileLinkText,
-    SkillText,
-    RoleText,
-    AchievementText,
-    MetricText,
-    ReferenceText,
-    ActivityText,
-    EducationText,
-    LanguageText
-);
-
 /// A translated field the item itself does not have is refused.
-fn has<T, U>(c: &mut Checker, path: &str, key: &str, translated: &Option<T>, own: &Option<U>) {
+pub fn has<T, U>(c: &mut Checker, path: &str, key: &str, translated: &Option<T>, own: &Option<U>) {
     if translated.is_some() && own.is_none() {
         c.fail(
             format!("{path}.{key}"),
@@ -121,6 +100,38 @@ fn same_length(
         );
     }
 }
+
+/// The items of one simple list, each by its rules (none when the list is
+/// over its cap: `fits` is false).
+fn list<I: ListItem>(c: &mut Checker, locales: &Locales, key: &str, items: &[I], fits: bool) {
+    for (index, item) in items.iter().enumerate().filter(|_| fits) {
+        let path = format!("{key}[{index}]");
+        item.check(c, &path);
+        locales.check(c, &path, item.translations(), |c, p, t| {
+            item.check_text(c, p, t);
+        });
+    }
+}
+
+/// The caps and the items of the simple lists, one of each per row of
+/// [`document_lists!`].
+macro_rules! list_checks {
+    ($($key:ident: $doc:ident in $table:ident;)*) => {
+        /// Whether each simple list is within its cap (each over it is one
+        /// problem), in the table's order.
+        fn list_caps(c: &mut Checker, d: &PortfolioDocument) -> Vec<bool> {
+            vec![$(c.list(stringify!($key), d.$key.len(), <$doc as ListItem>::MAX_PER_PERSON)),*]
+        }
+
+        /// The items of every simple list within its cap.
+        fn list_items(c: &mut Checker, locales: &Locales, d: &PortfolioDocument, fits: &[bool]) {
+            let mut fits = fits.iter().copied();
+            $(list(c, locales, stringify!($key), &d.$key, fits.next().unwrap_or(false));)*
+        }
+    };
+}
+
+document_lists!(list_checks);
 
 /// The rules of an achievement of the document: the shared ones, and its
 /// skills, which must name the document's `skills`.
@@ -364,16 +375,15 @@ pub(super) fn check(document: &PortfolioDocument) -> Vec<(String, String)> {
     // Whole lists over their cap are one problem each; their items are not
     // looked at (a huge list would otherwise mean as many problems).
     use limits::{
-        MAX_ACTIVITIES_PER_PERSON, MAX_EDUCATION_PER_PERSON, MAX_LANGUAGES_PER_PERSON,
-        MAX_PROFILE_LINKS_PER_PERSON, MAX_ROLES_PER_PERSON, MAX_SKILLS_PER_PERSON,
+        MAX_ACTIVITIES_PER_PERSON, MAX_PROFILE_LINKS_PER_PERSON, MAX_ROLES_PER_PERSON,
+        MAX_SKILLS_PER_PERSON,
     };
     let d = document;
     let links_fit = c.list("links", d.links.len(), MAX_PROFILE_LINKS_PER_PERSON);
     let skills_fit = c.list("skills", d.skills.len(), MAX_SKILLS_PER_PERSON);
     let roles_fit = c.list("roles", d.roles.len(), MAX_ROLES_PER_PERSON);
     let activities_fit = c.list("activities", d.activities.len(), MAX_ACTIVITIES_PER_PERSON);
-    let education_fit = c.list("education", d.education.len(), MAX_EDUCATION_PER_PERSON);
-    let languages_fit = c.list("languages", d.languages.len(), MAX_LANGUAGES_PER_PERSON);
+    let lists_fit = list_caps(&mut c, d);
     let achievements = document
         .roles
         .iter()
@@ -504,31 +514,7 @@ pub(super) fn check(document: &PortfolioDocument) -> Vec<(String, String)> {
         }
     }
 
-    for (index, e) in document.education.iter().enumerate() {
-        if education_fit {
-            let months = Some((e.start, e.end));
-            let (degree, field) = (e.degree.as_deref(), e.field.as_deref());
-            let path = format!("education[{index}]");
-            rules::education(&mut c, &path, Some(&e.institution), degree, field, months);
-            locales.check(&mut c, &path, &e.translations, |c, p, t| {
-                has(c, p, "degree", &t.degree, &e.degree);
-                has(c, p, "field", &t.field, &e.field);
-                let (degree, field) = (t.degree.as_deref(), t.field.as_deref());
-                rules::education(c, p, t.institution.as_deref(), degree, field, None);
-            });
-        }
-    }
-
-    for (index, l) in document.languages.iter().enumerate() {
-        if languages_fit {
-            let path = format!("languages[{index}]");
-            rules::language(&mut c, &path, Some(&l.name), l.fluency.as_deref());
-            locales.check(&mut c, &path, &l.translations, |c, p, t| {
-                has(c, p, "fluency", &t.fluency, &l.fluency);
-                rules::language(c, p, t.name.as_deref(), t.fluency.as_deref());
-            });
-        }
-    }
+    list_items(&mut c, locales, document, &lists_fit);
     if activities_fit {
         awards(&mut c, &document.activities);
     }

@@ -57,8 +57,6 @@ pub const MAX_ACHIEVEMENTS_PER_PARENT: usize = 50;
 pub const MAX_ACHIEVEMENTS_PER_PERSON: usize = 500;
 pub const MAX_SKILLS_PER_PERSON: usize = 200;
 pub const MAX_ACTIVITIES_PER_PERSON: usize = 100;
-pub const MAX_EDUCATION_PER_PERSON: usize = 20;
-pub const MAX_LANGUAGES_PER_PERSON: usize = 20;
 
 /// Any array of a JSON Resume document to import (`work`, `highlights`,
 /// `keywords`, ...), before it is mapped to a portfolio and held to the

@@ -84,33 +84,6 @@ pub fn skill(c: &mut Checker, path: &str, name: Option<&str>) {
     c.optional_text(&format!("{path}.name"), name, limits::SKILL_NAME);
 }
 
-/// The rules of a course of study.
-pub fn education(
-    c: &mut Checker,
-    path: &str,
-    institution: Option<&str>,
-    degree: Option<&str>,
-    field: Option<&str>,
-    months: Option<(Option<YearMonth>, Option<YearMonth>)>,
-) {
-    c.optional_text(
-        &format!("{path}.institution"),
-        institution,
-        limits::SHORT_TEXT,
-    );
-    c.optional_text(&format!("{path}.degree"), degree, limits::SHORT_TEXT);
-    c.optional_text(&format!("{path}.field"), field, limits::SHORT_TEXT);
-    if let Some((start, end)) = months {
-        c.months(path, start, end);
-    }
-}
-
-/// The rules of a spoken language.
-pub fn language(c: &mut Checker, path: &str, name: Option<&str>, fluency: Option<&str>) {
-    c.optional_text(&format!("{path}.name"), name, limits::SKILL_NAME);
-    c.optional_text(&format!("{path}.fluency"), fluency, limits::SHORT_TEXT);
-}
-
 /// A role's fields that have rules.
 #[derive(Clone, Copy, Default)]
 pub struct RoleFields<'a> {

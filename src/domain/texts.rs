@@ -65,15 +65,6 @@ pub const ACTIVITY: &[TextField] = &[
         List(limits::MAX_HIGHLIGHTS_PER_ACTIVITY, limits::LONG_TEXT),
     ),
 ];
-pub const EDUCATION: &[TextField] = &[
-    ("institution", Line(limits::SHORT_TEXT)),
-    ("degree", Line(limits::SHORT_TEXT)),
-    ("field", Line(limits::SHORT_TEXT)),
-];
-pub const LANGUAGE: &[TextField] = &[
-    ("name", Line(limits::SKILL_NAME)),
-    ("fluency", Line(limits::SHORT_TEXT)),
-];
 
 /// The shape of `name` among `fields`.
 pub fn shape_of(fields: &[TextField], name: &str) -> Option<Shape> {

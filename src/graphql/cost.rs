@@ -54,8 +54,8 @@ pub fn json_resume() -> usize {
         + limits::MAX_SKILLS_PER_PERSON * 3
         + limits::MAX_ROLES_PER_PERSON * 10
         + limits::MAX_ACTIVITIES_PER_PERSON * (10 + limits::MAX_LIST_ITEMS)
-        + limits::MAX_EDUCATION_PER_PERSON * 6
-        + limits::MAX_LANGUAGES_PER_PERSON * 2
+        + super::education::MAX_PER_PERSON * 6
+        + super::language::MAX_PER_PERSON * 2
         + limits::MAX_ACHIEVEMENTS_PER_PERSON * achievement;
     portfolio.min(CAP)
 }

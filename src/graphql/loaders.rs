@@ -25,10 +25,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
-use entity::{
-    achievement, achievement_skill, activity, education, language, metric, person, profile_link,
-    role, skill,
-};
+use entity::{achievement, person};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use tokio::sync::OnceCell;
 
@@ -88,18 +85,18 @@ macro_rules! key {
 /// keeps, when given).
 macro_rules! by_id {
     ($(#[$doc:meta])* $key:ident, $module:ident) => {
-        by_id!($(#[$doc])* $key, $module, |_loader: &DbLoader, _row: &$module::Model| true);
+        by_id!($(#[$doc])* $key, $module, |_loader: &DbLoader, _row: &entity::$module::Model| true);
     };
     ($(#[$doc:meta])* $key:ident, $module:ident, $visible:expr) => {
         key!($(#[$doc])* $key);
 
         impl Loader<$key> for DbLoader {
-            type Value = $module::Model;
+            type Value = entity::$module::Model;
             type Error = SharedError;
 
             async fn load(&self, keys: &[$key]) -> LoadResult<$key, Self::Value> {
-                let rows = $module::Entity::find()
-                    .filter($module::Column::Id.is_in(keys.iter().map(|k| k.0)))
+                let rows = entity::$module::Entity::find()
+                    .filter(entity::$module::Column::Id.is_in(keys.iter().map(|k| k.0)))
                     .all(&self.db)
                     .await
                     .map_err(shared)?;
@@ -121,7 +118,7 @@ macro_rules! of_person {
         key!($key);
 
         impl List for $key {
-            type Row = $module::Model;
+            type Row = entity::$module::Model;
         }
     };
 }
@@ -194,6 +191,17 @@ by_id!(
     }
 );
 
+/// `Owned` for the rows that carry their person's id.
+macro_rules! owned {
+    ($($module:ident),*) => {$(
+        impl Owned for entity::$module::Model {
+            fn owner(&self) -> i64 {
+                self.person_id
+            }
+        }
+    )*};
+}
+
 /// The keys of every type of the table of portfolio types: `XById` for
 /// each (but the person's, above: its visibility is its own), `XOf` for the
 /// person's lists. The lists without a type of their own follow.
@@ -204,15 +212,20 @@ macro_rules! keys {
     (@owner () $entity:ident $by_id:ident) => {};
     (@part () $entity:ident $by_id:ident) => {
         by_id!($by_id, $entity);
+        owned!($entity);
     };
-    (@item ($of:ident, $name:literal, $plural:literal, $max:ident $(, seen_by $seen:ident)?) $entity:ident $by_id:ident) => {
-        impl Row for $entity::Model {
+    (@item ($of:ident, $($item:tt)*) $entity:ident $by_id:ident) => {
+        impl Row for entity::$entity::Model {
             fn id(&self) -> i64 {
                 self.id
             }
         }
         by_id!($by_id, $entity);
         of_person!($of, $entity);
+        owned!($entity);
+    };
+    (@list $args:tt $entity:ident $by_id:ident) => {
+        keys!(@item $args $entity $by_id);
     };
 }
 
@@ -267,28 +280,7 @@ impl Owned for Arc<Portfolio> {
     }
 }
 
-/// `Owned` for the rows that carry their person's id.
-macro_rules! owned {
-    ($($module:ident),*) => {$(
-        impl Owned for $module::Model {
-            fn owner(&self) -> i64 {
-                self.person_id
-            }
-        }
-    )*};
-}
-
-owned!(
-    profile_link,
-    role,
-    achievement,
-    metric,
-    achievement_skill,
-    skill,
-    activity,
-    education,
-    language
-);
+owned!(achievement_skill);
 
 /// Keys of one kind asked for together, and their values once loaded.
 struct Batch<K, V> {
@@ -452,12 +444,20 @@ impl Loaders {
     /// Every row of one list of a person's portfolio that the viewer may
     /// see: drafts only for the person's owner.
     pub async fn rows<K: List>(&self, key: K) -> Result<Arc<Vec<K::Row>>, SharedError> {
-        let person = key.id();
+        self.listed(key.id()).await
+    }
+
+    /// The rows of type `M` of a person's portfolio, as the viewer may see
+    /// them: the list of `M`'s key, by the type of its rows.
+    pub async fn listed<M>(&self, person: i64) -> Result<Arc<Vec<M>>, SharedError>
+    where
+        M: InPortfolio + Send + Sync + 'static,
+    {
         let Some(portfolio) = self.get(PortfolioOf(person)).await? else {
             return Ok(Arc::default());
         };
         let drafts = self.loader.viewer.sees_drafts_of(person);
-        Ok(K::Row::rows(&portfolio).visible(drafts))
+        Ok(M::rows(&portfolio).visible(drafts))
     }
 
     /// Row `id` of a person's list, when there is an id and the viewer may

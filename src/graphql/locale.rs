@@ -291,9 +291,15 @@ pub trait HasText {
     fn translations(&self) -> &Option<String>;
 }
 
+/// `HasText` for the rows of every type of the table of portfolio types
+/// but the person's (below).
 macro_rules! has_text {
-    ($($module:ident),* $(,)?) => {$(
-        impl HasText for entity::$module::Model {
+    ($($type:ident => $entity:ident, $module:ident::$object:ident, $by_id:ident, $shape:ident $args:tt;)*) => {
+        $(has_text!(@$shape $entity);)*
+    };
+    (@owner $entity:ident) => {};
+    (@$shape:ident $entity:ident) => {
+        impl HasText for entity::$entity::Model {
             fn person_id(&self) -> i64 {
                 self.person_id
             }
@@ -301,18 +307,9 @@ macro_rules! has_text {
                 &self.translations
             }
         }
-    )*};
+    };
 }
-has_text!(
-    profile_link,
-    role,
-    achievement,
-    metric,
-    skill,
-    activity,
-    education,
-    language
-);
+super::portfolio_types!(has_text);
 
 impl HasText for person::Model {
     fn person_id(&self) -> i64 {

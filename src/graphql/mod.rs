@@ -7,9 +7,11 @@
 
 /// The portfolio's types, written once: every other list of them (global id
 /// kinds, loader keys, the `Node` interface and its lookups, the editable
-/// items of the write side) is made from this table by a macro that gets its
-/// rows, as seaography's `register_entity_modules!` makes its schema. Adding a
-/// type means one row here.
+/// items of the write side, their translations, the mutations and the
+/// person's fields of the simple lists) is made from this table by a macro
+/// that gets its rows, as seaography's `register_entity_modules!` makes its
+/// schema. Adding a type means one row here (and, for a simple list, one in
+/// `document_lists!`, the document's table).
 ///
 /// A row: `Type => entity module, module::GraphQLObject, ById key, shape;`,
 /// the type's name being its GraphQL name and its global-id kind. Shapes:
@@ -18,12 +20,19 @@
 ///   person's ordered lists, which can be drafts and are edited one by one;
 ///   `seen_by method` when the viewer's list comes from a `Loaders` method
 ///   rather than from the `XOf` key alone;
+/// - `list(XOf key, "name", "plural", field, "doc", XMutation)`: an item of
+///   one of the person's simple lists, whose module has everything of the
+///   type (see `language`): its `MAX_PER_PERSON`, `TEXTS`, rules and storage,
+///   its object and its mutation object `XMutation` (merged into the
+///   schema's mutations, after the others'); the person lists them in
+///   `field`, described by "doc";
 /// - `part()`: a metric, shown with its achievement.
 ///
-/// The order is that of the `Node` interface's types.
+/// The order is that of the `Node` interface's types. A callback may be
+/// given tokens to put before the rows (`portfolio_types!(cb @state ...)`).
 macro_rules! portfolio_types {
-    ($callback:ident) => {
-        $callback! {
+    ($callback:ident $($state:tt)*) => {
+        $callback! { $($state)*
             Person => person, person::Person, PersonById, owner();
             ProfileLink => profile_link, profile::ProfileLink, ProfileLinkById,
                 item(ProfileLinksOf, "profile link", "profile links", MAX_PROFILE_LINKS_PER_PERSON);
@@ -36,10 +45,12 @@ macro_rules! portfolio_types {
                 item(SkillsOf, "skill", "skills", MAX_SKILLS_PER_PERSON);
             Activity => activity, activity::Activity, ActivityById,
                 item(ActivitiesOf, "activity", "activities", MAX_ACTIVITIES_PER_PERSON);
-            Education => education, profile::Education, EducationById,
-                item(EducationOf, "education", "education entries", MAX_EDUCATION_PER_PERSON);
-            Language => language, profile::Language, LanguageById,
-                item(LanguagesOf, "language", "languages", MAX_LANGUAGES_PER_PERSON);
+            Education => education, education::Education, EducationById,
+                list(EducationOf, "education", "education entries", education,
+                    "Schools and degrees, in display order.", EducationMutation);
+            Language => language, language::Language, LanguageById,
+                list(LanguagesOf, "language", "languages", languages,
+                    "Spoken languages, in display order.", LanguageMutation);
         }
     };
 }
@@ -50,8 +61,10 @@ pub mod activity;
 pub mod budget;
 pub mod connection;
 pub mod cost;
+pub mod education;
 pub mod enums;
 pub mod ids;
+pub mod language;
 pub mod loaders;
 pub mod locale;
 pub mod mutation;

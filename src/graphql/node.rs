@@ -45,6 +45,9 @@ macro_rules! nodes {
     (@item ($of:ident, $name:literal, $plural:literal, $max:ident) $l:ident $id:ident $by_id:ident) => {
         visible($l, $l.get($by_id($id)).await?, |m| m.person_id, |m| m.id, |p| $l.rows($of(p))).await?
     };
+    (@list ($of:ident, $($list:tt)*) $l:ident $id:ident $by_id:ident) => {
+        nodes!(@item ($of, "", "", $of) $l $id $by_id)
+    };
     (@item ($of:ident, $name:literal, $plural:literal, $max:ident, seen_by $seen:ident) $l:ident $id:ident $by_id:ident) => {
         visible($l, $l.get($by_id($id)).await?, |m| m.person_id, |m| m.id, |p| $l.$seen(p)).await?
     };

@@ -331,6 +331,40 @@ macro_rules! portfolio_object {
         );
     };
 
+    // The person's simple lists, a field each (`lists;`): the rows of the
+    // table of portfolio types are read one by one, after the state.
+    (@read $head:tt $fields:tt $texts:tt lists; $($rest:tt)*) => {
+        $crate::graphql::portfolio_types!(portfolio_object @lists $head $fields $texts [$($rest)*]);
+    };
+    (@lists $head:tt [$($fields:tt)*] $texts:tt $rest:tt
+        $type:ident => $entity:ident, $module:ident::$object:ident, $by_id:ident,
+            list($of:ident, $name:literal, $plural:literal, $field:ident, $doc:literal, $mutation:ident);
+        $($rows:tt)*
+    ) => {
+        $crate::graphql::object::portfolio_object!(@lists $head
+            [$($fields)* { [#[doc = $doc]] [list($crate::graphql::$module::MAX_PER_PERSON,)] [
+                async fn $field(
+                    &self,
+                    ctx: &::async_graphql::Context<'_>,
+                ) -> ::async_graphql::Result<Vec<$crate::graphql::$module::$object>> {
+                    let l = $crate::graphql::loaders(ctx)?;
+                    let rows = l.rows($crate::graphql::loaders::$of(self.0.id)).await?;
+                    Ok(rows.iter().cloned().map($crate::graphql::$module::$object).collect())
+                }
+            ] }]
+            $texts $rest $($rows)*
+        );
+    };
+    (@lists $head:tt $fields:tt $texts:tt $rest:tt
+        $type:ident => $entity:ident, $module:ident::$object:ident, $by_id:ident, $shape:ident $args:tt;
+        $($rows:tt)*
+    ) => {
+        $crate::graphql::object::portfolio_object!(@lists $head $fields $texts $rest $($rows)*);
+    };
+    (@lists $head:tt $fields:tt $texts:tt [$($rest:tt)*]) => {
+        $crate::graphql::object::portfolio_object!(@read $head $fields $texts $($rest)*);
+    };
+
     // The owner.
     (@read { $type:ident, $module:ident, $type_attrs:tt } [$($fields:tt)*] $texts:tt
         $(#[$attr:meta])+ owner; $($rest:tt)*

@@ -17,14 +17,14 @@ use super::enums::{ActivityKind, ReferenceKind, SkillCategory};
 use super::loaders::*;
 use super::locale;
 use super::object::portfolio_object;
-use super::profile::{Education, Language, ProfileLink};
+use super::profile::ProfileLink;
 use super::role::{Role, sort_roles};
 use super::skill::Skill;
 use super::{Duration, loaders, state, viewer};
 use crate::auth::Viewer;
 use crate::document::PortfolioDocument;
 use crate::domain::{Locale, experience_months, limits};
-use crate::error::AppError;
+use crate::error::{AppError, SharedError};
 use crate::service::export;
 
 /// Queries about people.
@@ -323,19 +323,7 @@ portfolio_object! {
             Ok(all)
         }
 
-        /// Schools and degrees, in display order.
-        list(limits::MAX_EDUCATION_PER_PERSON)
-        async fn education(&self, ctx: &Context<'_>) -> Result<Vec<Education>> {
-            let rows = loaders(ctx)?.rows(EducationOf(self.0.id)).await?;
-            Ok(rows.iter().cloned().map(Education).collect())
-        }
-
-        /// Spoken languages, in display order.
-        list(limits::MAX_LANGUAGES_PER_PERSON)
-        async fn languages(&self, ctx: &Context<'_>) -> Result<Vec<Language>> {
-            let rows = loaders(ctx)?.rows(LanguagesOf(self.0.id)).await?;
-            Ok(rows.iter().cloned().map(Language).collect())
-        }
+        lists;
 
         /// Months of professional experience: every month covered by a role,
         /// counted once even when roles overlap; a current role counts through the
@@ -395,11 +383,7 @@ impl Person {
     async fn document(&self, ctx: &Context<'_>) -> Result<PortfolioDocument> {
         let l = loaders(ctx)?;
         let id = self.0.id;
-        let (
-            (links, skills, roles),
-            (activities, achievements, metrics),
-            (skill_links, education, languages),
-        ) = futures::try_join!(
+        let ((links, skills, roles), (activities, achievements, metrics), (skill_links, lists)) = futures::try_join!(
             try_join3(
                 l.rows(ProfileLinksOf(id)),
                 l.rows(SkillsOf(id)),
@@ -410,11 +394,7 @@ impl Person {
                 l.achievements(id),
                 l.rows(MetricsOf(id))
             ),
-            try_join3(
-                l.rows(SkillLinksOf(id)),
-                l.rows(EducationOf(id)),
-                l.rows(LanguagesOf(id))
-            ),
+            futures::future::try_join(l.rows(SkillLinksOf(id)), list_rows(l, id)),
         )?;
         Ok(export::assemble(export::Rows {
             person: self.0.clone(),
@@ -425,8 +405,7 @@ impl Person {
             achievements: &achievements,
             metrics: &metrics,
             skill_links: &skill_links,
-            education: &education,
-            languages: &languages,
+            lists,
         })?)
     }
 
@@ -440,3 +419,17 @@ impl Person {
         Ok(experience_months(spans))
     }
 }
+
+/// The rows of the simple lists, one per row of `document_lists!`.
+macro_rules! list_rows {
+    ($($key:ident: $doc:ident in $table:ident;)*) => {
+        /// The rows of person `id`'s simple lists, as the viewer may see them.
+        async fn list_rows(l: &Loaders, id: i64) -> Result<export::ListRows, SharedError> {
+            Ok(export::ListRows {
+                $($key: l.listed::<entity::$table::Model>(id).await?,)*
+            })
+        }
+    };
+}
+
+crate::document::document_lists!(list_rows);

@@ -4,10 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use entity::{
-    achievement, achievement_skill, activity, education, language, metric, person, profile_link,
-    role, skill,
-};
+use entity::{achievement, achievement_skill, activity, metric, person, profile_link, role, skill};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::rows::{Stored, listed, read_all, read_metric, read_person};
@@ -53,8 +50,7 @@ pub async fn export_document_dated(
         .order_by_asc(achievement_skill::Column::Position)
         .all(db)
         .await?;
-    let education = listed::<EducationDoc>(db, p.id).await?;
-    let languages = listed::<LanguageDoc>(db, p.id).await?;
+    let lists = ListRows::load(db, p.id).await?;
 
     let updated_at = p.updated_at;
     assemble(Rows {
@@ -66,8 +62,7 @@ pub async fn export_document_dated(
         achievements: &achievements,
         metrics: &metrics,
         skill_links: &skill_links,
-        education: &education,
-        languages: &languages,
+        lists,
     })
     .map(|doc| Some((doc, updated_at)))
 }
@@ -83,9 +78,35 @@ pub struct Rows<'a> {
     pub achievements: &'a [achievement::Model],
     pub metrics: &'a [metric::Model],
     pub skill_links: &'a [achievement_skill::Model],
-    pub education: &'a [education::Model],
-    pub languages: &'a [language::Model],
+    pub lists: ListRows,
 }
+
+/// The rows of the simple lists, one field per row of [`document_lists!`].
+macro_rules! list_rows {
+    ($($key:ident: $doc:ident in $table:ident;)*) => {
+        /// The rows of a portfolio's simple lists, each in display order.
+        pub struct ListRows {
+            $(pub $key: std::sync::Arc<Vec<entity::$table::Model>>,)*
+        }
+
+        impl ListRows {
+            /// The rows of person `person_id`'s simple lists.
+            async fn load(db: &impl ConnectionTrait, person_id: i64) -> AppResult<ListRows> {
+                Ok(ListRows {
+                    $($key: std::sync::Arc::new(listed::<$doc>(db, person_id).await?),)*
+                })
+            }
+
+            /// Puts the items of the rows into `doc`.
+            fn read_into(&self, doc: &mut PortfolioDocument) -> AppResult<()> {
+                $(doc.$key = read_all::<$doc>(&self.$key)?;)*
+                Ok(())
+            }
+        }
+    };
+}
+
+document_lists!(list_rows);
 
 /// The document of a portfolio's rows. Pure: the GraphQL layer assembles
 /// it from rows its batched loaders already hold.
@@ -99,8 +120,7 @@ pub fn assemble(rows: Rows<'_>) -> AppResult<PortfolioDocument> {
         achievements,
         metrics,
         skill_links,
-        education,
-        languages,
+        lists,
     } = rows;
     let skill_names: HashMap<i64, &str> = skills.iter().map(|s| (s.id, s.name.as_str())).collect();
     let mut metrics_of: HashMap<i64, Vec<MetricDoc>> = HashMap::new();
@@ -143,9 +163,7 @@ pub fn assemble(rows: Rows<'_>) -> AppResult<PortfolioDocument> {
         .iter()
         .map(|a| (a.id, a.title.as_str()))
         .collect();
-    Ok(PortfolioDocument {
-        format: FORMAT_VERSION,
-        person: read_person(p)?,
+    let mut doc = PortfolioDocument {
         links: read_all(links)?,
         skills: read_all(skills)?,
         roles: roles
@@ -170,7 +188,8 @@ pub fn assemble(rows: Rows<'_>) -> AppResult<PortfolioDocument> {
                 })
             })
             .collect::<AppResult<_>>()?,
-        education: read_all(education)?,
-        languages: read_all(languages)?,
-    })
+        ..PortfolioDocument::new(read_person(p)?)
+    };
+    lists.read_into(&mut doc)?;
+    Ok(doc)
 }

@@ -139,10 +139,27 @@ async fn insert_portfolio(
             .await?;
     }
 
-    insert_all(txn, rows(&doc.education, place)).await?;
-    insert_all(txn, rows(&doc.languages, place)).await?;
+    insert_lists(txn, doc, place).await?;
     Ok(person_id)
 }
+
+/// Inserts the rows of the simple lists, one row of [`document_lists!`]
+/// each, in the table's order.
+macro_rules! insert_lists {
+    ($($key:ident: $doc:ident in $table:ident;)*) => {
+        /// Writes the items of the document's simple lists.
+        async fn insert_lists(
+            txn: &impl ConnectionTrait,
+            doc: &PortfolioDocument,
+            place: impl Fn(usize) -> Place + Copy,
+        ) -> AppResult<()> {
+            $(insert_all(txn, rows(&doc.$key, place)).await?;)*
+            Ok(())
+        }
+    };
+}
+
+document::document_lists!(insert_lists);
 
 /// The rows of a list of items, each at its place in the list.
 fn rows<'a, I: Stored>(

@@ -24,10 +24,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use entity::{
-    achievement, achievement_skill, activity, education, language, metric, person, profile_link,
-    role, skill,
-};
+use entity::{achievement, achievement_skill, activity, metric, person, profile_link, role, skill};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, Iterable, ModelTrait, QueryFilter,
     QueryOrder, Value,
@@ -78,8 +75,8 @@ pub struct Portfolio {
     pub skill_links: Rows<achievement_skill::Model>,
     pub skills: Rows<skill::Model>,
     pub activities: Rows<activity::Model>,
-    pub education: Rows<education::Model>,
-    pub languages: Rows<language::Model>,
+    /// The simple lists, one per row of `document_lists!`.
+    pub lists: Lists,
     /// About how many bytes it holds (its weight in the budget).
     bytes: usize,
 }
@@ -114,8 +111,6 @@ in_portfolio! {
     achievement_skill => skill_links,
     skill => skills,
     activity => activities,
-    education => education,
-    language => languages,
 }
 
 /// The size of a row: its struct and the text it owns.
@@ -170,8 +165,7 @@ struct Loaded {
     skill_links: Grouped<achievement_skill::Model>,
     skills: Grouped<skill::Model>,
     activities: Grouped<activity::Model>,
-    education: Grouped<education::Model>,
-    languages: Grouped<language::Model>,
+    lists: LoadedLists,
 }
 
 fn take<M>(grouped: &mut Grouped<M>, id: i64) -> Vec<M> {
@@ -192,11 +186,8 @@ impl Loaded {
             take(&mut self.skill_links, id),
             take(&mut self.skills, id),
         );
-        let (activities, education, languages) = (
-            take(&mut self.activities, id),
-            take(&mut self.education, id),
-            take(&mut self.languages, id),
-        );
+        let activities = take(&mut self.activities, id);
+        let (lists, lists_bytes) = self.lists.take(id);
         let bytes = std::mem::size_of::<Portfolio>()
             + weigh(std::slice::from_ref(&person))
             + weigh(&links)
@@ -206,8 +197,7 @@ impl Loaded {
             + weigh(&skill_links)
             + weigh(&skills)
             + weigh(&activities)
-            + weigh(&education)
-            + weigh(&languages);
+            + lists_bytes;
         Portfolio {
             person,
             profile_links: Rows::new(links, |r| r.published),
@@ -217,8 +207,7 @@ impl Loaded {
             skill_links: Rows::new(skill_links, |_| true),
             skills: Rows::new(skills, |r| r.published),
             activities: Rows::new(activities, |r| r.published),
-            education: Rows::new(education, |r| r.published),
-            languages: Rows::new(languages, |r| r.published),
+            lists,
             bytes,
         }
     }
@@ -264,14 +253,65 @@ pub async fn load(
         skill_links: of!(s, [AchievementId, Position]),
         skills: of!(skill, [Position, Id]),
         activities: of!(activity, [Position, Id]),
-        education: of!(education, [Position, Id]),
-        languages: of!(language, [Position, Id]),
+        lists: Box::pin(load_lists(db, ids)),
     };
     Ok(persons
         .into_iter()
         .map(|person| (person.id, Arc::new(loaded.portfolio(person))))
         .collect())
 }
+
+/// The snapshot's part and the load of the simple lists, from the rows of
+/// `document_lists!`.
+macro_rules! lists {
+    ($($key:ident: $doc:ident in $table:ident;)*) => {
+        /// The rows of a person's simple lists, one field per list.
+        pub struct Lists {
+            $(pub $key: Rows<entity::$table::Model>,)*
+        }
+
+        $(impl InPortfolio for entity::$table::Model {
+            fn rows(portfolio: &Portfolio) -> &Rows<Self> {
+                &portfolio.lists.$key
+            }
+        })*
+
+        /// What one load read of the simple lists, table by table.
+        struct LoadedLists {
+            $($key: Grouped<entity::$table::Model>,)*
+        }
+
+        impl LoadedLists {
+            /// The lists of person `id`, with about how many bytes they hold.
+            fn take(&mut self, id: i64) -> (Lists, usize) {
+                let mut bytes = 0;
+                $(
+                    let $key = take(&mut self.$key, id);
+                    bytes += weigh(&$key);
+                )*
+                let lists = Lists {
+                    $($key: Rows::new($key, |r| r.published),)*
+                };
+                (lists, bytes)
+            }
+        }
+
+        /// The simple lists of the persons `ids`: one statement per table,
+        /// all at once, each boxed like the others of [`load`].
+        async fn load_lists(db: &DatabaseConnection, ids: &[i64]) -> Result<LoadedLists, DbErr> {
+            let ($($key,)*) = futures::try_join!($(Box::pin(rows_of::<entity::$table::Entity, _>(
+                db,
+                ids,
+                entity::$table::Column::PersonId,
+                &[entity::$table::Column::Position, entity::$table::Column::Id],
+                |row| row.person_id,
+            ))),*)?;
+            Ok(LoadedLists { $($key),* })
+        }
+    };
+}
+
+crate::document::document_lists!(lists);
 
 /// The snapshots of the persons read lately, within a memory budget.
 pub struct ReadModel {

@@ -7,9 +7,7 @@
 //! them by id and the export hangs them back under their parent.
 
 use chrono::{DateTime, Utc};
-use entity::{
-    achievement, activity, education, language, metric, person, profile_link, role, skill,
-};
+use entity::{metric, person};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -62,7 +60,7 @@ pub fn read_all<I: Stored>(rows: &[<I::Entity as EntityTrait>::Model]) -> AppRes
 
 /// The translations kept in an item's `translations` column; a column the
 /// document cannot express is an internal error.
-fn texts<T: serde::de::DeserializeOwned>(
+pub fn texts<T: serde::de::DeserializeOwned>(
     table: &str,
     id: i64,
     column: Option<&str>,
@@ -77,20 +75,22 @@ fn texts<T: serde::de::DeserializeOwned>(
 /// The row of a listed item: its own columns, then those every listed item
 /// has (owner, place, draft flag, translations, version and timestamps).
 macro_rules! listed_row {
-    ($table:ident, $item:expr, $place:expr, { $($column:ident: $value:expr),* $(,)? }) => {
-        $table::ActiveModel {
+    ($table:ident, $item:expr, $place:expr, { $($column:ident: $value:expr),* $(,)? }) => {{
+        use ::sea_orm::ActiveValue::{NotSet, Set};
+        ::entity::$table::ActiveModel {
             $($column: Set($value),)*
             id: NotSet,
             person_id: Set($place.person_id),
             position: Set($place.position),
             published: Set(!$item.draft),
             version: Set(1),
-            translations: Set(to_column(&$item.translations)),
+            translations: Set($crate::document::localize::to_column(&$item.translations)),
             created_at: Set($place.now),
             updated_at: Set($place.now),
         }
-    };
+    }};
 }
+pub(crate) use listed_row;
 
 /// The item of a listed row: its own fields, then its draft flag and its
 /// translations.
@@ -99,33 +99,40 @@ macro_rules! listed_item {
         $doc {
             $($field: $value,)*
             draft: !$row.published,
-            translations: texts(stringify!($table), $row.id, $row.translations.as_deref())?,
+            translations: $crate::service::rows::texts(
+                stringify!($table),
+                $row.id,
+                $row.translations.as_deref(),
+            )?,
         }
     };
 }
+pub(crate) use listed_item;
 
 /// Implements [`Stored`] for an item type: its table, then its row and its
-/// item, each given by a closure-like `|item, place|` / `|row|` body.
+/// item, each given by a closure-like `|item, place|` / `|row|` body (with
+/// [`listed_row!`] and [`listed_item!`] for a listed item).
 macro_rules! stored {
     ($doc:ident in $table:ident,
      row: |$item:ident, $place:ident| $row:expr,
      read: |$r:ident| $read:expr $(,)?) => {
-        impl Stored for $doc {
-            type Entity = $table::Entity;
-            const PERSON_ID: $table::Column = $table::Column::PersonId;
-            const POSITION: $table::Column = $table::Column::Position;
+        impl $crate::service::rows::Stored for $doc {
+            type Entity = ::entity::$table::Entity;
+            const PERSON_ID: ::entity::$table::Column = ::entity::$table::Column::PersonId;
+            const POSITION: ::entity::$table::Column = ::entity::$table::Column::Position;
 
-            fn row(&self, $place: Place) -> $table::ActiveModel {
+            fn row(&self, $place: $crate::service::rows::Place) -> ::entity::$table::ActiveModel {
                 let $item = self;
                 $row
             }
 
-            fn read($r: &$table::Model) -> AppResult<Self> {
+            fn read($r: &::entity::$table::Model) -> $crate::error::AppResult<Self> {
                 Ok($read)
             }
         }
     };
 }
+pub(crate) use stored;
 
 stored! {
     ProfileLinkDoc in profile_link,
@@ -229,38 +236,6 @@ stored! {
         skills: Vec::new(),
         metrics: Vec::new(),
         links: decode("achievement.links", &a.links)?,
-    }),
-}
-
-stored! {
-    EducationDoc in education,
-    row: |e, place| listed_row!(education, e, place, {
-        institution: e.institution.clone(),
-        degree: e.degree.clone(),
-        field: e.field.clone(),
-        start_ym: e.start.map(|m| m.to_yyyymm()),
-        end_ym: e.end.map(|m| m.to_yyyymm()),
-        status: e.status,
-    }),
-    read: |e| listed_item!(EducationDoc, education, e, {
-        institution: e.institution.clone(),
-        degree: e.degree.clone(),
-        field: e.field.clone(),
-        start: optional_month("education.start_ym", e.start_ym)?,
-        end: optional_month("education.end_ym", e.end_ym)?,
-        status: e.status,
-    }),
-}
-
-stored! {
-    LanguageDoc in language,
-    row: |l, place| listed_row!(language, l, place, {
-        name: l.name.clone(),
-        fluency: l.fluency.clone(),
-    }),
-    read: |l| listed_item!(LanguageDoc, language, l, {
-        name: l.name.clone(),
-        fluency: l.fluency.clone(),
     }),
 }
 

@@ -270,7 +270,7 @@ async fn a_person_cannot_have_more_items_than_the_limit() {
         let have = app.anonymous().data(count, json!({})).await["person"]["languages"]
             .as_array()
             .map_or(0, Vec::len);
-        for n in have..limits::MAX_LANGUAGES_PER_PERSON {
+        for n in have..portfolio::graphql::language::MAX_PER_PERSON {
             app.as_token(&token)
                 .data(
                     create,
@@ -293,7 +293,7 @@ async fn a_person_cannot_have_more_items_than_the_limit() {
                 .as_str()
                 .is_some_and(|m| m.contains(&format!(
                     "at most {} languages",
-                    limits::MAX_LANGUAGES_PER_PERSON
+                    portfolio::graphql::language::MAX_PER_PERSON
                 ))),
             "[{b}] {errors:?}"
         );
@@ -305,7 +305,7 @@ async fn a_person_cannot_have_more_items_than_the_limit() {
 async fn a_document_or_resume_over_a_limit_is_refused_and_writes_nothing() {
     let mut document = copy_of_bundled("too-many");
     let language = document.languages[0].clone();
-    document.languages = vec![language; limits::MAX_LANGUAGES_PER_PERSON + 1];
+    document.languages = vec![language; portfolio::graphql::language::MAX_PER_PERSON + 1];
     let achievement = document.roles[0].achievements[0].clone();
     document.roles[0].achievements[0].metrics =
         vec![achievement.metrics[0].clone(); limits::MAX_METRICS_PER_ACHIEVEMENT + 1];
@@ -332,7 +332,7 @@ async fn a_document_or_resume_over_a_limit_is_refused_and_writes_nothing() {
     assert!(
         err.to_string().contains(&format!(
             "at most {} items",
-            limits::MAX_LANGUAGES_PER_PERSON
+            portfolio::graphql::language::MAX_PER_PERSON
         )),
         "{err}"
     );

@@ -55,19 +55,25 @@ pub trait Editable: Versioned {
 /// for its items.
 macro_rules! editable {
     ($($type:ident => $entity:ident, $module:ident::$object:ident, $by_id:ident, $shape:ident $args:tt;)*) => {
-        $(editable!(@ $shape $args $entity $type);)*
+        $(editable!(@ $shape $args $entity $type $module);)*
     };
-    (@owner () $entity:ident $type:ident) => {
+    (@owner () $entity:ident $type:ident $object_module:ident) => {
         editable!(@versioned $entity $type, stringify!($entity), Id, id);
     };
-    (@part () $entity:ident $type:ident) => {
+    (@part () $entity:ident $type:ident $object_module:ident) => {
         editable!(@versioned $entity $type, stringify!($entity), PersonId, person_id);
     };
-    (@item ($of:ident, $name:literal, $plural:literal, $max:ident $(, seen_by $seen:ident)?) $module:ident $type:ident) => {
+    (@item ($of:ident, $name:literal, $plural:literal, $max:ident $(, seen_by $seen:ident)?) $module:ident $type:ident $object_module:ident) => {
+        editable!(@listed $module $type, $name, $plural, limits::$max);
+    };
+    (@list ($of:ident, $name:literal, $plural:literal, $($list:tt)*) $module:ident $type:ident $object_module:ident) => {
+        editable!(@listed $module $type, $name, $plural, crate::graphql::$object_module::MAX_PER_PERSON);
+    };
+    (@listed $module:ident $type:ident, $name:literal, $plural:literal, $max:expr) => {
         editable!(@versioned $module $type, $name, PersonId, person_id);
         impl Editable for entity::$module::Entity {
             const PLURAL: &'static str = $plural;
-            const MAX_PER_PERSON: usize = limits::$max;
+            const MAX_PER_PERSON: usize = $max;
             editable!(@columns $module: position_column => Position, created_at_column => CreatedAt);
             fn position_of(model: &Self::Model) -> i32 {
                 model.position

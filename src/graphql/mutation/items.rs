@@ -109,7 +109,7 @@ pub trait Target {
 /// `Target` for an input with `id` and `expectedVersion`.
 macro_rules! target {
     ($input:ty) => {
-        impl super::items::Target for $input {
+        impl $crate::graphql::mutation::items::Target for $input {
             fn id(&self) -> &async_graphql::ID {
                 &self.id
             }
@@ -136,7 +136,7 @@ macro_rules! patch_input {
             $($fields)*
         }
 
-        super::items::target!($input);
+        $crate::graphql::mutation::items::target!($input);
     };
 }
 
@@ -295,7 +295,7 @@ pub async fn reorder<E: Editable>(
 }
 
 /// The create and update inputs of an item type (see
-/// [`super::fields::inputs!`] for the list of fields), with the fields every
+/// [`$crate::graphql::mutation::fields::inputs!`] for the list of fields), with the fields every
 /// item type has: the person a new item is for; the item a change is about
 /// and the version it is based on. Its [`Rules`] are implemented on the
 /// view; `span` names the start and end month of a type whose months must
@@ -309,7 +309,7 @@ macro_rules! item_inputs {
         $(span $start:ident => $start_column:ident, $end:ident => $end_column:ident;)?
         $(derive $derive:path;)?
     ) => {
-        super::fields::inputs! {
+        $crate::graphql::mutation::fields::inputs! {
             $(#[$create_doc])* $create { pub person_id: async_graphql::ID, }
             $(#[$update_doc])* $update {
                 pub id: async_graphql::ID,
@@ -319,37 +319,37 @@ macro_rules! item_inputs {
             for $entity => $given { $($fields)* }
         }
 
-        super::items::item_inputs!(@input $create, $entity, $given, true $(, $derive)?);
-        super::items::item_inputs!(@input $update, $entity, $given, false $(, $derive)?);
+        $crate::graphql::mutation::items::item_inputs!(@input $create, $entity, $given, true $(, $derive)?);
+        $crate::graphql::mutation::items::item_inputs!(@input $update, $entity, $given, false $(, $derive)?);
 
-        impl super::items::NewItem for $create {
+        impl $crate::graphql::mutation::items::NewItem for $create {
             fn person_id(&self) -> &async_graphql::ID {
                 &self.person_id
             }
         }
 
-        super::items::target!($update);
+        $crate::graphql::mutation::items::target!($update);
 
-        impl super::items::ItemPatch for $update {
+        impl $crate::graphql::mutation::items::ItemPatch for $update {
             $(fn against(
                 &self,
                 current: &entity::$entity::Model,
                 c: &mut $crate::domain::validate::Checker,
             ) {
-                use super::fields::MonthChange;
+                use $crate::graphql::mutation::fields::MonthChange;
                 let start = self.$start.after(&current.$start_column);
                 c.months("input", start, self.$end.after(&current.$end_column));
             })?
         }
     };
     (@input $input:ident, $entity:ident, $given:ident, $new:literal $(, $derive:path)?) => {
-        impl super::items::ItemInput for $input {
+        impl $crate::graphql::mutation::items::ItemInput for $input {
             type Entity = entity::$entity::Entity;
-            const UNIQUE: super::items::Unique =
-                <$given<'static> as super::items::Rules>::UNIQUE;
+            const UNIQUE: $crate::graphql::mutation::items::Unique =
+                <$given<'static> as $crate::graphql::mutation::items::Rules>::UNIQUE;
 
             fn check(&self, c: &mut $crate::domain::validate::Checker) {
-                super::items::Rules::check(&self.given(), c, $new);
+                $crate::graphql::mutation::items::Rules::check(&self.given(), c, $new);
             }
 
             fn row(&self) -> entity::$entity::ActiveModel {
@@ -391,14 +391,14 @@ macro_rules! item_mutations {
             }
         }
 
-        super::items::mutations! {
+        $crate::graphql::mutation::items::mutations! {
             $(#[$doc])* $mutation;
-            $(#[$create_doc])* $create($create_input) -> $payload = super::items::create;
-            $(#[$update_doc])* $update($update_input) -> $payload = super::items::update;
-            $(#[$delete_doc])* $delete(super::items::DeleteInput) -> super::items::DeletePayload
-                = super::items::delete::<entity::$entity::Entity>;
-            $(#[$reorder_doc])* $reorder(super::items::ReorderInput) -> super::items::ReorderPayload
-                = super::items::reorder::<entity::$entity::Entity>;
+            $(#[$create_doc])* $create($create_input) -> $payload = $crate::graphql::mutation::items::create;
+            $(#[$update_doc])* $update($update_input) -> $payload = $crate::graphql::mutation::items::update;
+            $(#[$delete_doc])* $delete($crate::graphql::mutation::items::DeleteInput) -> $crate::graphql::mutation::items::DeletePayload
+                = $crate::graphql::mutation::items::delete::<entity::$entity::Entity>;
+            $(#[$reorder_doc])* $reorder($crate::graphql::mutation::items::ReorderInput) -> $crate::graphql::mutation::items::ReorderPayload
+                = $crate::graphql::mutation::items::reorder::<entity::$entity::Entity>;
         }
     };
 }
@@ -427,7 +427,7 @@ macro_rules! mutations {
                     ctx: &async_graphql::Context<'_>,
                     input: $input,
                 ) -> async_graphql::Result<$payload> {
-                    super::common::Answer::answer($run(ctx, input).await, ctx)
+                    $crate::graphql::mutation::common::Answer::answer($run(ctx, input).await, ctx)
                 }
             )*
         }

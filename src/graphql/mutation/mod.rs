@@ -11,11 +11,9 @@
 
 mod achievement;
 mod activity;
-mod common;
-mod education;
-mod fields;
-mod items;
-mod language;
+pub(crate) mod common;
+pub(crate) mod fields;
+pub(crate) mod items;
 mod person;
 mod profile_link;
 mod role;
@@ -45,10 +43,37 @@ pub struct Mutations(
     achievement::AchievementMutation,
     profile_link::ProfileLinkMutation,
     skill::SkillMutation,
-    education::EducationMutation,
-    language::LanguageMutation,
+    ListMutations,
     translation::TranslationMutation,
 );
+
+/// The mutation objects of the simple lists, each in its type's module, in
+/// the order of the table of portfolio types.
+macro_rules! list_mutations {
+    (@read [$($found:path),*]) => {
+        /// The mutations of the simple lists.
+        #[derive(MergedObject, Default)]
+        pub struct ListMutations($($found),*);
+    };
+    (@read [$($found:path),*]
+        $type:ident => $entity:ident, $module:ident::$object:ident, $by_id:ident,
+            list($of:ident, $name:literal, $plural:literal, $field:ident, $doc:literal, $mutation:ident);
+        $($rest:tt)*
+    ) => {
+        list_mutations!(@read [$($found,)* crate::graphql::$module::$mutation] $($rest)*);
+    };
+    (@read $found:tt
+        $type:ident => $entity:ident, $module:ident::$object:ident, $by_id:ident, $shape:ident $args:tt;
+        $($rest:tt)*
+    ) => {
+        list_mutations!(@read $found $($rest)*);
+    };
+    ($($rows:tt)*) => {
+        list_mutations!(@read [] $($rows)*);
+    };
+}
+
+crate::graphql::portfolio_types!(list_mutations);
 
 /// The root of all mutations: [`Mutations`], behind one check that the
 /// request carries a token. It runs before a mutation's arguments are

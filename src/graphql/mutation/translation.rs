@@ -123,19 +123,13 @@ trait Translatable: Versioned {
     fn translations_of(row: &Self::Model) -> &Option<String>;
 }
 
-/// `Translatable` for each table with translations, and the dispatch from
-/// a node type to its table.
+/// The dispatch from a node type to its table, one arm per row of the table
+/// of portfolio types, and `Translatable` for each table with translations:
+/// a simple list's texts are its module's `TEXTS`, the others' in
+/// [`texts`].
 macro_rules! translatable {
-    ($($module:ident: $node:ident, $fields:ident;)*) => {
-        $(impl Translatable for entity::$module::Entity {
-            const FIELDS: &'static [TextField] = texts::$fields;
-            fn translations_column() -> Self::Column {
-                entity::$module::Column::Translations
-            }
-            fn translations_of(row: &Self::Model) -> &Option<String> {
-                &row.translations
-            }
-        })*
+    ($($type:ident => $entity:ident, $module:ident::$object:ident, $by_id:ident, $shape:ident $args:tt;)*) => {
+        $(translatable!(@$shape $entity, crate::graphql::$module::TEXTS);)*
 
         /// Carries out `job` on its item, of type `node`.
         async fn apply_to(
@@ -144,23 +138,35 @@ macro_rules! translatable {
             job: &Job<'_>,
         ) -> AppResult<TranslatePayload> {
             match node {
-                $(NodeType::$node => apply::<entity::$module::Entity>(ctx, job).await,)*
+                $(NodeType::$type => apply::<entity::$entity::Entity>(ctx, job).await,)*
             }
         }
     };
+    (@list $entity:ident, $fields:path) => {
+        translatable!(@texts $entity, $fields);
+    };
+    (@texts $entity:ident, $fields:path) => {
+        impl Translatable for entity::$entity::Entity {
+            const FIELDS: &'static [TextField] = $fields;
+            fn translations_column() -> Self::Column {
+                entity::$entity::Column::Translations
+            }
+            fn translations_of(row: &Self::Model) -> &Option<String> {
+                &row.translations
+            }
+        }
+    };
+    (@$shape:ident $entity:ident, $fields:path) => {};
 }
 
-translatable! {
-    person: Person, PERSON;
-    profile_link: ProfileLink, PROFILE_LINK;
-    role: Role, ROLE;
-    achievement: Achievement, ACHIEVEMENT;
-    metric: Metric, METRIC;
-    skill: Skill, SKILL;
-    activity: Activity, ACTIVITY;
-    education: Education, EDUCATION;
-    language: Language, LANGUAGE;
-}
+crate::graphql::portfolio_types!(translatable);
+translatable!(@texts person, texts::PERSON);
+translatable!(@texts profile_link, texts::PROFILE_LINK);
+translatable!(@texts role, texts::ROLE);
+translatable!(@texts achievement, texts::ACHIEVEMENT);
+translatable!(@texts metric, texts::METRIC);
+translatable!(@texts skill, texts::SKILL);
+translatable!(@texts activity, texts::ACTIVITY);
 
 async fn run(
     ctx: &Context<'_>,
