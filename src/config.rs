@@ -234,6 +234,17 @@ pub struct HttpOptions {
         value_delimiter = ','
     )]
     pub cors_origins: Vec<String>,
+    /// A proxy in front of the server, as a CIDR block or an address
+    /// (repeatable; none by default): from a peer inside one, the client is
+    /// taken from `X-Forwarded-For`, for the rate limit and the logs.
+    #[arg(
+        long = "trusted-proxy",
+        env = "PORTFOLIO_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_name = "CIDR",
+        value_parser = cidr
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Config {
@@ -300,6 +311,15 @@ fn positive_seconds(text: &str) -> Result<Duration, String> {
     }
 }
 
+/// A CIDR block (`10.0.0.0/8`, `fd00::/8`) or a single address.
+fn cidr(text: &str) -> Result<ipnet::IpNet, String> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>()
+        .map(|net| net.trunc())
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| "a CIDR block (10.0.0.0/8, fd00::/8) or an IP address expected".to_owned())
+}
+
 /// Whole MiB, as bytes.
 fn mebibytes<T: TryFrom<u64>>(text: &str) -> Result<T, String> {
     let mib = text
@@ -337,6 +357,7 @@ mod tests {
         assert_eq!(config.http.response_cache_bytes, 64 * 1024 * 1024);
         assert_eq!(config.http.batch_limit, None);
         assert!(config.http.cors_origins.is_empty());
+        assert!(config.http.trusted_proxies.is_empty());
     }
 
     #[test]
@@ -353,6 +374,10 @@ mod tests {
             "7",
             "--cors-origin",
             "https://a.example,https://b.example",
+            "--trusted-proxy",
+            "10.0.0.0/8,fd00::/8",
+            "--trusted-proxy",
+            "192.0.2.7",
         ])
         .expect("valid flags");
         let config = serve.config;
@@ -361,11 +386,19 @@ mod tests {
         assert_eq!(config.http.max_response_bytes, 1024 * 1024);
         assert_eq!(config.http.rate_limit_per_ip, Some(7));
         assert_eq!(config.http.cors_origins.len(), 2);
+        let proxies: Vec<String> = config
+            .http
+            .trusted_proxies
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(proxies, ["10.0.0.0/8", "fd00::/8", "192.0.2.7/32"]);
         for refused in [
             ["serve", "--idle-timeout", "0"],
             ["serve", "--max-connections", "0"],
             ["serve", "--batch-limit", "11"],
             ["serve", "--max-response-mib", "x"],
+            ["serve", "--trusted-proxy", "10.0.0.0/33"],
         ] {
             assert!(Serve::try_parse_from(refused).is_err(), "{refused:?}");
         }
