@@ -57,6 +57,8 @@ pub struct Config {
     pub shutdown_delay: Duration,
     #[command(flatten)]
     pub http: HttpOptions,
+    #[command(flatten)]
+    pub webhooks: WebhookOptions,
     /// What "now" is for current roles and durations (fixed in tests).
     #[arg(skip)]
     pub clock: Clock,
@@ -87,6 +89,57 @@ pub struct PoolConfig {
         value_parser = positive_seconds
     )]
     pub acquire_timeout: Duration,
+}
+
+/// Delivering webhooks (registered with `portfolio webhook add`).
+#[derive(Clone, Debug, Args)]
+pub struct WebhookOptions {
+    /// Deliver webhooks from this process (every process sharing the
+    /// database may; each delivery is claimed by one).
+    #[arg(long = "webhook-delivery", env = "PORTFOLIO_WEBHOOK_DELIVERY", default_value_t = true, action = clap::ArgAction::Set)]
+    pub delivery: bool,
+    /// Seconds one delivery attempt may take, connecting included.
+    #[arg(long = "webhook-timeout", env = "PORTFOLIO_WEBHOOK_TIMEOUT", default_value = "10", value_name = "SECONDS", value_parser = positive_seconds)]
+    pub timeout: Duration,
+    /// Attempts at a delivery before it is given up (dead).
+    #[arg(
+        long = "webhook-max-attempts",
+        env = "PORTFOLIO_WEBHOOK_MAX_ATTEMPTS",
+        default_value_t = 12,
+        value_parser = clap::value_parser!(u32).range(1..=100)
+    )]
+    pub max_attempts: u32,
+    /// Seconds after its event a delivery is given up (dead), attempts left or not.
+    #[arg(long = "webhook-max-age", env = "PORTFOLIO_WEBHOOK_MAX_AGE", default_value = "86400", value_name = "SECONDS", value_parser = positive_seconds)]
+    pub max_age: Duration,
+    /// How often due deliveries are looked for.
+    #[arg(skip = Duration::from_secs(1))]
+    pub poll: Duration,
+    /// The wait after a first failed attempt; it doubles per attempt.
+    #[arg(skip = Duration::from_secs(10))]
+    pub backoff: Duration,
+    /// The longest wait between attempts.
+    #[arg(skip = Duration::from_secs(3600))]
+    pub backoff_max: Duration,
+}
+
+impl Default for WebhookOptions {
+    fn default() -> Self {
+        defaults()
+    }
+}
+
+impl From<&WebhookOptions> for crate::service::webhook::deliver::Options {
+    fn from(options: &WebhookOptions) -> Self {
+        crate::service::webhook::deliver::Options {
+            timeout: options.timeout,
+            max_attempts: options.max_attempts,
+            max_age: options.max_age,
+            poll: options.poll,
+            backoff: options.backoff,
+            backoff_max: options.backoff_max,
+        }
+    }
 }
 
 /// Limits against hostile requests and the serving behaviour of `/graphql`.

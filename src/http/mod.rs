@@ -94,6 +94,8 @@ pub struct Shared {
     pub response_cache: Option<Arc<ResponseCache>>,
     /// Follows the database's change feed for as long as the state lives.
     pub change_feed: crate::changes::FeedTask,
+    /// Delivers webhooks for as long as the state lives (unless turned off).
+    pub webhooks: Option<crate::service::webhook::deliver::Worker>,
     pub documents: DocumentCache,
     /// Set once a shutdown signal arrived: `/readyz` then answers 503.
     pub stopping: Arc<std::sync::atomic::AtomicBool>,
