@@ -31,3 +31,4 @@ mod serving;
 mod slow_clients;
 mod sql_count;
 mod trusted_proxy;
+mod webhooks;
