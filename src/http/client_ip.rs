@@ -114,7 +114,10 @@ mod tests {
     fn a_stranger_cannot_name_its_client() {
         let trusted = proxies(&["10.0.0.0/8"]);
         let headers = forwarded(&[b"203.0.113.9"]);
-        assert_eq!(trusted.client(ip("198.51.100.1"), &headers), ip("198.51.100.1"));
+        assert_eq!(
+            trusted.client(ip("198.51.100.1"), &headers),
+            ip("198.51.100.1")
+        );
         assert_eq!(
             TrustedProxies::default().client(ip("10.0.0.1"), &headers),
             ip("10.0.0.1"),

@@ -80,7 +80,15 @@ fn a_bad_cidr_is_refused_at_start_naming_the_flag() {
     };
     for out in [
         run(&["--trusted-proxy", "10.0.0.0/33"], None),
-        run(&["--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "proxy.example"], None),
+        run(
+            &[
+                "--trusted-proxy",
+                "10.0.0.0/8",
+                "--trusted-proxy",
+                "proxy.example",
+            ],
+            None,
+        ),
         run(&[], Some("10.0.0.0/8,fd00::/129")),
     ] {
         assert!(!out.status.success());
