@@ -12,6 +12,7 @@ use sea_orm::DatabaseConnection;
 use crate::config::{Config, DEFAULT_DATABASE_URL, PoolConfig};
 use crate::db;
 use crate::domain::Locale;
+use crate::service::webhook;
 use crate::{auth, document, graphql, service, startup};
 
 #[derive(Debug, Parser)]
@@ -95,6 +96,42 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Register, list or remove webhooks: URLs told of every change of a
+    /// person (docs/webhooks.md).
+    Webhook {
+        #[command(subcommand)]
+        action: WebhookAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhookAction {
+    /// Register a webhook; prints its id.
+    Add {
+        /// The receiver: an absolute http(s) URL.
+        url: String,
+        /// The key deliveries are signed with (HMAC-SHA256), 16-256 characters.
+        #[arg(long, env = "PORTFOLIO_WEBHOOK_SECRET", hide_env_values = true)]
+        secret: String,
+        /// An event type to deliver (repeatable; every type without it):
+        /// person.updated, person.published, person.unpublished, person.deleted.
+        #[arg(long = "event", value_name = "EVENT", value_parser = event_kind)]
+        events: Vec<webhook::EventKind>,
+    },
+    /// List webhooks and their deliveries by status (never their secrets).
+    List,
+    /// Remove a webhook and its pending deliveries.
+    Remove {
+        /// The webhook's id, as `webhook list` shows it.
+        id: i64,
+    },
+}
+
+fn event_kind(text: &str) -> Result<webhook::EventKind, String> {
+    webhook::EventKind::parse(text).ok_or_else(|| {
+        let known: Vec<&str> = webhook::EventKind::ALL.iter().map(|k| k.as_str()).collect();
+        format!("unknown event type; one of {}", known.join(", "))
+    })
 }
 
 /// Portfolio document formats.
@@ -207,6 +244,7 @@ async fn dispatch(cli: Cli) -> Result<(), String> {
             out,
         } => export(&cli.database_url, &slug, format, locale.as_deref(), out).await,
         Command::Token { action } => token(&cli.database_url, action).await,
+        Command::Webhook { action } => webhooks(&cli.database_url, action).await,
         Command::ExportStatic { out, manifest } => {
             export_static(&cli.database_url, &out, manifest.as_deref()).await
         }
@@ -424,6 +462,80 @@ async fn token(database_url: &str, action: TokenAction) -> Result<(), String> {
                 println!("revoked token {id}");
             } else {
                 return Err(format!("no live token with id {id}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn webhooks(database_url: &str, action: WebhookAction) -> Result<(), String> {
+    let db = connect(database_url).await?;
+    db::migrate_up(&db)
+        .await
+        .map_err(|err| format!("migration failed: {err}"))?;
+    match action {
+        WebhookAction::Add {
+            url,
+            secret,
+            events,
+        } => {
+            let added =
+                webhook::add(&db, &url, &secret, &events)
+                    .await
+                    .map_err(|err| match err {
+                        crate::error::AppError::Invalid(problems) => problems
+                            .into_iter()
+                            .map(|(field, problem)| format!("{field}: {problem}"))
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                        other => other.detail(),
+                    })?;
+            eprintln!(
+                "added webhook {} for {}",
+                added.id,
+                webhook::kinds(&added.events)
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            println!("{}", added.id);
+        }
+        WebhookAction::List => {
+            println!("id\turl\tevents\tcreated\tpending\tdelivered\tdead");
+            for hook in webhook::list(&db).await.map_err(|err| err.detail())? {
+                let mut counts = Vec::new();
+                for status in [
+                    webhook::Status::Pending,
+                    webhook::Status::Delivered,
+                    webhook::Status::Dead,
+                ] {
+                    counts.push(
+                        webhook::count(&db, hook.id, status)
+                            .await
+                            .map_err(|err| err.detail())?
+                            .to_string(),
+                    );
+                }
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    hook.id,
+                    hook.url,
+                    hook.events
+                        .iter()
+                        .map(|k| k.as_str())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    hook.created_at.to_rfc3339(),
+                    counts.join("\t")
+                );
+            }
+        }
+        WebhookAction::Remove { id } => {
+            if webhook::remove(&db, id).await.map_err(|err| err.detail())? {
+                println!("removed webhook {id}");
+            } else {
+                return Err(format!("no webhook with id {id}"));
             }
         }
     }

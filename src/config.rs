@@ -57,6 +57,8 @@ pub struct Config {
     pub shutdown_delay: Duration,
     #[command(flatten)]
     pub http: HttpOptions,
+    #[command(flatten)]
+    pub webhooks: WebhookOptions,
     /// What "now" is for current roles and durations (fixed in tests).
     #[arg(skip)]
     pub clock: Clock,
@@ -87,6 +89,57 @@ pub struct PoolConfig {
         value_parser = positive_seconds
     )]
     pub acquire_timeout: Duration,
+}
+
+/// Delivering webhooks (registered with `portfolio webhook add`).
+#[derive(Clone, Debug, Args)]
+pub struct WebhookOptions {
+    /// Deliver webhooks from this process (every process sharing the
+    /// database may; each delivery is claimed by one).
+    #[arg(long = "webhook-delivery", env = "PORTFOLIO_WEBHOOK_DELIVERY", default_value_t = true, action = clap::ArgAction::Set)]
+    pub delivery: bool,
+    /// Seconds one delivery attempt may take, connecting included.
+    #[arg(long = "webhook-timeout", env = "PORTFOLIO_WEBHOOK_TIMEOUT", default_value = "10", value_name = "SECONDS", value_parser = positive_seconds)]
+    pub timeout: Duration,
+    /// Attempts at a delivery before it is given up (dead).
+    #[arg(
+        long = "webhook-max-attempts",
+        env = "PORTFOLIO_WEBHOOK_MAX_ATTEMPTS",
+        default_value_t = 12,
+        value_parser = clap::value_parser!(u32).range(1..=100)
+    )]
+    pub max_attempts: u32,
+    /// Seconds after its event a delivery is given up (dead), attempts left or not.
+    #[arg(long = "webhook-max-age", env = "PORTFOLIO_WEBHOOK_MAX_AGE", default_value = "86400", value_name = "SECONDS", value_parser = positive_seconds)]
+    pub max_age: Duration,
+    /// How often due deliveries are looked for.
+    #[arg(skip = Duration::from_secs(1))]
+    pub poll: Duration,
+    /// The wait after a first failed attempt; it doubles per attempt.
+    #[arg(skip = Duration::from_secs(10))]
+    pub backoff: Duration,
+    /// The longest wait between attempts.
+    #[arg(skip = Duration::from_secs(3600))]
+    pub backoff_max: Duration,
+}
+
+impl Default for WebhookOptions {
+    fn default() -> Self {
+        defaults()
+    }
+}
+
+impl From<&WebhookOptions> for crate::service::webhook::deliver::Options {
+    fn from(options: &WebhookOptions) -> Self {
+        crate::service::webhook::deliver::Options {
+            timeout: options.timeout,
+            max_attempts: options.max_attempts,
+            max_age: options.max_age,
+            poll: options.poll,
+            backoff: options.backoff,
+            backoff_max: options.backoff_max,
+        }
+    }
 }
 
 /// Limits against hostile requests and the serving behaviour of `/graphql`.
@@ -234,6 +287,17 @@ pub struct HttpOptions {
         value_delimiter = ','
     )]
     pub cors_origins: Vec<String>,
+    /// A proxy in front of the server, as a CIDR block or an address
+    /// (repeatable; none by default): from a peer inside one, the client is
+    /// taken from `X-Forwarded-For`, for the rate limit and the logs.
+    #[arg(
+        long = "trusted-proxy",
+        env = "PORTFOLIO_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_name = "CIDR",
+        value_parser = cidr
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Config {
@@ -300,6 +364,15 @@ fn positive_seconds(text: &str) -> Result<Duration, String> {
     }
 }
 
+/// A CIDR block (`10.0.0.0/8`, `fd00::/8`) or a single address.
+fn cidr(text: &str) -> Result<ipnet::IpNet, String> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>()
+        .map(|net| net.trunc())
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| "a CIDR block (10.0.0.0/8, fd00::/8) or an IP address expected".to_owned())
+}
+
 /// Whole MiB, as bytes.
 fn mebibytes<T: TryFrom<u64>>(text: &str) -> Result<T, String> {
     let mib = text
@@ -337,6 +410,7 @@ mod tests {
         assert_eq!(config.http.response_cache_bytes, 64 * 1024 * 1024);
         assert_eq!(config.http.batch_limit, None);
         assert!(config.http.cors_origins.is_empty());
+        assert!(config.http.trusted_proxies.is_empty());
     }
 
     #[test]
@@ -353,6 +427,10 @@ mod tests {
             "7",
             "--cors-origin",
             "https://a.example,https://b.example",
+            "--trusted-proxy",
+            "10.0.0.0/8,fd00::/8",
+            "--trusted-proxy",
+            "192.0.2.7",
         ])
         .expect("valid flags");
         let config = serve.config;
@@ -361,11 +439,19 @@ mod tests {
         assert_eq!(config.http.max_response_bytes, 1024 * 1024);
         assert_eq!(config.http.rate_limit_per_ip, Some(7));
         assert_eq!(config.http.cors_origins.len(), 2);
+        let proxies: Vec<String> = config
+            .http
+            .trusted_proxies
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(proxies, ["10.0.0.0/8", "fd00::/8", "192.0.2.7/32"]);
         for refused in [
             ["serve", "--idle-timeout", "0"],
             ["serve", "--max-connections", "0"],
             ["serve", "--batch-limit", "11"],
             ["serve", "--max-response-mib", "x"],
+            ["serve", "--trusted-proxy", "10.0.0.0/33"],
         ] {
             assert!(Serve::try_parse_from(refused).is_err(), "{refused:?}");
         }

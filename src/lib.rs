@@ -15,7 +15,8 @@
 //!   SDL export), one module per domain type, the batched loaders that keep
 //!   the number of SQL statements independent of the data size.
 //! - [`static_export`]: CDN mode, the site's responses written as files.
-//! - [`service`]: database writes and whole-portfolio reads (import, export).
+//! - [`service`]: database writes and whole-portfolio reads (import, export),
+//!   and outgoing webhooks (the outbox each write fills, the delivery worker).
 //! - [`document`]: the native TOML portfolio format, its checks and its errors.
 //! - [`domain`]: year-months, durations, the clock, field limits.
 //! - [`error`]: the one error type and its GraphQL codes.

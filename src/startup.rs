@@ -113,6 +113,14 @@ async fn build_app(config: Config) -> Result<App, StartupError> {
         std::time::Duration::from_secs(5),
     )
     .await;
+    // Webhooks committed by any process are delivered by some process.
+    let webhooks = config.webhooks.delivery.then(|| {
+        service::webhook::deliver::start(
+            &config.database_url,
+            (&config.webhooks).into(),
+            metrics.webhook_deliveries.clone(),
+        )
+    });
     let state = AppState::new(Shared {
         schema: build_schema(api.clone(), &config.http),
         api,
@@ -123,6 +131,7 @@ async fn build_app(config: Config) -> Result<App, StartupError> {
         sql_stats: stats.clone(),
         persisted,
         change_feed,
+        webhooks,
         response_cache,
         documents: DocumentCache::new(config.http.document_cache_bytes),
         stopping: Arc::default(),

@@ -29,6 +29,9 @@ pub mod person;
 pub mod profile_link;
 pub mod role;
 pub mod skill;
+pub mod webhook;
+pub mod webhook_delivery;
+pub mod webhook_event;
 
 pub mod prelude {
     //! The entities under short names, for `use entity::prelude::*`.
@@ -43,4 +46,7 @@ pub mod prelude {
     pub use super::profile_link::Entity as ProfileLink;
     pub use super::role::Entity as Role;
     pub use super::skill::Entity as Skill;
+    pub use super::webhook::Entity as Webhook;
+    pub use super::webhook_delivery::Entity as WebhookDelivery;
+    pub use super::webhook_event::Entity as WebhookEvent;
 }

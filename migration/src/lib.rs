@@ -11,6 +11,7 @@ mod m20261125_000001_create_portfolio_tables;
 mod m20261125_000002_drafts_and_tokens;
 mod m20261202_000003_change_feed;
 mod m20261202_000004_locales;
+mod m20261202_000005_webhooks;
 mod precision;
 
 /// Every migration of the project, in order.
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_drafts_and_tokens::Migration),
             Box::new(m20261202_000003_change_feed::Migration),
             Box::new(m20261202_000004_locales::Migration),
+            Box::new(m20261202_000005_webhooks::Migration),
         ]
     }
 }

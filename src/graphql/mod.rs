@@ -77,6 +77,7 @@ pub mod role;
 pub mod scalars;
 pub mod scan;
 pub mod skill;
+pub mod webhook;
 pub mod weigh;
 
 use async_graphql::{
@@ -93,7 +94,7 @@ pub use loaders::{Loaders, new_loaders};
 /// The root of all queries.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(person::PersonQuery, node::NodeQuery);
+pub struct QueryRoot(person::PersonQuery, node::NodeQuery, webhook::WebhookQuery);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

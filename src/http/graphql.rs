@@ -29,7 +29,7 @@ use std::sync::Arc;
 
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{Response, Variables};
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::response::Response as HttpResponse;
 use serde_json::Value;
@@ -41,7 +41,7 @@ use super::reply::{
 };
 use super::request::{self, MediaType, RawRequest};
 use super::shape::{self, Shape};
-use super::{AppState, ClientAddr};
+use super::{AppState, ClientIp};
 use crate::auth::{self, Viewer};
 use crate::domain::Preferences;
 use crate::domain::locale::LocaleError;
@@ -132,10 +132,7 @@ async fn serve(
 ) -> Result<HttpResponse, Refused> {
     let (parts, body) = request.into_parts();
     if let Some(limiter) = &state.rate_limiter {
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<ClientAddr>>()
-            .map(|c| c.0.0.ip());
+        let ip = parts.extensions.get::<ClientIp>().map(|c| c.0);
         if let Some(ip) = ip
             && !limiter.allow(ip)
         {

@@ -3,7 +3,8 @@
 //! Requests by route and status with latency histograms, GraphQL operations
 //! by name and outcome, response-cache hits and misses, rejections by reason,
 //! SQL statements sent, the database pool's connections in use and idle, and
-//! the bytes each in-memory cache holds, and the HTTP connections open.
+//! the bytes each in-memory cache holds, the HTTP connections open, and
+//! webhook deliveries by outcome.
 //!
 //! Operation names come from clients, and every label value is a series kept
 //! for the life of the process, so the names are bounded: the operations of
@@ -50,6 +51,8 @@ pub struct Metrics {
     pub change_feed_up: IntGauge,
     /// Times the change feed was lost (each time the cache went off).
     pub change_feed_losses: IntCounter,
+    /// Webhook delivery attempts by outcome: `delivered`, `retry`, `dead`.
+    pub webhook_deliveries: IntCounterVec,
 }
 
 /// How many operation names seen at run time get a label of their own.
@@ -201,6 +204,17 @@ impl Metrics {
                 )
                 .unwrap_or_else(|err| unreachable!("{err}")),
             ),
+            webhook_deliveries: register(&registry, {
+                let deliveries = counter(
+                    "webhook_deliveries_total",
+                    "Webhook delivery attempts by outcome: delivered, retry (failed, tried again later), dead (failed, given up).",
+                    &["outcome"],
+                );
+                for outcome in ["delivered", "retry", "dead"] {
+                    deliveries.with_label_values(&[outcome]);
+                }
+                deliveries
+            }),
             registry,
         }
     }

@@ -18,6 +18,7 @@
 
 mod body;
 mod cache;
+mod client_ip;
 mod follow;
 mod graphql;
 mod health;
@@ -31,6 +32,7 @@ mod request_id;
 mod shape;
 
 pub use cache::{Cached, DocumentCache, ResponseCache};
+pub use client_ip::{ClientIp, TrustedProxies};
 pub use follow::CacheFollower;
 pub use metrics::Metrics;
 pub use persisted::Persisted;
@@ -92,6 +94,8 @@ pub struct Shared {
     pub response_cache: Option<Arc<ResponseCache>>,
     /// Follows the database's change feed for as long as the state lives.
     pub change_feed: crate::changes::FeedTask,
+    /// Delivers webhooks for as long as the state lives (unless turned off).
+    pub webhooks: Option<crate::service::webhook::deliver::Worker>,
     pub documents: DocumentCache,
     /// Set once a shutdown signal arrived: `/readyz` then answers 503.
     pub stopping: Arc<std::sync::atomic::AtomicBool>,
@@ -105,6 +109,7 @@ pub struct ClientAddr(pub std::net::SocketAddr);
 /// Every route with its layers.
 pub fn router(state: AppState) -> Router {
     let options = state.options.clone();
+    let proxies = TrustedProxies::new(&options.trusted_proxies);
     let request_id = HeaderName::from_static("x-request-id");
     // Beyond the concurrency limit, requests are refused at once rather than queued.
     let shed = ServiceBuilder::new()
@@ -170,13 +175,18 @@ pub fn router(state: AppState) -> Router {
                         .get("x-request-id")
                         .and_then(|v| v.to_str().ok())
                         .unwrap_or_default();
-                    tracing::info_span!(
+                    let span = tracing::info_span!(
                         "request",
                         method = %request.method(),
                         path = %request.uri().path(),
                         request_id = %id,
+                        client = tracing::field::Empty,
                         operation = tracing::field::Empty,
-                    )
+                    );
+                    if let Some(ClientIp(ip)) = request.extensions().get::<ClientIp>() {
+                        span.record("client", tracing::field::display(ip));
+                    }
+                    span
                 })
                 .on_request(())
                 .on_response(
@@ -190,6 +200,15 @@ pub fn router(state: AppState) -> Router {
         // and the layer above gives the request a fresh one.
         .layer(tower::util::MapRequestLayer::new(
             request_id::sanitize::<axum::body::Body>,
+        ))
+        // The client, resolved once for the logs and the rate limit.
+        .layer(tower::util::MapRequestLayer::new(
+            move |mut request: axum::http::Request<axum::body::Body>| {
+                if let Some(ip) = proxies.client_of(&request) {
+                    request.extensions_mut().insert(ClientIp(ip));
+                }
+                request
+            },
         ))
 }
 

@@ -40,11 +40,19 @@ pub async fn import_document_dated(
     last_modified: Option<DateTime<Utc>>,
 ) -> AppResult<ImportOutcome> {
     let outcome = super::write::transaction(db, async |txn| {
+        let old = person::Entity::find()
+            .filter(person::Column::Slug.eq(doc.person.slug.as_str()))
+            .one(txn)
+            .await?;
         let removed = person::Entity::delete_many()
             .filter(person::Column::Slug.eq(doc.person.slug.as_str()))
             .exec(txn)
             .await?;
         let person_id = insert_portfolio(txn, doc, last_modified).await?;
+        match &old {
+            Some(old) => super::webhook::outbox::person_replaced(old, person_id),
+            None => super::write::person_written(person_id),
+        }
         Ok(Some(ImportOutcome {
             person_id,
             replaced: removed.rows_affected > 0,

@@ -3,6 +3,9 @@
 //! that anything in the portfolio changed), so a failure anywhere leaves
 //! nothing behind.
 //!
+//! Before committing, what the transaction changed becomes the webhooks'
+//! events, in the same transaction (see [`super::webhook::outbox`]).
+//!
 //! On SQLite a write transaction starts with `BEGIN IMMEDIATE`: it takes the
 //! write lock up front and waits for it (busy timeout) instead of failing
 //! with "database is locked" when a read lock cannot be upgraded.
@@ -15,6 +18,7 @@ use sea_orm::{
     QueryFilter, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
+use super::webhook::outbox;
 use crate::error::AppResult;
 
 /// Starts a write transaction.
@@ -28,6 +32,7 @@ pub async fn begin(db: &DatabaseConnection) -> AppResult<DatabaseTransaction> {
 
 /// Marks `person_id`'s portfolio as changed now.
 pub async fn touch_person(txn: &impl ConnectionTrait, person_id: i64) -> AppResult<()> {
+    outbox::items_changed(person_id);
     person::Entity::update_many()
         .col_expr(person::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(person::Column::Id.eq(person_id))
@@ -36,24 +41,57 @@ pub async fn touch_person(txn: &impl ConnectionTrait, person_id: i64) -> AppResu
     Ok(())
 }
 
+/// `person` is about to change (read for it, before the change): what it
+/// was decides the event its change makes (published, unpublished).
+pub fn noting_person(person: &person::Model) {
+    outbox::person_read(person);
+}
+
+/// `person_id`'s own row was written (created or changed).
+pub fn person_written(person_id: i64) {
+    outbox::person_written(person_id);
+}
+
+/// Deletes person `id` and the whole portfolio; false if there is none.
+pub async fn delete_person(txn: &impl ConnectionTrait, id: i64) -> AppResult<bool> {
+    let Some(found) = person::Entity::find_by_id(id).one(txn).await? else {
+        return Ok(false);
+    };
+    outbox::person_read(&found);
+    let deleted = person::Entity::delete_by_id(id).exec(txn).await?;
+    Ok(deleted.rows_affected == 1)
+}
+
 /// Runs `work` in a write transaction. What it returns `Some` for is
-/// committed; on `None` (nothing to keep) or an error the transaction is
-/// rolled back at once, so no connection goes back to the pool holding locks.
+/// committed, with the webhook events of what it changed; on `None`
+/// (nothing to keep) or an error the transaction is rolled back at once, so
+/// no connection goes back to the pool holding locks.
 pub async fn transaction<T>(
     db: &DatabaseConnection,
     work: impl AsyncFnOnce(&DatabaseTransaction) -> AppResult<Option<T>>,
 ) -> AppResult<Option<T>> {
     let txn = begin(db).await?;
-    match work(&txn).await {
-        Ok(Some(value)) => {
+    let (done, journal) = outbox::journaled(work(&txn)).await;
+    let done = match done {
+        Ok(Some(value)) => outbox::record(&txn, journal)
+            .await
+            .map(|deliveries| Some((value, deliveries))),
+        Ok(None) => Ok(None),
+        Err(err) => Err(err),
+    };
+    match done {
+        Ok(Some((value, deliveries))) => {
             txn.commit().await?;
+            if deliveries > 0 {
+                outbox::committed();
+            }
             Ok(Some(value))
         }
         other => {
             if let Err(err) = txn.rollback().await {
                 tracing::warn!(%err, "rollback failed");
             }
-            other
+            other.map(|_| None)
         }
     }
 }

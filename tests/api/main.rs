@@ -30,3 +30,5 @@ mod schema;
 mod serving;
 mod slow_clients;
 mod sql_count;
+mod trusted_proxy;
+mod webhooks;

@@ -179,7 +179,9 @@ pub async fn load_person(
     field: &str,
     id: &ID,
 ) -> AppResult<person::Model> {
-    load::<person::Entity>(txn, viewer, field, id).await
+    let person = load::<person::Entity>(txn, viewer, field, id).await?;
+    crate::service::write::noting_person(&person);
+    Ok(person)
 }
 
 /// Refuses one more row of `E` for a person who has the most allowed.
@@ -430,6 +432,8 @@ pub async fn write_then<T>(
         Some((value, person_id)) => {
             if written == Written::Item {
                 crate::service::write::touch_person(txn, person_id).await?;
+            } else {
+                crate::service::write::person_written(person_id);
             }
             Ok(Some((value, person_id)))
         }

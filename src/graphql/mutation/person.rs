@@ -200,8 +200,7 @@ async fn delete_person(
     let edit = Edit::admin(ctx)?;
     let row = row_id("input.id", &input.id, NodeType::Person)?;
     let deleted = write::transaction(edit.db, async |txn| {
-        let deleted = person::Entity::delete_by_id(row).exec(txn).await?;
-        Ok((deleted.rows_affected == 1).then_some(()))
+        Ok(write::delete_person(txn, row).await?.then_some(()))
     })
     .await?;
     if deleted.is_none() {
