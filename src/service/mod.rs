@@ -12,6 +12,7 @@ pub mod import;
 pub mod json_resume;
 pub mod read_model;
 pub mod rows;
+pub mod standby;
 pub mod write;
 
 pub use export::export_document;
