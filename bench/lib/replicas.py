@@ -282,8 +282,8 @@ class Cluster:
             if r.proc.poll() is not None:
                 continue
             m = r.metrics()
-            standby += m.get('standby_reads_total{server="standby"}', 0)
-            primary += m.get('standby_reads_total{server="primary"}', 0)
+            standby += m.get('portfolio_standby_reads_total{server="standby"}', 0)
+            primary += m.get('portfolio_standby_reads_total{server="primary"}', 0)
         return standby, primary
 
 
@@ -302,3 +302,70 @@ def percentile(values: list[float], p: float) -> float:
     values = sorted(values)
     k = min(len(values) - 1, max(0, int(round(p / 100 * (len(values) - 1)))))
     return values[k]
+
+
+class Client:
+    """One kept-alive connection to `base`, opened again after a failure."""
+
+    def __init__(self, base: str, timeout: float = 15.0):
+        u = urllib.parse.urlparse(base)
+        self.host, self.port, self.timeout = u.hostname, u.port, timeout
+        self.conn = None
+
+    def request(self, method: str, path: str, body: dict | None = None,
+                token: str | None = None) -> tuple[int | None, dict, str]:
+        """(HTTP status or None, parsed JSON body or {}, error text or "")."""
+        import http.client
+        headers = {}
+        data = None
+        if body is not None:
+            data = json.dumps(body)
+            headers["content-type"] = "application/json"
+        if token:
+            headers["authorization"] = "Bearer " + token
+        try:
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            self.conn.request(method, path, data, headers)
+            resp = self.conn.getresponse()
+            raw = resp.read()
+            if resp.getheader("connection", "").lower() == "close":
+                self.close()
+        except (OSError, http.client.HTTPException) as err:
+            self.close()
+            return None, {}, type(err).__name__
+        try:
+            return resp.status, json.loads(raw), ""
+        except ValueError:
+            return resp.status, {}, raw[:200].decode(errors="replace")
+
+    def read(self, query: str, variables: dict | None = None):
+        return self.request("GET", get_path(query, variables))
+
+    def write(self, query: str, variables: dict, token: str):
+        return self.request("POST", "/graphql", {"query": query, "variables": variables}, token)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+def failure(status: int | None, body: dict, error: str, field: str) -> str | None:
+    """Why an answer is a failure (None: a success with `data.<field>`)."""
+    if status is None:
+        return f"no answer ({error})"
+    if status != 200:
+        return f"HTTP {status} {','.join(benchlib.error_codes(body)) or error}"
+    if body.get("errors"):
+        return "errors " + ",".join(benchlib.error_codes(body))
+    if not (body.get("data") or {}).get(field):
+        return f"no data.{field}"
+    return None
+
+
+def summary(ms: list[float]) -> str:
+    if not ms:
+        return "no samples"
+    return (f"p50 {percentile(ms, 50):.1f} ms, p99 {percentile(ms, 99):.1f} ms, "
+            f"max {max(ms):.1f} ms ({len(ms)} samples)")
