@@ -461,7 +461,10 @@ async fn execute(
         let server = if route.standby { "standby" } else { "primary" };
         metrics.standby_reads.with_label_values(&[server]).inc();
         if let Some(why) = route.fallback {
-            metrics.standby_fallbacks.with_label_values(&[why.label()]).inc();
+            metrics
+                .standby_fallbacks
+                .with_label_values(&[why.label()])
+                .inc();
         }
     }
     if let Some((document, fresh)) = &prepared.parsed {
@@ -504,8 +507,8 @@ async fn run(
 /// The same request again, before it runs (a request runs once).
 fn copy_request(prepared: &Prepared) -> async_graphql::Request {
     let request = &prepared.request;
-    let mut copy = async_graphql::Request::new(request.query.clone())
-        .variables(request.variables.clone());
+    let mut copy =
+        async_graphql::Request::new(request.query.clone()).variables(request.variables.clone());
     if let Some(name) = &request.operation_name {
         copy = copy.operation_name(name);
     }

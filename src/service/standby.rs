@@ -205,7 +205,10 @@ impl Standby {
         }
         let asked = tokio::time::timeout(
             ASK_WITHIN,
-            position(&self.primary, "SELECT pg_current_wal_flush_lsn()::text AS lsn"),
+            position(
+                &self.primary,
+                "SELECT pg_current_wal_flush_lsn()::text AS lsn",
+            ),
         )
         .await;
         match asked {
@@ -227,7 +230,10 @@ impl Standby {
         }
         let asked = tokio::time::timeout(
             ASK_WITHIN,
-            position(&self.standby, "SELECT pg_last_wal_replay_lsn()::text AS lsn"),
+            position(
+                &self.standby,
+                "SELECT pg_last_wal_replay_lsn()::text AS lsn",
+            ),
         )
         .await;
         match asked {

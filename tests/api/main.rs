@@ -28,6 +28,6 @@ mod replicas;
 mod request_hygiene;
 mod schema;
 mod serving;
-mod standby;
 mod slow_clients;
 mod sql_count;
+mod standby;

@@ -92,21 +92,13 @@ impl Standby {
         pg_tool(
             &bin.join("pg_basebackup"),
             &[
-                "-d",
-                admin,
-                "-D",
-                &data_text,
-                "-R",
-                "-X",
-                "stream",
-                "-c",
-                "fast",
+                "-d", admin, "-D", &data_text, "-R", "-X", "stream", "-c", "fast",
             ],
         )?;
         // Debian keeps the configuration outside the data directory.
         std::fs::write(
             data.join("postgresql.conf"),
-            "listen_addresses = '127.0.0.1'\nhot_standby = on\nmax_connections = 50\n",
+            "listen_addresses = '127.0.0.1'\nhot_standby = on\nmax_connections = 200\n",
         )
         .map_err(|err| err.to_string())?;
         std::fs::write(
@@ -123,16 +115,7 @@ impl Standby {
         pg_tool(
             &standby.pg_ctl,
             &[
-                "-D",
-                &data_text,
-                "-w",
-                "-t",
-                "60",
-                "-l",
-                &log,
-                "-o",
-                &options,
-                "start",
+                "-D", &data_text, "-w", "-t", "60", "-l", &log, "-o", &options, "start",
             ],
         )?;
         Ok(standby)
@@ -226,12 +209,15 @@ async fn anonymous_reads_use_the_standby_only_once_it_has_what_the_server_knows(
     let backend = Backend::Postgres(admin.clone());
     let mut read_url = String::new();
     // Every read reaches the database: nothing cached in between.
-    let app = Box::pin(TestApp::spawn_configured(&backend, |config: &mut Config| {
-        read_url = standby.url_of(&config.database_url);
-        config.database_read_url = Some(read_url.clone());
-        config.http.response_cache_bytes = 0;
-        config.http.read_model_bytes = 0;
-    }))
+    let app = Box::pin(TestApp::spawn_configured(
+        &backend,
+        |config: &mut Config| {
+            read_url = standby.url_of(&config.database_url);
+            config.database_read_url = Some(read_url.clone());
+            config.http.response_cache_bytes = 0;
+            config.http.read_model_bytes = 0;
+        },
+    ))
     .await;
     let standby_db = sea_orm::Database::connect(read_url.as_str()).await;
     let first = headline(&app).await;
@@ -248,14 +234,16 @@ async fn anonymous_reads_use_the_standby_only_once_it_has_what_the_server_knows(
         .expect("pause replay");
     let token = app.token(Some("dahye-ahn")).await;
     let id = app.person_id("dahye-ahn").await;
-    let update = "mutation($i: UpdatePersonInput!) { updatePerson(input: $i) { person { headline } } }";
+    let update =
+        "mutation($i: UpdatePersonInput!) { updatePerson(input: $i) { person { headline } } }";
     app.as_token(&token)
         .data(
             update,
             json!({ "i": { "id": id, "headline": "Written while the standby lags" } }),
         )
         .await;
-    let fallbacks = |text: &str| metric(text, "portfolio_standby_fallbacks_total{reason=\"behind\"}");
+    let fallbacks =
+        |text: &str| metric(text, "portfolio_standby_fallbacks_total{reason=\"behind\"}");
     let behind_before = fallbacks(&metrics(&app).await);
     for _ in 0..20 {
         assert_eq!(
@@ -320,7 +308,11 @@ async fn a_read_url_needs_postgresql_on_both_sides() {
         };
         assert!(err.contains("only supported with PostgreSQL"), "{err}");
     }
-    let _ = std::fs::remove_file(sqlite.trim_start_matches("sqlite://").trim_end_matches("?mode=rwc"));
+    let _ = std::fs::remove_file(
+        sqlite
+            .trim_start_matches("sqlite://")
+            .trim_end_matches("?mode=rwc"),
+    );
     if let Some(admin) = std::env::var(POSTGRES_ENV).ok().filter(|u| !u.is_empty()) {
         let db = TestDb::create(&Backend::Postgres(admin)).await;
         let mut config = Config::new("127.0.0.1:0".parse().expect("address"), db.url.clone());
