@@ -33,6 +33,9 @@ from pathlib import Path
 
 import benchlib
 
+# DRILL_BIN: another build of the server (a debug build while developing).
+if os.environ.get("DRILL_BIN"):
+    benchlib.RELEASE_BIN = Path(os.environ["DRILL_BIN"]).resolve()
 PG_BIN = Path("/usr/lib/postgresql")
 NGINX_CONF = benchlib.ROOT / "bench" / "nginx" / "replicas.conf.in"
 HEADLINE_QUERY = '{ person(slug: "dahye-ahn") { headline } }'
@@ -337,7 +340,7 @@ class Client:
         try:
             return resp.status, json.loads(raw), ""
         except ValueError:
-            return resp.status, {}, raw[:200].decode(errors="replace")
+            return resp.status, {}, "not JSON"
 
     def read(self, query: str, variables: dict | None = None):
         return self.request("GET", get_path(query, variables))
