@@ -222,9 +222,13 @@ impl Standby {
     }
 
     /// Asks the standby how far it has replayed: whether that reaches
-    /// `required`.
+    /// `required`. While another read is asking, the answer is no (the
+    /// primary is always right): reads do not queue behind a lagging
+    /// standby.
     async fn ask_standby(&self, required: u64) -> Result<bool, String> {
-        let _one = self.asking_standby.lock().await;
+        let Ok(_one) = self.asking_standby.try_lock() else {
+            return Ok(self.replayed.load(Ordering::Acquire) >= required);
+        };
         if self.replayed.load(Ordering::Acquire) >= required {
             return Ok(true);
         }
