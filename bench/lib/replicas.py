@@ -74,9 +74,12 @@ class Standby:
         self.port = benchlib.free_port()
         self.url = f"postgres://postgres@127.0.0.1:{self.port}"
         self.started = False
+        # A slot of its own keeps the primary's WAL until the standby has it
+        # (a busy primary would otherwise recycle it first); dropped in stop().
+        self.slot = "portfolio_drill_" + "".join(c for c in self.dir.name.lower() if c.isalnum())
         backup = subprocess.run(
             as_postgres(["pg_basebackup", "-h", "127.0.0.1", "-U", "postgres", "-D", str(self.data),
-                         "-R", "-X", "stream", "-c", "fast"]),
+                         "-R", "-X", "stream", "-c", "fast", "-C", "-S", self.slot]),
             capture_output=True, text=True, timeout=300)
         if backup.returncode != 0:
             self.remove()
@@ -98,7 +101,11 @@ class Standby:
         self.ctl("start", "-w", "-t", "60", "-l", str(self.dir / "log"),
                  "-o", f"-p {self.port} -k /tmp")
         self.started = True
-        self.wait_caught_up(180)
+        try:
+            self.wait_caught_up(180)
+        except BaseException:
+            self.stop()
+            raise
 
     def ctl(self, *args: str) -> None:
         out = subprocess.run(as_postgres([pg_bin("pg_ctl"), "-D", str(self.data), *args]),
@@ -137,6 +144,8 @@ class Standby:
 
     def remove(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
+        benchlib.psql(f"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                      f"WHERE slot_name = '{self.slot}'", check=False)
 
 
 class Replica(benchlib.Server):
