@@ -30,6 +30,11 @@ pub struct Config {
     /// The database to serve (the global `--database-url`).
     #[arg(skip = DEFAULT_DATABASE_URL.to_owned())]
     pub database_url: String,
+    /// A PostgreSQL hot standby of the database, for anonymous reads; a
+    /// read goes to the primary whenever the standby has not replayed every
+    /// change this process knows of, or does not answer.
+    #[arg(long, env = "PORTFOLIO_DATABASE_READ_URL")]
+    pub database_read_url: Option<String>,
     /// Do not apply pending migrations at start (fail instead if any are pending).
     #[arg(long, env = "PORTFOLIO_NO_MIGRATE")]
     pub no_migrate: bool,
@@ -400,6 +405,7 @@ mod tests {
         let config = Config::default();
         assert_eq!(config.addr, "127.0.0.1:8000".parse().expect("address"));
         assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(config.database_read_url, None);
         assert!(!config.no_migrate && !config.no_seed && config.playground);
         assert_eq!(config.pool.max_connections, 10);
         assert_eq!(config.pool.acquire_timeout, Duration::from_secs(5));

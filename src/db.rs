@@ -62,6 +62,34 @@ pub async fn connect(
     Ok((db, stats))
 }
 
+/// Opens a pool to the PostgreSQL standby at `url` without connecting yet
+/// (a standby that is down must not keep the server from starting); its
+/// statements are counted in `stats` with the primary's.
+pub fn connect_standby(
+    url: &str,
+    pool: impl Into<PoolSize>,
+    stats: &SqlStats,
+) -> Result<DatabaseConnection, DbErr> {
+    use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+    let pool = pool.into();
+    let options = url
+        .parse::<PgConnectOptions>()
+        .map_err(|err| DbErr::Conn(RuntimeErr::Internal(err.to_string())))?
+        .application_name("portfolio-standby-reads");
+    let pool = PgPoolOptions::new()
+        .max_connections(pool.max_connections)
+        .min_connections(0)
+        .acquire_timeout(pool.acquire_timeout)
+        .connect_lazy_with(options);
+    let mut db = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
+    let counter = stats.0.clone();
+    db.set_metric_callback(move |_info| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+    Ok(db)
+}
+
 /// How long a process waits for another one's migrations before giving up.
 /// Generous: the other process is doing the work this one would do.
 pub const MIGRATION_LOCK_WAIT: Duration = Duration::from_secs(600);

@@ -45,6 +45,8 @@ pub enum StartupError {
         "the database has pending migrations ({0}); run `portfolio migrate up` or start without --no-migrate"
     )]
     Pending(String),
+    #[error("{0}")]
+    ReadUrl(String),
     #[error("cannot load the bundled portfolio: {0}")]
     Seed(String),
     #[error("cannot load the trusted documents: {0}")]
@@ -79,6 +81,10 @@ async fn build_app(config: Config) -> Result<App, StartupError> {
             url: db::redact_url(&config.database_url),
             source,
         })?;
+    let standby = match &config.database_read_url {
+        Some(url) => Some(standby_of(&db, url, &config, &stats)?),
+        None => None,
+    };
     prepare_database(&db, &config).await?;
     let listener = TcpListener::bind(config.addr)
         .await
@@ -86,10 +92,14 @@ async fn build_app(config: Config) -> Result<App, StartupError> {
             addr: config.addr,
             source,
         })?;
+    let mut caches = Caches::new(config.http.read_model_bytes);
+    caches.standby = standby.map(|standby| {
+        service::standby::Standby::new(db.clone(), standby, caches.freshness.clone())
+    });
     let api = ApiState {
         db,
         clock: config.clock,
-        caches: Caches::new(config.http.read_model_bytes),
+        caches,
     };
     let playground_assets = if config.playground {
         PlaygroundAssets::locate(&config.playground_assets)
@@ -146,6 +156,33 @@ async fn build_app(config: Config) -> Result<App, StartupError> {
         stats,
         drain_timeout: config.drain_timeout,
         shutdown_delay: config.shutdown_delay,
+    })
+}
+
+/// The pool of `--database-read-url`: a standby of a PostgreSQL primary only.
+fn standby_of(
+    primary: &DatabaseConnection,
+    url: &str,
+    config: &Config,
+    stats: &SqlStats,
+) -> Result<DatabaseConnection, StartupError> {
+    let postgres = |url: &str| url.starts_with("postgres://") || url.starts_with("postgresql://");
+    if primary.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return Err(StartupError::ReadUrl(
+            "--database-read-url is only supported with PostgreSQL (a hot standby of the --database-url primary)".to_owned(),
+        ));
+    }
+    if !postgres(url) {
+        return Err(StartupError::ReadUrl(format!(
+            "--database-read-url must be a PostgreSQL standby of the primary (postgres://…), not {}",
+            db::redact_url(url)
+        )));
+    }
+    db::connect_standby(url, &config.pool, stats).map_err(|err| {
+        StartupError::ReadUrl(format!(
+            "--database-read-url {} is not a usable PostgreSQL URL: {err}",
+            db::redact_url(url)
+        ))
     })
 }
 

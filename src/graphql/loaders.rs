@@ -362,6 +362,12 @@ impl Loaders {
         Ok(value)
     }
 
+    /// The connection the request reads through (the primary, or for an
+    /// anonymous query maybe its standby).
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.loader.db
+    }
+
     /// The answer depends on person `id`.
     pub fn tag_person(&self, id: i64) {
         locked(&self.tags).person(id);

@@ -44,7 +44,7 @@ impl PersonQuery {
         locale: Option<String>,
     ) -> Result<Option<Person>> {
         locale::choose(ctx, locale.as_deref())?;
-        let db = &state(ctx)?.db;
+        let db = loaders(ctx)?.db();
         let row = person::Entity::find()
             .filter(person::Column::Slug.eq(slug))
             .one(db)
@@ -83,7 +83,7 @@ impl PersonQuery {
     ) -> Result<Page<Person>> {
         locale::choose(ctx, locale.as_deref())?;
         let args = PageArgs::new(after, before, first, last)?;
-        let db = &state(ctx)?.db;
+        let db = loaders(ctx)?.db();
         // Draft people are listed only for their owner (or an admin).
         let visible = match viewer(ctx) {
             Viewer::Anonymous => Condition::all().add(person::Column::Published.eq(true)),

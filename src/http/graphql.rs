@@ -417,18 +417,47 @@ async fn execute(
         );
         return (refusal, Tags::default());
     }
-    let loaders = new_loaders(state.api.db.clone(), viewer).reading(
-        state.api.caches.read_model.clone(),
-        state.api.caches.freshness.clone(),
-    );
-    let tags = loaders.tags();
-    let request = prepared
-        .request
-        .data(viewer)
-        .data(LocaleChoice::new(accept.clone()))
-        .data(loaders);
-    let mut response = state.schema.execute(request).await;
-    let tags = std::mem::take(&mut *tags.lock().unwrap_or_else(|e| e.into_inner()));
+    // Anonymous queries may read from the standby (see `service::standby`).
+    let standby = state
+        .api
+        .caches
+        .standby
+        .as_ref()
+        .filter(|_| viewer.is_anonymous() && !is_mutation);
+    let route = match standby {
+        Some(standby) => Some(standby.route().await),
+        None => None,
+    };
+    // Kept to run again on the primary should the standby fail it.
+    let again = route
+        .as_ref()
+        .filter(|route| route.standby)
+        .map(|_| copy_request(&prepared));
+    let db = route
+        .as_ref()
+        .map_or_else(|| state.api.db.clone(), |route| route.db.clone());
+    let (mut response, mut tags) = run(state, viewer, accept, prepared.request, db).await;
+    let mut route = route;
+    if let (Some(standby), Some(request)) = (standby, again)
+        && (has_code(&response, code::SERVICE_UNAVAILABLE)
+            || has_code(&response, code::INTERNAL_SERVER_ERROR))
+    {
+        tracing::warn!("a read failed on the standby: running it again on the primary");
+        let primary = standby.after_failure();
+        (response, tags) = run(state, viewer, accept, request, primary.db.clone()).await;
+        route = Some(primary);
+    }
+    if let Some(route) = &route {
+        let metrics = &state.metrics;
+        let server = if route.standby { "standby" } else { "primary" };
+        metrics.standby_reads.with_label_values(&[server]).inc();
+        if let Some(why) = route.fallback {
+            metrics
+                .standby_fallbacks
+                .with_label_values(&[why.label()])
+                .inc();
+        }
+    }
     if let Some((document, fresh)) = &prepared.parsed {
         in_query_order(&mut response, document, prepared.operation_name.as_deref());
         if !is_request_error(&response) {
@@ -441,6 +470,44 @@ async fn execute(
         }
     }
     (response, tags)
+}
+
+/// Runs `request` for `viewer`, reading through `db`: its answer, and
+/// whose data it read.
+async fn run(
+    state: &AppState,
+    viewer: Viewer,
+    accept: &Preferences,
+    request: async_graphql::Request,
+    db: sea_orm::DatabaseConnection,
+) -> (Response, Tags) {
+    let loaders = new_loaders(db, viewer).reading(
+        state.api.caches.read_model.clone(),
+        state.api.caches.freshness.clone(),
+    );
+    let tags = loaders.tags();
+    let request = request
+        .data(viewer)
+        .data(LocaleChoice::new(accept.clone()))
+        .data(loaders);
+    let response = state.schema.execute(request).await;
+    let tags = std::mem::take(&mut *tags.lock().unwrap_or_else(|e| e.into_inner()));
+    (response, tags)
+}
+
+/// The same request again, before it runs (a request runs once).
+fn copy_request(prepared: &Prepared) -> async_graphql::Request {
+    let request = &prepared.request;
+    let mut copy =
+        async_graphql::Request::new(request.query.clone()).variables(request.variables.clone());
+    if let Some(name) = &request.operation_name {
+        copy = copy.operation_name(name);
+    }
+    copy.extensions = request.extensions.clone();
+    if let Some((document, _)) = &prepared.parsed {
+        copy.set_parsed_query((**document).clone());
+    }
+    copy
 }
 
 /// Runs a batch, one operation after the other.

@@ -53,6 +53,12 @@ pub struct Metrics {
     pub change_feed_losses: IntCounter,
     /// Webhook delivery attempts by outcome: `delivered`, `retry`, `dead`.
     pub webhook_deliveries: IntCounterVec,
+    /// Anonymous reads by the server they went to, when a standby is
+    /// configured (`standby` or `primary`).
+    pub standby_reads: IntCounterVec,
+    /// Anonymous reads sent to the primary although a standby is
+    /// configured, by reason.
+    pub standby_fallbacks: IntCounterVec,
 }
 
 /// How many operation names seen at run time get a label of their own.
@@ -190,6 +196,28 @@ impl Metrics {
                 IntCounter::new(
                     "change_feed_losses_total",
                     "Times the change feed was lost; the response cache is off until it is back.",
+                )
+                .unwrap_or_else(|err| unreachable!("{err}")),
+            ),
+            standby_reads: register(
+                &registry,
+                IntCounterVec::new(
+                    Opts::new(
+                        "standby_reads_total",
+                        "Anonymous reads by the server that answered them (standby or primary), when a standby is configured.",
+                    ),
+                    &["server"],
+                )
+                .unwrap_or_else(|err| unreachable!("{err}")),
+            ),
+            standby_fallbacks: register(
+                &registry,
+                IntCounterVec::new(
+                    Opts::new(
+                        "standby_fallbacks_total",
+                        "Anonymous reads sent to the primary instead of the standby, by reason (feed_lost, behind, down, failed).",
+                    ),
+                    &["reason"],
                 )
                 .unwrap_or_else(|err| unreachable!("{err}")),
             ),

@@ -125,6 +125,9 @@ pub struct Caches {
     pub freshness: Arc<Freshness>,
     /// The snapshots of portfolios, when they are on.
     pub read_model: Option<Arc<ReadModel>>,
+    /// The standby anonymous reads may go to, when there is one: it may be
+    /// read from only while changes are followed.
+    pub standby: Option<Arc<super::standby::Standby>>,
 }
 
 impl Caches {
@@ -136,6 +139,7 @@ impl Caches {
         Caches {
             freshness,
             read_model,
+            standby: None,
         }
     }
 
@@ -155,6 +159,9 @@ impl Caches {
         self.freshness.changed_all();
         if let Some(model) = &self.read_model {
             model.set_coherent(coherent);
+        }
+        if let Some(standby) = &self.standby {
+            standby.set_following(coherent);
         }
     }
 }

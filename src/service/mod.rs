@@ -14,6 +14,7 @@ pub mod json_resume;
 pub mod read_model;
 pub mod rows;
 pub mod webhook;
+pub mod standby;
 pub mod write;
 
 pub use export::export_document;

@@ -32,3 +32,4 @@ mod slow_clients;
 mod sql_count;
 mod trusted_proxy;
 mod webhooks;
+mod standby;
