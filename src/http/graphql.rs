@@ -40,14 +40,13 @@ use super::reply::{
     self, Asked, Refused, ToCache, coded, graphql_error, has_code, is_request_error, respond,
 };
 use super::request::{self, MediaType, RawRequest};
+use super::route;
 use super::shape::{self, Shape};
 use super::{AppState, ClientIp};
 use crate::auth::{self, Viewer};
 use crate::domain::Preferences;
 use crate::domain::locale::LocaleError;
 use crate::error::code;
-use crate::graphql::locale::LocaleChoice;
-use crate::graphql::new_loaders;
 use crate::graphql::order::in_query_order;
 use crate::graphql::scan::{self, ScanError, ScanLimits};
 use crate::service::freshness::Tags;
@@ -417,47 +416,17 @@ async fn execute(
         );
         return (refusal, Tags::default());
     }
-    // Anonymous queries may read from the standby (see `service::standby`).
-    let standby = state
-        .api
-        .caches
-        .standby
-        .as_ref()
-        .filter(|_| viewer.is_anonymous() && !is_mutation);
-    let route = match standby {
-        Some(standby) => Some(standby.route().await),
-        None => None,
-    };
-    // Kept to run again on the primary should the standby fail it.
-    let again = route
-        .as_ref()
-        .filter(|route| route.standby)
-        .map(|_| copy_request(&prepared));
-    let db = route
-        .as_ref()
-        .map_or_else(|| state.api.db.clone(), |route| route.db.clone());
-    let (mut response, mut tags) = run(state, viewer, accept, prepared.request, db).await;
-    let mut route = route;
-    if let (Some(standby), Some(request)) = (standby, again)
-        && (has_code(&response, code::SERVICE_UNAVAILABLE)
-            || has_code(&response, code::INTERNAL_SERVER_ERROR))
-    {
-        tracing::warn!("a read failed on the standby: running it again on the primary");
-        let primary = standby.after_failure();
-        (response, tags) = run(state, viewer, accept, request, primary.db.clone()).await;
-        route = Some(primary);
-    }
-    if let Some(route) = &route {
-        let metrics = &state.metrics;
-        let server = if route.standby { "standby" } else { "primary" };
-        metrics.standby_reads.with_label_values(&[server]).inc();
-        if let Some(why) = route.fallback {
-            metrics
-                .standby_fallbacks
-                .with_label_values(&[why.label()])
-                .inc();
-        }
-    }
+    let reads_standby = viewer.is_anonymous() && !is_mutation;
+    let parsed = prepared.parsed.as_ref().map(|(document, _)| document);
+    let (mut response, tags) = route::run(
+        state,
+        viewer,
+        accept,
+        prepared.request,
+        parsed,
+        reads_standby,
+    )
+    .await;
     if let Some((document, fresh)) = &prepared.parsed {
         in_query_order(&mut response, document, prepared.operation_name.as_deref());
         if !is_request_error(&response) {
@@ -470,44 +439,6 @@ async fn execute(
         }
     }
     (response, tags)
-}
-
-/// Runs `request` for `viewer`, reading through `db`: its answer, and
-/// whose data it read.
-async fn run(
-    state: &AppState,
-    viewer: Viewer,
-    accept: &Preferences,
-    request: async_graphql::Request,
-    db: sea_orm::DatabaseConnection,
-) -> (Response, Tags) {
-    let loaders = new_loaders(db, viewer).reading(
-        state.api.caches.read_model.clone(),
-        state.api.caches.freshness.clone(),
-    );
-    let tags = loaders.tags();
-    let request = request
-        .data(viewer)
-        .data(LocaleChoice::new(accept.clone()))
-        .data(loaders);
-    let response = state.schema.execute(request).await;
-    let tags = std::mem::take(&mut *tags.lock().unwrap_or_else(|e| e.into_inner()));
-    (response, tags)
-}
-
-/// The same request again, before it runs (a request runs once).
-fn copy_request(prepared: &Prepared) -> async_graphql::Request {
-    let request = &prepared.request;
-    let mut copy =
-        async_graphql::Request::new(request.query.clone()).variables(request.variables.clone());
-    if let Some(name) = &request.operation_name {
-        copy = copy.operation_name(name);
-    }
-    copy.extensions = request.extensions.clone();
-    if let Some((document, _)) = &prepared.parsed {
-        copy.set_parsed_query((**document).clone());
-    }
-    copy
 }
 
 /// Runs a batch, one operation after the other.

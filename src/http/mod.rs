@@ -29,6 +29,7 @@ mod rate_limit;
 mod reply;
 mod request;
 mod request_id;
+mod route;
 mod shape;
 
 pub use cache::{Cached, DocumentCache, ResponseCache};

@@ -13,8 +13,8 @@ pub mod import;
 pub mod json_resume;
 pub mod read_model;
 pub mod rows;
-pub mod webhook;
 pub mod standby;
+pub mod webhook;
 pub mod write;
 
 pub use export::export_document;

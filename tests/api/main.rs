@@ -30,6 +30,6 @@ mod schema;
 mod serving;
 mod slow_clients;
 mod sql_count;
+mod standby;
 mod trusted_proxy;
 mod webhooks;
-mod standby;
