@@ -5,10 +5,15 @@ use sha2::{Digest, Sha256};
 
 /// The lower-case hex SHA-256 of `data`.
 pub fn sha256_hex(data: impl AsRef<[u8]>) -> String {
+    hex(&Sha256::digest(data.as_ref()))
+}
+
+/// `bytes` in lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    Sha256::digest(data.as_ref())
+    bytes
         .iter()
-        .fold(String::with_capacity(64), |mut hex, b| {
+        .fold(String::with_capacity(bytes.len() * 2), |mut hex, b| {
             let _ = write!(hex, "{b:02x}");
             hex
         })

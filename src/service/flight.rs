@@ -69,16 +69,6 @@ impl<K: Hash + Eq + Clone> Flights<K> {
         })
     }
 
-    /// How many flights are under way.
-    pub fn len(&self) -> usize {
-        self.lock().len()
-    }
-
-    /// Whether no flight is under way.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, (u64, watch::Receiver<()>)>> {
         // The map is consistent after every statement: a panic elsewhere
         // while it was held leaves nothing half done.
@@ -137,7 +127,7 @@ mod tests {
             .await
             .expect("the follower wakes when the leader lands")
             .expect("the follower's task");
-        assert!(flights.is_empty(), "a landed flight is gone");
+        assert!(flights.lock().is_empty(), "a landed flight is gone");
         assert!(
             matches!(flights.join(&1), Joined::Lead(_)),
             "the next miss leads again"
