@@ -18,8 +18,13 @@ use std::time::Duration;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 
-/// The PostgreSQL channel the triggers notify.
+/// The PostgreSQL channel the triggers notify with the person's id (kept
+/// for processes of earlier versions).
 pub const CHANNEL: &str = "portfolio_changes";
+
+/// The PostgreSQL channel the triggers notify with the person's id and the
+/// writing transaction's, separated by a space: the one followed.
+pub const CHANNEL_TX: &str = "portfolio_changes_tx";
 
 /// How often `change_log` is read where there are no notifications.
 pub const POLL: Duration = Duration::from_millis(250);
@@ -33,8 +38,9 @@ pub trait Follower: Send + Sync + 'static {
     /// The feed is about to be followed: until it is, nothing cached may be
     /// trusted.
     fn starting(&self);
-    /// Person `person_id` changed (elsewhere, or here).
-    fn changed(&self, person_id: i64);
+    /// Person `person_id` changed (elsewhere, or here), in transaction
+    /// `txid` when the feed names it.
+    fn changed(&self, person_id: i64, txid: Option<i64>);
     /// The feed is followed again: forget everything that may have changed
     /// meanwhile.
     fn following(&self);
@@ -106,7 +112,7 @@ async fn listen(url: String, follower: impl Follower, ready: tokio::sync::onesho
         let listener = async {
             let mut listener = PgListener::connect_with(&pool).await?;
             listener
-                .listen_all([CHANNEL, heartbeat_channel.as_str()])
+                .listen_all([CHANNEL_TX, heartbeat_channel.as_str()])
                 .await?;
             Ok::<_, sea_orm::sqlx::Error>(listener)
         }
@@ -136,10 +142,14 @@ async fn listen(url: String, follower: impl Follower, ready: tokio::sync::onesho
                 }
             };
             match received {
-                Ok(Some(notification)) if notification.channel() == CHANNEL => {
-                    match notification.payload().parse::<i64>() {
-                        Ok(person_id) => follower.changed(person_id),
-                        Err(_) => follower.changed(0),
+                Ok(Some(notification)) if notification.channel() == CHANNEL_TX => {
+                    match parse_change(notification.payload()) {
+                        Some((person_id, txid)) => follower.changed(person_id, Some(txid)),
+                        // Not ours to read: anything may have changed.
+                        None => {
+                            follower.lost(&"an unreadable change came through the feed");
+                            break;
+                        }
                     }
                 }
                 Ok(Some(_)) => beat.heard(),
@@ -153,6 +163,63 @@ async fn listen(url: String, follower: impl Follower, ready: tokio::sync::onesho
                     break;
                 }
             }
+        }
+    }
+}
+
+/// `"<person id> <transaction id>"`, as the triggers notify on [`CHANNEL_TX`].
+fn parse_change(payload: &str) -> Option<(i64, i64)> {
+    let (person, txid) = payload.split_once(' ')?;
+    Some((person.parse().ok()?, txid.parse().ok()?))
+}
+
+/// How long a write of this process is remembered, waiting for its echo.
+const ECHO_WAIT: Duration = Duration::from_secs(10);
+
+/// The writes of this process whose persons it already marked changed
+/// (PostgreSQL transaction ids), so that their echo through the change
+/// feed is told apart from anyone else's change: it would only outdate, a
+/// second time, what was computed after the writer's own mark.
+///
+/// A write is noted only once committed and marked, so skipping its echo
+/// never skips a change nobody marked; an echo that arrives before the
+/// note is followed as any change is (one invalidation too many, never one
+/// too few). Transaction ids are never reused, so a note whose echo never
+/// comes is dropped unread after [`ECHO_WAIT`].
+#[derive(Clone, Default)]
+pub struct OwnWrites(std::sync::Arc<std::sync::Mutex<OwnNotes>>);
+
+#[derive(Default)]
+struct OwnNotes {
+    /// By transaction: the person marked, and when.
+    notes: std::collections::HashMap<i64, (i64, std::time::Instant)>,
+}
+
+impl OwnWrites {
+    fn lock(&self) -> std::sync::MutexGuard<'_, OwnNotes> {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Transaction `txid` of this process committed a change of
+    /// `person_id`, and the person is marked changed already.
+    pub fn marked(&self, txid: i64, person_id: i64) {
+        let mut own = self.lock();
+        if own.notes.len() >= 1024 {
+            own.notes.retain(|_, (_, at)| at.elapsed() < ECHO_WAIT);
+        }
+        own.notes.insert(txid, (person_id, std::time::Instant::now()));
+    }
+
+    /// Whether the change of `person_id` by transaction `txid` is the echo
+    /// of a write this process made and marked.
+    pub fn is_echo(&self, txid: i64, person_id: i64) -> bool {
+        let mut own = self.lock();
+        match own.notes.get(&txid) {
+            Some((person, _)) if *person == person_id => {
+                own.notes.remove(&txid);
+                true
+            }
+            _ => false,
         }
     }
 }
@@ -228,7 +295,7 @@ async fn poll(url: String, follower: impl Follower, ready: tokio::sync::oneshot:
                     }
                 } else {
                     for person_id in people {
-                        follower.changed(person_id);
+                        follower.changed(person_id, None);
                     }
                 }
                 last = Some(newest);

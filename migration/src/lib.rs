@@ -12,6 +12,7 @@ mod m20261125_000002_drafts_and_tokens;
 mod m20261202_000003_change_feed;
 mod m20261202_000004_locales;
 mod m20261202_000005_webhooks;
+mod m20261204_000006_change_feed_transactions;
 mod precision;
 
 /// Every migration of the project, in order.
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000003_change_feed::Migration),
             Box::new(m20261202_000004_locales::Migration),
             Box::new(m20261202_000005_webhooks::Migration),
+            Box::new(m20261204_000006_change_feed_transactions::Migration),
         ]
     }
 }

@@ -150,13 +150,13 @@ impl Loader<PortfolioOf> for DbLoader {
         let mut missing = Vec::new();
         // One person (a portfolio asked for by itself, the common case)
         // missed by a crowd at once is loaded once; several go as one batch.
-        let mut _lead = None;
+        let mut lead = None;
         if let ([key], Some(model)) = (keys, &self.read_model) {
             match model.lookup(key.0, LOAD_WAIT).await {
                 read_model::Lookup::Found(portfolio) => {
                     found.insert(*key, portfolio);
                 }
-                read_model::Lookup::Missed(lead) => (_lead, missing) = (lead, vec![key.0]),
+                read_model::Lookup::Missed(led) => (lead, missing) = (led, vec![key.0]),
             }
         } else {
             for key in keys {
@@ -174,7 +174,7 @@ impl Loader<PortfolioOf> for DbLoader {
                 .await
                 .map_err(shared)?;
             if let Some(model) = &self.read_model {
-                model.keep(since, &loaded);
+                model.keep(since, &loaded, lead);
             }
             found.extend(loaded.into_iter().map(|(id, p)| (PortfolioOf(id), p)));
         }

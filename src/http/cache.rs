@@ -48,7 +48,7 @@ pub struct ResponseCache {
     coherent: AtomicBool,
     /// The answers being computed after a miss, so that a crowd missing
     /// the same key computes it once.
-    flights: Flights<String>,
+    flights: Flights<String, Cached>,
 }
 
 /// What looking up an answer found.
@@ -56,10 +56,14 @@ pub enum Lookup<'a> {
     /// A true answer, found at once (`"hit"`) or once the request that
     /// was computing it landed (`"coalesced"`).
     Found(Cached, &'static str),
-    /// None: compute it, holding the lead (if given) until it is stored,
-    /// so that others missing it meanwhile wait for it.
-    Missed(Option<Lead<'a, String>>),
+    /// None: compute it, holding the lead (if given) until it is stored
+    /// and landed, so that others missing it meanwhile wait for it.
+    Missed(Option<Lead<'a, String, Cached>>),
 }
+
+/// How many flights in a row a request follows before it computes the
+/// answer itself (each may land with an answer a write outdated for it).
+const ROUNDS: usize = 3;
 
 /// Bookkeeping per entry beyond its key and body (moka's node, the header
 /// values, the operation name's allocation).
@@ -95,21 +99,48 @@ impl ResponseCache {
     }
 
     /// The answer stored under `key`; else, when another request is
-    /// computing it, that one's once it lands (waiting at most `wait`);
-    /// else a miss, led by this request when nobody else computes it.
+    /// computing it, that one's once it lands, if nothing it read changed
+    /// before this request arrived (waiting at most `wait` in all); else a
+    /// miss, led by this request when nobody else computes it.
     pub async fn lookup(&self, key: &String, wait: Duration) -> Lookup<'_> {
         if let Some(cached) = self.get(key) {
             return Lookup::Found(cached, "hit");
         }
-        match self.flights.join(key) {
-            Joined::Lead(lead) => Lookup::Missed(Some(lead)),
-            Joined::Follow(follow) => {
-                follow.landed(wait).await;
-                match self.get(key) {
-                    Some(cached) => Lookup::Found(cached, "coalesced"),
-                    None => Lookup::Missed(None),
-                }
+        // Every write answered before this request arrived is marked on the
+        // clock by now: an answer true at this time is true for it.
+        let arrived = self.freshness.now();
+        let deadline = tokio::time::Instant::now() + wait;
+        for _ in 0..ROUNDS {
+            let follow = match self.flights.join(key) {
+                Joined::Lead(lead) => return Lookup::Missed(Some(lead)),
+                Joined::Follow(follow) => follow,
+            };
+            let landed = follow.landed(deadline.saturating_duration_since(tokio::time::Instant::now())).await;
+            if let Some(cached) = self.get(key).or_else(|| {
+                landed.filter(|cached| {
+                    self.is_coherent()
+                        && self.freshness.was_fresh_at(cached.since, arrived, &cached.tags)
+                })
+            }) {
+                return Lookup::Found(cached, "coalesced");
             }
+            if tokio::time::Instant::now() >= deadline {
+                break;
+            }
+        }
+        Lookup::Missed(None)
+    }
+
+    /// Stores an answer computed since `cached.since` (one already
+    /// outdated is dropped), and lands the flight `lead` with it: the
+    /// requests waiting for it take it where it is true for them.
+    pub fn store(&self, key: String, cached: Cached, lead: Option<Lead<'_, String, Cached>>) {
+        match lead {
+            Some(lead) => {
+                self.insert(key, cached.clone());
+                lead.land(cached);
+            }
+            None => self.insert(key, cached),
         }
     }
 
@@ -249,6 +280,55 @@ mod tests {
             "a new person outdates the pages of people"
         );
         assert!(cache.get("two").is_some());
+    }
+
+    #[tokio::test]
+    async fn a_write_while_the_leader_computes_outdates_its_answer_only_for_later_readers() {
+        let (cache, freshness) = cache();
+        let key = "k".to_owned();
+        let wait = Duration::from_secs(30);
+        let Lookup::Missed(Some(lead)) = cache.lookup(&key, wait).await else {
+            panic!("the first to miss leads");
+        };
+        let since = freshness.now();
+        // A reader arrives while the leader computes...
+        let early = {
+            let (cache, key) = (cache.clone(), key.clone());
+            tokio::spawn(async move {
+                match cache.lookup(&key, wait).await {
+                    Lookup::Found(cached, outcome) => Some((cached.since, outcome)),
+                    Lookup::Missed(_) => None,
+                }
+            })
+        };
+        tokio::task::yield_now().await;
+        // ...then a write of the person commits and answers...
+        freshness.changed(1, false);
+        // ...and a reader arrives after it.
+        let late = {
+            let (cache, key) = (cache.clone(), key.clone());
+            tokio::spawn(async move {
+                match cache.lookup(&key, wait).await {
+                    Lookup::Found(..) => "found",
+                    Lookup::Missed(Some(_)) => "leads",
+                    Lookup::Missed(None) => "computes alone",
+                }
+            })
+        };
+        tokio::task::yield_now().await;
+        cache.store(key.clone(), cached(since, &[1], false), Some(lead));
+        assert!(cache.get(&key).is_none(), "an outdated answer is not kept");
+        let early = early.await.expect("the early reader");
+        assert_eq!(
+            early,
+            Some((since, "coalesced")),
+            "the reader who asked before the write takes the leader's answer"
+        );
+        assert_eq!(
+            late.await.expect("the late reader"),
+            "leads",
+            "the reader who asked after the write computes anew, leading the next flight"
+        );
     }
 
     #[test]

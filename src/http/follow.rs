@@ -39,7 +39,12 @@ impl changes::Follower for CacheFollower {
 
     /// The feed does not say whether the list of people changed with the
     /// person: it may have.
-    fn changed(&self, person_id: i64) {
+    fn changed(&self, person_id: i64, txid: Option<i64>) {
+        if txid.is_some_and(|txid| self.caches.own_writes.is_echo(txid, person_id)) {
+            tracing::debug!(person_id, "own change echoed");
+            self.metrics.own_changes_echoed.inc();
+            return;
+        }
         tracing::debug!(person_id, "portfolio changed");
         self.metrics.changes_followed.inc();
         self.caches.changed(person_id, true);

@@ -220,14 +220,14 @@ async fn serve(
         .filter(|_| viewer.is_anonymous());
     let cache_key = cache.map(|_| resolved.cache_key(&accept));
     // A crowd missing the same answer computes it once (see `cache`): the
-    // leader's hold lasts until its answer is stored.
-    let mut _lead = None;
+    // leader's hold lasts until its answer is stored and landed.
+    let mut lead = None;
     if let (Some(cache), Some(key)) = (cache, &cache_key) {
         match cache.lookup(key, state.options.request_timeout).await {
             Lookup::Found(cached, outcome) => {
                 return Ok(reply::cached(state, &asked, cached, outcome));
             }
-            Lookup::Missed(lead) => _lead = lead,
+            Lookup::Missed(led) => lead = led,
         }
     }
     // Noted before execution: a write that answers meanwhile outdates it.
@@ -254,6 +254,7 @@ async fn serve(
     coded(&mut response);
     let to_cache = cache_key.map(|key| ToCache {
         key,
+        lead,
         operation: Arc::from(operation),
         since,
         tags,

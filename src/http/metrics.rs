@@ -47,6 +47,8 @@ pub struct Metrics {
     pub cache_bytes: IntGaugeVec,
     /// Changes of the database's change feed acted on.
     pub changes_followed: IntCounter,
+    /// Changes of the feed that were this process's own, marked already.
+    pub own_changes_echoed: IntCounter,
     /// 1 while the change feed is followed (else the response cache is off).
     pub change_feed_up: IntGauge,
     /// Times the change feed was lost (each time the cache went off).
@@ -180,6 +182,14 @@ impl Metrics {
                 IntCounter::new(
                     "changes_followed_total",
                     "Portfolio changes read from the database's change feed.",
+                )
+                .unwrap_or_else(|err| unreachable!("{err}")),
+            ),
+            own_changes_echoed: register(
+                &registry,
+                IntCounter::new(
+                    "own_changes_echoed_total",
+                    "Changes the change feed brought back from this process's own writes, which had outdated their caches already (PostgreSQL).",
                 )
                 .unwrap_or_else(|err| unreachable!("{err}")),
             ),

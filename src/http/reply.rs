@@ -18,6 +18,7 @@ use super::request::MediaType;
 use crate::auth::Viewer;
 use crate::digest::sha256_hex;
 use crate::error::code;
+use crate::service::flight::Lead;
 use crate::service::freshness::Tags;
 
 /// A refusal before execution: an HTTP status and one coded error.
@@ -104,8 +105,10 @@ pub struct Asked<'a> {
 
 /// An answer to store in the response cache, with the generation it was
 /// computed in.
-pub struct ToCache {
+pub struct ToCache<'a> {
     pub key: String,
+    /// The flight of `key` this request leads, landed with the answer.
+    pub lead: Option<Lead<'a, String, Cached>>,
     pub operation: Arc<str>,
     /// When the query started, on the clock of changes.
     pub since: u64,
@@ -117,7 +120,7 @@ pub struct ToCache {
 pub fn respond(
     state: &AppState,
     asked: &Asked<'_>,
-    to_cache: Option<ToCache>,
+    to_cache: Option<ToCache<'_>>,
     response: Response,
 ) -> HttpResponse {
     let unavailable = has_code(&response, code::SERVICE_UNAVAILABLE);
@@ -166,7 +169,7 @@ pub fn respond(
         };
         tags = Some(cached.tags.clone());
         if let Some(cache) = &state.response_cache {
-            cache.insert(to_cache.key, cached);
+            cache.store(to_cache.key, cached, to_cache.lead);
         }
     }
     let mut http = finish(asked, status, body, cache_control, etag, content_language);

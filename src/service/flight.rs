@@ -1,12 +1,16 @@
 //! One computation at a time per key, so that a crowd of requests missing
 //! the same cached thing at once (right after a write outdated it, or at a
 //! cold start) computes it once: the first to miss leads, the others wait
-//! for it to land and then read what it kept.
+//! for it to land and take what it computed.
 //!
-//! Waiting never replaces the followers' own work: a leader that kept
-//! nothing (its answer was an error, or outdated before it landed), failed,
-//! or took longer than the wait allows leaves each follower to compute for
-//! itself, as if there had been no flight.
+//! A follower takes the leader's result only if it is true for the
+//! follower: nothing it was computed from changed before the follower
+//! arrived (the caller checks, on the clock of changes). A write that
+//! commits while the leader computes outdates the result for later
+//! readers, not for those already waiting, who asked before the write.
+//! Waiting never replaces the followers' own work: a leader that landed
+//! nothing (an error), failed, or took longer than the wait allows leaves
+//! each follower to look again, as if there had been no flight.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -16,13 +20,16 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-/// The computations under way, by key.
-pub struct Flights<K> {
-    under_way: Mutex<HashMap<K, (u64, watch::Receiver<()>)>>,
+/// Each flight under way: its id, and where it lands.
+type UnderWay<K, V> = HashMap<K, (u64, watch::Receiver<Option<V>>)>;
+
+/// The computations under way, by key, each landing with a `V`.
+pub struct Flights<K, V> {
+    under_way: Mutex<UnderWay<K, V>>,
     next: AtomicU64,
 }
 
-impl<K> Default for Flights<K> {
+impl<K, V> Default for Flights<K, V> {
     fn default() -> Self {
         Flights {
             under_way: Mutex::new(HashMap::new()),
@@ -32,44 +39,46 @@ impl<K> Default for Flights<K> {
 }
 
 /// What joining a key's flight made of the caller.
-pub enum Joined<'a, K: Hash + Eq + Clone> {
-    /// Nobody was computing it: the caller does, and lands the flight by
-    /// dropping this once what it computed is kept.
-    Lead(Lead<'a, K>),
-    /// Somebody is: wait with [`Follow::landed`], then look again.
-    Follow(Follow),
+pub enum Joined<'a, K: Hash + Eq + Clone, V> {
+    /// Nobody was computing it: the caller does, and lands the flight with
+    /// [`Lead::land`] (or, with nothing, by dropping this).
+    Lead(Lead<'a, K, V>),
+    /// Somebody is: wait with [`Follow::landed`].
+    Follow(Follow<V>),
 }
 
 /// The leader's hold on its key's flight.
-pub struct Lead<'a, K: Hash + Eq + Clone> {
-    flights: &'a Flights<K>,
+pub struct Lead<'a, K: Hash + Eq + Clone, V> {
+    flights: &'a Flights<K, V>,
     key: K,
     id: u64,
-    _landed: watch::Sender<()>,
+    landed: watch::Sender<Option<V>>,
 }
 
 /// A follower's view of the flight it joined.
-pub struct Follow(watch::Receiver<()>);
+pub struct Follow<V>(watch::Receiver<Option<V>>);
 
-impl<K: Hash + Eq + Clone> Flights<K> {
+impl<K: Hash + Eq + Clone, V: Clone> Flights<K, V> {
     /// Leads the flight of `key`, or follows the one under way.
-    pub fn join(&self, key: &K) -> Joined<'_, K> {
+    pub fn join(&self, key: &K) -> Joined<'_, K, V> {
         let mut under_way = self.lock();
         if let Some((_, landed)) = under_way.get(key) {
             return Joined::Follow(Follow(landed.clone()));
         }
         let id = self.next.fetch_add(1, Ordering::Relaxed);
-        let (sender, receiver) = watch::channel(());
+        let (sender, receiver) = watch::channel(None);
         under_way.insert(key.clone(), (id, receiver));
         Joined::Lead(Lead {
             flights: self,
             key: key.clone(),
             id,
-            _landed: sender,
+            landed: sender,
         })
     }
+}
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, (u64, watch::Receiver<()>)>> {
+impl<K, V> Flights<K, V> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, UnderWay<K, V>> {
         // The map is consistent after every statement: a panic elsewhere
         // while it was held leaves nothing half done.
         self.under_way
@@ -78,8 +87,22 @@ impl<K: Hash + Eq + Clone> Flights<K> {
     }
 }
 
-impl<K: Hash + Eq + Clone> Drop for Lead<'_, K> {
-    fn drop(&mut self) {
+impl<K: Hash + Eq + Clone, V> Lead<'_, K, V> {
+    /// The key of the flight.
+    pub fn key(&self) -> &K {
+        &self.key
+    }
+
+    /// Lands the flight with what the leader computed: the followers take
+    /// it where it is true for them.
+    pub fn land(self, value: V) {
+        // Off the map first: a follower that finds the result not true for
+        // it and joins again leads (or follows) the next flight, not this.
+        self.leave();
+        self.landed.send_replace(Some(value));
+    }
+
+    fn leave(&self) {
         let mut under_way = self.flights.lock();
         if under_way
             .get(&self.key)
@@ -87,18 +110,24 @@ impl<K: Hash + Eq + Clone> Drop for Lead<'_, K> {
         {
             under_way.remove(&self.key);
         }
-        // The sender drops after this: followers wake to a key that has no
-        // flight, so the next miss leads a new one.
     }
 }
 
-impl Follow {
+impl<K: Hash + Eq + Clone, V> Drop for Lead<'_, K, V> {
+    fn drop(&mut self) {
+        // The sender drops after this: followers wake to a key that has no
+        // flight, so the next miss leads a new one.
+        self.leave();
+    }
+}
+
+impl<V: Clone> Follow<V> {
     /// Waits until the leader lands (or gives up, or its request is
-    /// dropped), at most `within`.
-    pub async fn landed(mut self, within: Duration) {
-        // `changed` ends with an error once the sender is dropped; nothing
-        // is ever sent.
-        let _ = tokio::time::timeout(within, self.0.changed()).await;
+    /// dropped), at most `within`: what it landed with, if anything.
+    pub async fn landed(mut self, within: Duration) -> Option<V> {
+        // The sender sends at most once, then drops; either wakes this.
+        let _ = tokio::time::timeout(within, self.0.wait_for(Option::is_some)).await;
+        self.0.borrow().clone()
     }
 }
 
@@ -108,7 +137,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_first_leads_the_others_follow_until_it_lands() {
-        let flights = Flights::<i64>::default();
+        let flights = Flights::<i64, &str>::default();
         let Joined::Lead(lead) = flights.join(&1) else {
             panic!("the first to join must lead");
         };
@@ -122,11 +151,12 @@ mod tests {
         let waiting = tokio::spawn(follow.landed(Duration::from_secs(30)));
         tokio::task::yield_now().await;
         assert!(!waiting.is_finished(), "the follower waits for the leader");
-        drop(lead);
-        tokio::time::timeout(Duration::from_secs(5), waiting)
+        lead.land("answer");
+        let landed = tokio::time::timeout(Duration::from_secs(5), waiting)
             .await
             .expect("the follower wakes when the leader lands")
             .expect("the follower's task");
+        assert_eq!(landed, Some("answer"), "the follower gets what the leader landed");
         assert!(flights.lock().is_empty(), "a landed flight is gone");
         assert!(
             matches!(flights.join(&1), Joined::Lead(_)),
@@ -136,16 +166,33 @@ mod tests {
 
     #[tokio::test]
     async fn a_follower_waits_no_longer_than_it_was_told() {
-        let flights = Flights::<&str>::default();
+        let flights = Flights::<&str, u8>::default();
         let _lead = flights.join(&"k");
         let Joined::Follow(follow) = flights.join(&"k") else {
             panic!("a second must follow");
         };
-        tokio::time::timeout(
+        let landed = tokio::time::timeout(
             Duration::from_secs(5),
             follow.landed(Duration::from_millis(10)),
         )
         .await
         .expect("the wait is bounded");
+        assert_eq!(landed, None);
+    }
+
+    #[tokio::test]
+    async fn a_leader_that_gives_up_lands_nothing() {
+        let flights = Flights::<u8, u8>::default();
+        let Joined::Lead(lead) = flights.join(&1) else {
+            panic!("the first to join must lead");
+        };
+        let Joined::Follow(follow) = flights.join(&1) else {
+            panic!("a second must follow");
+        };
+        drop(lead);
+        let landed = tokio::time::timeout(Duration::from_secs(5), follow.landed(Duration::from_secs(30)))
+            .await
+            .expect("a dropped lead wakes its followers");
+        assert_eq!(landed, None);
     }
 }

@@ -49,15 +49,55 @@ impl Tags {
     }
 }
 
+/// How many of a person's latest changes the clock remembers.
+const MARKS: usize = 4;
+
+/// The times something last changed: the latest [`MARKS`] of them, and the
+/// latest of those forgotten.
+#[derive(Clone, Copy, Default)]
+struct Marks {
+    /// Oldest first; 0 for none.
+    recent: [u64; MARKS],
+    forgotten: u64,
+}
+
+impl Marks {
+    fn mark(&mut self, at: u64) {
+        self.forgotten = self.forgotten.max(self.recent[0]);
+        self.recent.rotate_left(1);
+        self.recent[MARKS - 1] = at;
+    }
+
+    /// Whether it may have changed after `since` and at or before `at`
+    /// (when a mark in between was forgotten, it may have).
+    fn between(&self, since: u64, at: u64) -> bool {
+        self.forgotten > since || self.recent.iter().any(|m| *m > since && *m <= at)
+    }
+}
+
 #[derive(Default)]
 struct Clock {
     now: u64,
     /// When each person last changed (absent: not since start).
-    persons: HashMap<i64, u64>,
+    persons: HashMap<i64, Marks>,
     /// When the list of people last changed.
-    list: u64,
+    list: Marks,
     /// When everything last changed.
     all: u64,
+}
+
+impl Clock {
+    /// Whether nothing `tags` names changed after `since` and at or before
+    /// `at` (everything changing counts whenever it was after `since`).
+    fn unchanged(&self, since: u64, at: u64, tags: &Tags) -> bool {
+        self.all <= since
+            && !(tags.list && self.list.between(since, at))
+            && tags.persons.iter().all(|id| {
+                self.persons
+                    .get(id)
+                    .is_none_or(|marks| !marks.between(since, at))
+            })
+    }
 }
 
 /// The clock of changes of one process.
@@ -78,19 +118,29 @@ impl Freshness {
 
     /// Whether nothing `tags` names changed after `since`.
     pub fn is_fresh(&self, since: u64, tags: &Tags) -> bool {
-        let clock = self.clock();
-        clock.all <= since
-            && !(tags.list && clock.list > since)
-            && tags
-                .persons
-                .iter()
-                .all(|id| clock.persons.get(id).is_none_or(|at| *at <= since))
+        self.clock().unchanged(since, u64::MAX, tags)
+    }
+
+    /// Whether nothing `tags` names changed after `since` up to `at` (an
+    /// earlier [`Freshness::now`]): what was computed from `since` is
+    /// true for a reader that arrived at `at`, whatever changed later.
+    pub fn was_fresh_at(&self, since: u64, at: u64, tags: &Tags) -> bool {
+        self.clock().unchanged(since, at, tags)
     }
 
     /// Whether person `id` did not change after `since`.
     pub fn person_is_fresh(&self, since: u64, id: i64) -> bool {
+        self.person_was_fresh_at(since, u64::MAX, id)
+    }
+
+    /// Whether person `id` did not change after `since` up to `at`.
+    pub fn person_was_fresh_at(&self, since: u64, at: u64, id: i64) -> bool {
         let clock = self.clock();
-        clock.all <= since && clock.persons.get(&id).is_none_or(|at| *at <= since)
+        clock.all <= since
+            && clock
+                .persons
+                .get(&id)
+                .is_none_or(|marks| !marks.between(since, at))
     }
 
     /// Person `id` changed, and with them maybe the list of people.
@@ -98,9 +148,9 @@ impl Freshness {
         let mut clock = self.clock();
         clock.now += 1;
         let now = clock.now;
-        clock.persons.insert(id, now);
+        clock.persons.entry(id).or_default().mark(now);
         if list {
-            clock.list = now;
+            clock.list.mark(now);
         }
     }
 
@@ -112,7 +162,8 @@ impl Freshness {
         // Everything before this moment is outdated at once: the marks of
         // single persons add nothing any more.
         clock.persons.clear();
-        clock.list = clock.now;
+        let now = clock.now;
+        clock.list.mark(now);
     }
 }
 
@@ -128,6 +179,8 @@ pub struct Caches {
     /// The standby anonymous reads may go to, when there is one: it may be
     /// read from only while changes are followed.
     pub standby: Option<Arc<super::standby::Standby>>,
+    /// This process's writes whose change-feed echo changes nothing more.
+    pub own_writes: crate::changes::OwnWrites,
 }
 
 impl Caches {
@@ -140,6 +193,7 @@ impl Caches {
             freshness,
             read_model,
             standby: None,
+            own_writes: Default::default(),
         }
     }
 
@@ -224,6 +278,40 @@ mod tests {
         assert!(!freshness.is_fresh(later, &tags(&[], false)));
         assert!(!freshness.person_is_fresh(later, 5));
         assert!(freshness.is_fresh(freshness.now(), &tags(&[1], true)));
+    }
+
+    #[test]
+    fn what_was_true_when_a_reader_arrived_stays_true_for_that_reader() {
+        let freshness = Freshness::default();
+        let since = freshness.now();
+        freshness.changed(2, false);
+        let arrived = freshness.now();
+        freshness.changed(1, true);
+        // Person 1 changed after the reader arrived: fine for that reader,
+        // not for one arriving now.
+        assert!(freshness.was_fresh_at(since, arrived, &tags(&[1], true)));
+        assert!(!freshness.is_fresh(since, &tags(&[1], false)));
+        assert!(!freshness.was_fresh_at(since, freshness.now(), &tags(&[1], false)));
+        // Person 2 changed before the reader arrived.
+        assert!(!freshness.was_fresh_at(since, arrived, &tags(&[2], false)));
+        assert!(freshness.person_was_fresh_at(since, arrived, 1));
+        assert!(!freshness.person_was_fresh_at(since, arrived, 2));
+    }
+
+    #[test]
+    fn a_forgotten_change_counts_as_a_change() {
+        let freshness = Freshness::default();
+        freshness.changed(1, false);
+        let since = freshness.now();
+        freshness.changed(1, false);
+        let arrived = freshness.now();
+        for _ in 0..MARKS {
+            freshness.changed(1, false);
+        }
+        // The change between `since` and `arrived` is no longer among the
+        // latest marks; it must still count.
+        assert!(!freshness.person_was_fresh_at(since, arrived, 1));
+        assert!(!freshness.was_fresh_at(since, arrived, &tags(&[1], false)));
     }
 
     #[test]

@@ -321,18 +321,25 @@ pub struct ReadModel {
     /// nothing is served from the snapshots nor kept.
     coherent: AtomicBool,
     /// The persons being loaded after a miss, so that a crowd missing the
-    /// same person loads them once.
-    flights: Flights<i64>,
+    /// same person loads them once; each lands with its load's start and
+    /// snapshot.
+    flights: Flights<i64, (u64, Arc<Portfolio>)>,
 }
 
 /// What looking up a snapshot found.
 pub enum Lookup<'a> {
     /// Kept, or loaded meanwhile by the request that was loading it.
     Found(Arc<Portfolio>),
-    /// Not kept: load it, holding the lead (if given) until it is kept, so
-    /// that others missing it meanwhile wait for it.
-    Missed(Option<Lead<'a, i64>>),
+    /// Not kept: load it, holding the lead (if given) until it is kept and
+    /// landed (see [`ReadModel::keep`]), so that others missing it
+    /// meanwhile wait for it.
+    Missed(Option<Lead<'a, i64, (u64, Arc<Portfolio>)>>),
 }
+
+/// How many loads of a person in a row a request waits for before it
+/// loads the person itself (each may land with a snapshot a write outdated
+/// for it).
+const ROUNDS: usize = 3;
 
 impl ReadModel {
     /// A read model of at most about `bytes`, kept fresh by `freshness`;
@@ -357,27 +364,61 @@ impl ReadModel {
     }
 
     /// The snapshot of `person_id`; else, when another request is loading
-    /// it, that one's once kept (waiting at most `wait`); else a miss, led
-    /// by this request when nobody else loads it.
+    /// it, that one's once landed, if the person did not change before
+    /// this request arrived (waiting at most `wait` in all); else a miss,
+    /// led by this request when nobody else loads it.
     pub async fn lookup(&self, person_id: i64, wait: Duration) -> Lookup<'_> {
         if let Some(portfolio) = self.get(person_id) {
             return Lookup::Found(portfolio);
         }
-        match self.flights.join(&person_id) {
-            Joined::Lead(lead) => Lookup::Missed(Some(lead)),
-            Joined::Follow(follow) => {
-                follow.landed(wait).await;
-                match self.get(person_id) {
-                    Some(portfolio) => Lookup::Found(portfolio),
-                    None => Lookup::Missed(None),
-                }
+        // Every change answered before this request arrived is marked by
+        // now: a snapshot true at this time is true for it.
+        let arrived = self.freshness.now();
+        let deadline = tokio::time::Instant::now() + wait;
+        for _ in 0..ROUNDS {
+            let follow = match self.flights.join(&person_id) {
+                Joined::Lead(lead) => return Lookup::Missed(Some(lead)),
+                Joined::Follow(follow) => follow,
+            };
+            let landed = follow
+                .landed(deadline.saturating_duration_since(tokio::time::Instant::now()))
+                .await;
+            let true_for_me = |(since, _): &(u64, Arc<Portfolio>)| {
+                self.coherent.load(Ordering::Acquire)
+                    && self.freshness.person_was_fresh_at(*since, arrived, person_id)
+            };
+            if let Some(portfolio) = self
+                .get(person_id)
+                .or_else(|| landed.filter(true_for_me).map(|(_, portfolio)| portfolio))
+            {
+                return Lookup::Found(portfolio);
+            }
+            if tokio::time::Instant::now() >= deadline {
+                break;
+            }
+        }
+        Lookup::Missed(None)
+    }
+
+    /// Keeps the snapshots of a load that started at `since` (a
+    /// [`Freshness::now`]), those of persons that did not change since,
+    /// and lands the flight `lead` led with its person's snapshot.
+    pub fn keep(
+        &self,
+        since: u64,
+        loaded: &HashMap<i64, Arc<Portfolio>>,
+        lead: Option<Lead<'_, i64, (u64, Arc<Portfolio>)>>,
+    ) {
+        self.keep_all(since, loaded);
+        if let Some(lead) = lead {
+            if let Some(portfolio) = loaded.get(lead.key()) {
+                let portfolio = portfolio.clone();
+                lead.land((since, portfolio));
             }
         }
     }
 
-    /// Keeps the snapshots of a load that started at `since` (a
-    /// [`Freshness::now`]), those of persons that did not change since.
-    pub fn keep(&self, since: u64, loaded: &HashMap<i64, Arc<Portfolio>>) {
+    fn keep_all(&self, since: u64, loaded: &HashMap<i64, Arc<Portfolio>>) {
         for (id, portfolio) in loaded {
             // Checked and inserted under one lock of the clock would be
             // tighter; instead the order does it: a change marks the clock

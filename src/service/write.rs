@@ -14,8 +14,8 @@ use chrono::Utc;
 use entity::person;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryFilter, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 
 use super::webhook::outbox;
@@ -70,7 +70,30 @@ pub async fn transaction<T>(
     db: &DatabaseConnection,
     work: impl AsyncFnOnce(&DatabaseTransaction) -> AppResult<Option<T>>,
 ) -> AppResult<Option<T>> {
+    Ok(transaction_named(db, false, work)
+        .await?
+        .map(|(value, _)| value))
+}
+
+/// Like [`transaction`]; when `named` and on PostgreSQL, also returns the
+/// transaction's id, as the change feed names it.
+pub async fn transaction_named<T>(
+    db: &DatabaseConnection,
+    named: bool,
+    work: impl AsyncFnOnce(&DatabaseTransaction) -> AppResult<Option<T>>,
+) -> AppResult<Option<(T, Option<i64>)>> {
     let txn = begin(db).await?;
+    let txid = if named && db.get_database_backend() == DbBackend::Postgres {
+        let row = txn
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT txid_current() AS txid",
+            ))
+            .await?;
+        row.map(|row| row.try_get::<i64>("", "txid")).transpose()?
+    } else {
+        None
+    };
     let (done, journal) = outbox::journaled(work(&txn)).await;
     let done = match done {
         Ok(Some(value)) => outbox::record(&txn, journal)
@@ -85,7 +108,7 @@ pub async fn transaction<T>(
             if deliveries > 0 {
                 outbox::committed();
             }
-            Ok(Some(value))
+            Ok(Some((value, txid)))
         }
         other => {
             if let Err(err) = txn.rollback().await {

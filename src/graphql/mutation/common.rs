@@ -428,7 +428,9 @@ pub async fn write_then<T>(
     written: Written,
     work: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> AppResult<Option<(T, i64)>>,
 ) -> AppResult<Option<T>> {
-    let done = crate::service::write::transaction(db, async |txn| match work(txn).await? {
+    // Named: once this process marked the person, the change feed's echo
+    // of the transaction is known for its own (see `changes::OwnWrites`).
+    let done = crate::service::write::transaction_named(db, true, async |txn| match work(txn).await? {
         Some((value, person_id)) => {
             if written == Written::Item {
                 crate::service::write::touch_person(txn, person_id).await?;
@@ -440,8 +442,13 @@ pub async fn write_then<T>(
         None => Ok(None),
     })
     .await?;
-    Ok(done.map(|(value, person_id)| {
+    // Nothing is awaited from the commit to the mark: the echo is known for
+    // this process's own only once the person is marked.
+    Ok(done.map(|((value, person_id), txid)| {
         committed(ctx, person_id, written == Written::Person);
+        if let (Some(txid), Ok(state)) = (txid, state(ctx)) {
+            state.caches.own_writes.marked(txid, person_id);
+        }
         value
     }))
 }
