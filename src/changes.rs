@@ -197,7 +197,9 @@ struct OwnNotes {
 
 impl OwnWrites {
     fn lock(&self) -> std::sync::MutexGuard<'_, OwnNotes> {
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Transaction `txid` of this process committed a change of
@@ -207,7 +209,8 @@ impl OwnWrites {
         if own.notes.len() >= 1024 {
             own.notes.retain(|_, (_, at)| at.elapsed() < ECHO_WAIT);
         }
-        own.notes.insert(txid, (person_id, std::time::Instant::now()));
+        own.notes
+            .insert(txid, (person_id, std::time::Instant::now()));
     }
 
     /// Whether the change of `person_id` by transaction `txid` is the echo
@@ -369,5 +372,43 @@ async fn trim(db: &DatabaseConnection, newest: i64) {
         .await
     {
         tracing::debug!(%err, "cannot trim the change log");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_names_its_person_and_transaction() {
+        assert_eq!(parse_change("42 981"), Some((42, 981)));
+        assert_eq!(parse_change("42"), None);
+        assert_eq!(parse_change("42 x"), None);
+        assert_eq!(parse_change(""), None);
+    }
+
+    #[test]
+    fn only_a_marked_write_of_this_process_is_its_echo_and_only_once() {
+        let own = OwnWrites::default();
+        own.marked(7, 1);
+        assert!(!own.is_echo(8, 1), "another transaction is somebody else's");
+        assert!(!own.is_echo(7, 2), "another person than the one marked");
+        assert!(own.is_echo(7, 1));
+        assert!(!own.is_echo(7, 1), "an echo comes once");
+    }
+
+    #[test]
+    fn notes_whose_echo_never_came_do_not_pile_up() {
+        let own = OwnWrites::default();
+        for txid in 0..1024 {
+            own.marked(txid, 1);
+        }
+        own.lock()
+            .notes
+            .values_mut()
+            .for_each(|(_, at)| *at = at.checked_sub(ECHO_WAIT).expect("an earlier instant"));
+        own.marked(5000, 1);
+        assert_eq!(own.lock().notes.len(), 1, "old notes are dropped");
+        assert!(own.is_echo(5000, 1));
     }
 }

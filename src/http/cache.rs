@@ -115,11 +115,15 @@ impl ResponseCache {
                 Joined::Lead(lead) => return Lookup::Missed(Some(lead)),
                 Joined::Follow(follow) => follow,
             };
-            let landed = follow.landed(deadline.saturating_duration_since(tokio::time::Instant::now())).await;
+            let landed = follow
+                .landed(deadline.saturating_duration_since(tokio::time::Instant::now()))
+                .await;
             if let Some(cached) = self.get(key).or_else(|| {
                 landed.filter(|cached| {
                     self.is_coherent()
-                        && self.freshness.was_fresh_at(cached.since, arrived, &cached.tags)
+                        && self
+                            .freshness
+                            .was_fresh_at(cached.since, arrived, &cached.tags)
                 })
             }) {
                 return Lookup::Found(cached, "coalesced");

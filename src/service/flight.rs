@@ -156,7 +156,11 @@ mod tests {
             .await
             .expect("the follower wakes when the leader lands")
             .expect("the follower's task");
-        assert_eq!(landed, Some("answer"), "the follower gets what the leader landed");
+        assert_eq!(
+            landed,
+            Some("answer"),
+            "the follower gets what the leader landed"
+        );
         assert!(flights.lock().is_empty(), "a landed flight is gone");
         assert!(
             matches!(flights.join(&1), Joined::Lead(_)),
@@ -190,9 +194,12 @@ mod tests {
             panic!("a second must follow");
         };
         drop(lead);
-        let landed = tokio::time::timeout(Duration::from_secs(5), follow.landed(Duration::from_secs(30)))
-            .await
-            .expect("a dropped lead wakes its followers");
+        let landed = tokio::time::timeout(
+            Duration::from_secs(5),
+            follow.landed(Duration::from_secs(30)),
+        )
+        .await
+        .expect("a dropped lead wakes its followers");
         assert_eq!(landed, None);
     }
 }

@@ -385,7 +385,9 @@ impl ReadModel {
                 .await;
             let true_for_me = |(since, _): &(u64, Arc<Portfolio>)| {
                 self.coherent.load(Ordering::Acquire)
-                    && self.freshness.person_was_fresh_at(*since, arrived, person_id)
+                    && self
+                        .freshness
+                        .person_was_fresh_at(*since, arrived, person_id)
             };
             if let Some(portfolio) = self
                 .get(person_id)

@@ -11,7 +11,7 @@ use sea_orm::ExprTrait;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder,
+    QueryOrder, QuerySelect,
 };
 
 use crate::auth::Viewer;
@@ -161,7 +161,11 @@ where
 {
     let scope = viewer.edit_scope()?;
     let row = row_id(field, id, E::NODE)?;
-    let mut query = E::find().filter(E::id_column().eq(row));
+    // Locked until the transaction ends (PostgreSQL, MySQL; SQLite's write
+    // transactions hold the whole database already): concurrent writers of
+    // one row queue for it instead of losing the compare-and-set and
+    // trying again.
+    let mut query = E::find().filter(E::id_column().eq(row)).lock_exclusive();
     if let Some(own) = scope {
         query = query.filter(E::person_column().eq(own));
     }
@@ -430,18 +434,19 @@ pub async fn write_then<T>(
 ) -> AppResult<Option<T>> {
     // Named: once this process marked the person, the change feed's echo
     // of the transaction is known for its own (see `changes::OwnWrites`).
-    let done = crate::service::write::transaction_named(db, true, async |txn| match work(txn).await? {
-        Some((value, person_id)) => {
-            if written == Written::Item {
-                crate::service::write::touch_person(txn, person_id).await?;
-            } else {
-                crate::service::write::person_written(person_id);
+    let done =
+        crate::service::write::transaction_named(db, true, async |txn| match work(txn).await? {
+            Some((value, person_id)) => {
+                if written == Written::Item {
+                    crate::service::write::touch_person(txn, person_id).await?;
+                } else {
+                    crate::service::write::person_written(person_id);
+                }
+                Ok(Some((value, person_id)))
             }
-            Ok(Some((value, person_id)))
-        }
-        None => Ok(None),
-    })
-    .await?;
+            None => Ok(None),
+        })
+        .await?;
     // Nothing is awaited from the commit to the mark: the echo is known for
     // this process's own only once the person is marked.
     Ok(done.map(|((value, person_id), txid)| {
