@@ -265,7 +265,7 @@ pub struct HttpOptions {
         id = "response_cache_mib",
         long = "response-cache-mib",
         env = "PORTFOLIO_RESPONSE_CACHE_MIB",
-        default_value = "64",
+        default_value = "32",
         value_name = "MIB",
         value_parser = mebibytes::<u64>
     )]
@@ -276,7 +276,7 @@ pub struct HttpOptions {
         id = "read_model_mib",
         long = "read-model-mib",
         env = "PORTFOLIO_READ_MODEL_MIB",
-        default_value = "64",
+        default_value = "32",
         value_name = "MIB",
         value_parser = mebibytes::<u64>
     )]
@@ -413,7 +413,8 @@ mod tests {
         assert_eq!(config.shutdown_delay, Duration::ZERO);
         assert_eq!(config.http.idle_timeout, Duration::from_secs(75));
         assert_eq!(config.http.max_response_bytes, 8 * 1024 * 1024);
-        assert_eq!(config.http.response_cache_bytes, 64 * 1024 * 1024);
+        assert_eq!(config.http.response_cache_bytes, 32 * 1024 * 1024);
+        assert_eq!(config.http.read_model_bytes, 32 * 1024 * 1024);
         assert_eq!(config.http.batch_limit, None);
         assert!(config.http.cors_origins.is_empty());
         assert!(config.http.trusted_proxies.is_empty());

@@ -51,6 +51,19 @@ impl<M: Clone> Rows<M> {
     }
 }
 
+impl<M: ModelTrait> Rows<M> {
+    /// The memory the rows hold: the published ones count again when they
+    /// are a copy of their own.
+    fn bytes(&self) -> usize {
+        let copy = if Arc::ptr_eq(&self.all, &self.published) {
+            0
+        } else {
+            weigh(&self.published)
+        };
+        weigh(&self.all) + copy
+    }
+}
+
 impl<M> Rows<M> {
     /// The rows a reader sees: all of them for one who sees the person's
     /// drafts, the published ones for everyone else.
@@ -113,20 +126,26 @@ in_portfolio! {
     activity => activities,
 }
 
-/// The size of a row: its struct and the text it owns.
+/// What the allocator spends on one heap allocation beyond the bytes asked
+/// for (glibc: an 8-byte header, rounded up to 16-byte chunks).
+const ALLOCATION_OVERHEAD: usize = 16;
+
+/// The memory rows hold: their structs, the vector holding them, and the
+/// text they own, each string a heap allocation of its own (its capacity,
+/// not its length, plus the allocator's overhead).
 fn weigh<M: ModelTrait>(rows: &[M]) -> usize {
     let text: usize = rows
         .iter()
         .map(|row| {
             <M::Entity as EntityTrait>::Column::iter()
                 .map(|column| match row.get(column) {
-                    Value::String(Some(text)) => text.len(),
+                    Value::String(Some(text)) => text.capacity() + ALLOCATION_OVERHEAD,
                     _ => 0,
                 })
                 .sum::<usize>()
         })
         .sum();
-    text + std::mem::size_of_val(rows)
+    text + std::mem::size_of_val(rows) + ALLOCATION_OVERHEAD
 }
 
 /// Every row of `E` of the persons `ids`, in the order of `columns`,
@@ -188,18 +207,7 @@ impl Loaded {
         );
         let activities = take(&mut self.activities, id);
         let (lists, lists_bytes) = self.lists.take(id);
-        let bytes = std::mem::size_of::<Portfolio>()
-            + weigh(std::slice::from_ref(&person))
-            + weigh(&links)
-            + weigh(&roles)
-            + weigh(&achievements)
-            + weigh(&metrics)
-            + weigh(&skill_links)
-            + weigh(&skills)
-            + weigh(&activities)
-            + lists_bytes;
-        Portfolio {
-            person,
+        let mut portfolio = Portfolio {
             profile_links: Rows::new(links, |r| r.published),
             roles: Rows::new(roles, |r| r.published),
             achievements: Rows::new(achievements, |r| r.published),
@@ -208,8 +216,18 @@ impl Loaded {
             skills: Rows::new(skills, |r| r.published),
             activities: Rows::new(activities, |r| r.published),
             lists,
-            bytes,
-        }
+            bytes: std::mem::size_of::<Portfolio>() + weigh(std::slice::from_ref(&person)),
+            person,
+        };
+        portfolio.bytes += portfolio.profile_links.bytes()
+            + portfolio.roles.bytes()
+            + portfolio.achievements.bytes()
+            + portfolio.metrics.bytes()
+            + portfolio.skill_links.bytes()
+            + portfolio.skills.bytes()
+            + portfolio.activities.bytes()
+            + lists_bytes;
+        portfolio
     }
 }
 
@@ -285,13 +303,10 @@ macro_rules! lists {
             /// The lists of person `id`, with about how many bytes they hold.
             fn take(&mut self, id: i64) -> (Lists, usize) {
                 let mut bytes = 0;
-                $(
-                    let $key = take(&mut self.$key, id);
-                    bytes += weigh(&$key);
-                )*
                 let lists = Lists {
-                    $($key: Rows::new($key, |r| r.published),)*
+                    $($key: Rows::new(take(&mut self.$key, id), |r| r.published),)*
                 };
+                $(bytes += lists.$key.bytes();)*
                 (lists, bytes)
             }
         }

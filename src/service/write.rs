@@ -94,9 +94,10 @@ pub async fn transaction_named<T>(
     } else {
         None
     };
+    let webhooks = outbox::subscriptions(&txn).await?;
     let (done, journal) = outbox::journaled(work(&txn)).await;
     let done = match done {
-        Ok(Some(value)) => outbox::record(&txn, journal)
+        Ok(Some(value)) => outbox::record(&txn, journal, webhooks)
             .await
             .map(|deliveries| Some((value, deliveries))),
         Ok(None) => Ok(None),

@@ -234,13 +234,12 @@ async fn update_row<P: ItemPatch>(ctx: &Context<'_>, input: &P) -> AppResult<Row
             ensure_valid(c)?;
             let changes = input.row();
             let row = E::<P>::id_of(&current);
-            let set = compare_and_set::<E<P>>(txn, changes, row, version)
+            let Some(updated) = compare_and_set::<E<P>>(txn, changes, row, version)
                 .await
-                .map_err(|e| P::UNIQUE.map(e))?;
-            if !set {
+                .map_err(|e| P::UNIQUE.map(e))?
+            else {
                 return Ok(None);
-            }
-            let updated = reload::<E<P>>(txn, row).await?;
+            };
             input.after(txn, &updated).await?;
             let person_id = E::<P>::person_of(&updated);
             Ok(Some((updated, person_id)))

@@ -171,18 +171,17 @@ async fn update_person(
             {
                 return Err(AppError::bad_input("input.slug", taken));
             }
-            let set = compare_and_set::<person::Entity>(
+            let Some(updated) = compare_and_set::<person::Entity>(
                 txn,
                 input.columns(),
                 current.id,
                 current.version,
             )
             .await
-            .map_err(|e| AppError::unique_violation(e, "input.slug", taken))?;
-            if !set {
+            .map_err(|e| AppError::unique_violation(e, "input.slug", taken))?
+            else {
                 return Ok(None);
-            }
-            let updated = reload::<person::Entity>(txn, current.id).await?;
+            };
             let id = updated.id;
             Ok(Some((updated, id)))
         })

@@ -291,7 +291,10 @@ async fn apply<E: Translatable>(ctx: &Context<'_>, job: &Job<'_>) -> AppResult<T
             let next = changed(E::FIELDS, stored, locale, change)?;
             let mut changes = <E::ActiveModel as ActiveModelTrait>::default();
             changes.try_set(E::translations_column(), next.encode().into())?;
-            if !compare_and_set::<E>(txn, changes, E::id_of(&current), version).await? {
+            if compare_and_set::<E>(txn, changes, E::id_of(&current), version)
+                .await?
+                .is_none()
+            {
                 return Ok(None);
             }
             if next.0.contains_key(locale.as_str()) {

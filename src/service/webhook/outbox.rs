@@ -132,19 +132,30 @@ pub fn person_replaced(old: &person::Model, new_id: i64) {
     });
 }
 
-/// Writes the events of `journal` and their deliveries, in `txn` (before
-/// it commits). Returns how many deliveries were written.
-pub async fn record(txn: &impl ConnectionTrait, journal: Journal) -> AppResult<usize> {
-    if journal.is_empty() {
-        return Ok(0);
-    }
-    let webhooks = webhook::Entity::find()
-        .select_only()
-        .columns([webhook::Column::Id, webhook::Column::Events])
-        .into_tuple::<(i64, String)>()
-        .all(txn)
-        .await?;
-    if webhooks.is_empty() {
+/// The webhooks and the events each subscribes to, read in `txn` before
+/// its work: a transaction reads them before it locks any row it edits.
+pub async fn subscriptions(txn: &impl ConnectionTrait) -> AppResult<Subscriptions> {
+    Ok(Subscriptions(
+        webhook::Entity::find()
+            .select_only()
+            .columns([webhook::Column::Id, webhook::Column::Events])
+            .into_tuple::<(i64, String)>()
+            .all(txn)
+            .await?,
+    ))
+}
+
+/// The webhooks (id, events) a transaction's events go to.
+pub struct Subscriptions(Vec<(i64, String)>);
+
+/// Writes the events of `journal` and their deliveries to `webhooks`, in
+/// `txn` (before it commits). Returns how many deliveries were written.
+pub async fn record(
+    txn: &impl ConnectionTrait,
+    journal: Journal,
+    Subscriptions(webhooks): Subscriptions,
+) -> AppResult<usize> {
+    if journal.is_empty() || webhooks.is_empty() {
         return Ok(0);
     }
     let ids: Vec<i64> = journal.entries.iter().map(|e| e.person_id).collect();
