@@ -427,11 +427,11 @@ impl ReadModel {
         lead: Option<Lead<'_, i64, (u64, Arc<Portfolio>)>>,
     ) {
         self.keep_all(since, loaded);
-        if let Some(lead) = lead {
-            if let Some(portfolio) = loaded.get(lead.key()) {
-                let portfolio = portfolio.clone();
-                lead.land((since, portfolio));
-            }
+        if let Some(lead) = lead
+            && let Some(portfolio) = loaded.get(lead.key())
+        {
+            let portfolio = portfolio.clone();
+            lead.land((since, portfolio));
         }
     }
 
