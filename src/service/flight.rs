@@ -168,24 +168,16 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn a_follower_waits_no_longer_than_it_was_told() {
-        let flights = Flights::<&str, u8>::default();
-        let _lead = flights.join(&"k");
-        let Joined::Follow(follow) = flights.join(&"k") else {
-            panic!("a second must follow");
-        };
-        let landed = tokio::time::timeout(
-            Duration::from_secs(5),
-            follow.landed(Duration::from_millis(10)),
-        )
-        .await
-        .expect("the wait is bounded");
-        assert_eq!(landed, None);
+    /// What the leader does while its follower waits.
+    enum Leader {
+        Holds,
+        GivesUp,
+        Lands(u8),
     }
 
-    #[tokio::test]
-    async fn a_leader_that_gives_up_lands_nothing() {
+    /// What a follower lands with, waiting at most `wait` (and failing past
+    /// 5 s), while the leader does what `leader` says.
+    async fn follower_lands(wait: Duration, leader: Leader) -> Option<u8> {
         let flights = Flights::<u8, u8>::default();
         let Joined::Lead(lead) = flights.join(&1) else {
             panic!("the first to join must lead");
@@ -193,13 +185,37 @@ mod tests {
         let Joined::Follow(follow) = flights.join(&1) else {
             panic!("a second must follow");
         };
-        drop(lead);
-        let landed = tokio::time::timeout(
-            Duration::from_secs(5),
-            follow.landed(Duration::from_secs(30)),
-        )
-        .await
-        .expect("a dropped lead wakes its followers");
+        let _held = match leader {
+            Leader::Holds => Some(lead),
+            Leader::GivesUp => {
+                drop(lead);
+                None
+            }
+            Leader::Lands(value) => {
+                lead.land(value);
+                None
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(5), follow.landed(wait))
+            .await
+            .expect("the wait is bounded")
+    }
+
+    #[tokio::test]
+    async fn a_follower_waits_no_longer_than_it_was_told() {
+        let landed = follower_lands(Duration::from_millis(10), Leader::Holds).await;
         assert_eq!(landed, None);
+    }
+
+    #[tokio::test]
+    async fn a_leader_that_gives_up_lands_nothing() {
+        let landed = follower_lands(Duration::from_secs(30), Leader::GivesUp).await;
+        assert_eq!(landed, None);
+    }
+
+    #[tokio::test]
+    async fn a_landed_result_reaches_its_follower() {
+        let landed = follower_lands(Duration::from_secs(30), Leader::Lands(7)).await;
+        assert_eq!(landed, Some(7));
     }
 }
