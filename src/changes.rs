@@ -38,9 +38,14 @@ pub trait Follower: Send + Sync + 'static {
     /// The feed is about to be followed: until it is, nothing cached may be
     /// trusted.
     fn starting(&self);
-    /// Person `person_id` changed (elsewhere, or here), in transaction
-    /// `txid` when the feed names it.
-    fn changed(&self, person_id: i64, txid: Option<i64>);
+    /// Person `person_id` changed (elsewhere, or here).
+    fn changed(&self, person_id: i64);
+    /// This process's own write transactions, whose echo changes nothing
+    /// more.
+    fn own_writes(&self) -> &OwnWrites;
+    /// The echo of this process's own, already marked, change of
+    /// `person_id` came through the feed.
+    fn echoed(&self, person_id: i64);
     /// The feed is followed again: forget everything that may have changed
     /// meanwhile.
     fn following(&self);
@@ -144,7 +149,13 @@ async fn listen(url: String, follower: impl Follower, ready: tokio::sync::onesho
             match received {
                 Ok(Some(notification)) if notification.channel() == CHANNEL_TX => {
                     match parse_change(notification.payload()) {
-                        Some((person_id, txid)) => follower.changed(person_id, Some(txid)),
+                        Some((person_id, txid)) => {
+                            if follower.own_writes().is_echo(txid, person_id).await {
+                                follower.echoed(person_id);
+                            } else {
+                                follower.changed(person_id);
+                            }
+                        }
                         // Not ours to read: anything may have changed.
                         None => {
                             follower.lost(&"an unreadable change came through the feed");
@@ -176,53 +187,96 @@ fn parse_change(payload: &str) -> Option<(i64, i64)> {
 /// How long a write of this process is remembered, waiting for its echo.
 const ECHO_WAIT: Duration = Duration::from_secs(10);
 
-/// The writes of this process whose persons it already marked changed
-/// (PostgreSQL transaction ids), so that their echo through the change
-/// feed is told apart from anyone else's change: it would only outdate, a
-/// second time, what was computed after the writer's own mark.
+/// How long the listener waits, on the echo of a write of this process that
+/// committed but whose writer has not marked its person yet, for the mark
+/// (the writer marks right after the commit returns, without awaiting
+/// anything in between).
+const MARK_GRACE: Duration = Duration::from_millis(50);
+
+/// The write transactions of this process (PostgreSQL ids), so that their
+/// echo through the change feed is told apart from anyone else's change:
+/// once the writer marked its person changed, the echo would only outdate,
+/// a second time, what was computed after that mark.
 ///
-/// A write is noted only once committed and marked, so skipping its echo
-/// never skips a change nobody marked; an echo that arrives before the
-/// note is followed as any change is (one invalidation too many, never one
-/// too few). Transaction ids are never reused, so a note whose echo never
-/// comes is dropped unread after [`ECHO_WAIT`].
+/// A transaction is noted when it starts ([`OwnWrites::begun`]) and marked
+/// once its writer marked the person ([`OwnWrites::marked`]). Only the echo
+/// of a marked transaction is skipped, so skipping never loses a change;
+/// an echo that arrives first waits for the mark a moment ([`MARK_GRACE`])
+/// and is followed as any change if it does not come (one invalidation too
+/// many, never one too few). Transaction ids are never reused; notes whose
+/// echo never comes (rolled back) are dropped after [`ECHO_WAIT`].
 #[derive(Clone, Default)]
-pub struct OwnWrites(std::sync::Arc<std::sync::Mutex<OwnNotes>>);
+pub struct OwnWrites(std::sync::Arc<OwnShared>);
 
 #[derive(Default)]
-struct OwnNotes {
-    /// By transaction: the person marked, and when.
-    notes: std::collections::HashMap<i64, (i64, std::time::Instant)>,
+struct OwnShared {
+    /// By transaction: the person marked (none yet: not marked), and when
+    /// the note was made.
+    notes: std::sync::Mutex<std::collections::HashMap<i64, (Option<i64>, std::time::Instant)>>,
+    /// Woken at every mark.
+    marked: tokio::sync::Notify,
 }
 
+type Notes = std::collections::HashMap<i64, (Option<i64>, std::time::Instant)>;
+
 impl OwnWrites {
-    fn lock(&self) -> std::sync::MutexGuard<'_, OwnNotes> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Notes> {
         self.0
+            .notes
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Transaction `txid` of this process started writing.
+    pub fn begun(&self, txid: i64) {
+        let mut notes = self.lock();
+        if notes.len() >= 1024 {
+            notes.retain(|_, (_, at)| at.elapsed() < ECHO_WAIT);
+        }
+        notes.insert(txid, (None, std::time::Instant::now()));
+    }
+
+    /// Transaction `txid` will not be marked (it failed, or its commit's
+    /// outcome is unknown): its echo, if any, is followed at once.
+    pub fn abandoned(&self, txid: i64) {
+        self.lock().remove(&txid);
     }
 
     /// Transaction `txid` of this process committed a change of
     /// `person_id`, and the person is marked changed already.
     pub fn marked(&self, txid: i64, person_id: i64) {
-        let mut own = self.lock();
-        if own.notes.len() >= 1024 {
-            own.notes.retain(|_, (_, at)| at.elapsed() < ECHO_WAIT);
-        }
-        own.notes
-            .insert(txid, (person_id, std::time::Instant::now()));
+        self.lock()
+            .insert(txid, (Some(person_id), std::time::Instant::now()));
+        self.0.marked.notify_waiters();
     }
 
     /// Whether the change of `person_id` by transaction `txid` is the echo
-    /// of a write this process made and marked.
-    pub fn is_echo(&self, txid: i64, person_id: i64) -> bool {
-        let mut own = self.lock();
-        match own.notes.get(&txid) {
-            Some((person, _)) if *person == person_id => {
-                own.notes.remove(&txid);
-                true
+    /// of a write this process made and marked (waiting at most
+    /// [`MARK_GRACE`] for the mark of one it made but has not marked yet).
+    pub async fn is_echo(&self, txid: i64, person_id: i64) -> bool {
+        let deadline = tokio::time::Instant::now() + MARK_GRACE;
+        loop {
+            // Registered before looking, so that a mark in between wakes it.
+            let notified = self.0.marked.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            {
+                let mut notes = self.lock();
+                match notes.get(&txid) {
+                    None => return false,
+                    Some((Some(person), _)) => {
+                        let echo = *person == person_id;
+                        if echo {
+                            notes.remove(&txid);
+                        }
+                        return echo;
+                    }
+                    Some((None, _)) => {}
+                }
             }
-            _ => false,
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return false;
+            }
         }
     }
 }
@@ -298,7 +352,7 @@ async fn poll(url: String, follower: impl Follower, ready: tokio::sync::oneshot:
                     }
                 } else {
                     for person_id in people {
-                        follower.changed(person_id, None);
+                        follower.changed(person_id);
                     }
                 }
                 last = Some(newest);
@@ -387,28 +441,57 @@ mod tests {
         assert_eq!(parse_change(""), None);
     }
 
-    #[test]
-    fn only_a_marked_write_of_this_process_is_its_echo_and_only_once() {
+    #[tokio::test]
+    async fn only_a_marked_write_of_this_process_is_its_echo_and_only_once() {
         let own = OwnWrites::default();
+        own.begun(7);
         own.marked(7, 1);
-        assert!(!own.is_echo(8, 1), "another transaction is somebody else's");
-        assert!(!own.is_echo(7, 2), "another person than the one marked");
-        assert!(own.is_echo(7, 1));
-        assert!(!own.is_echo(7, 1), "an echo comes once");
+        assert!(
+            !own.is_echo(8, 1).await,
+            "another transaction is somebody else's"
+        );
+        assert!(
+            !own.is_echo(7, 2).await,
+            "another person than the one marked"
+        );
+        assert!(own.is_echo(7, 1).await);
+        assert!(!own.is_echo(7, 1).await, "an echo comes once");
     }
 
-    #[test]
-    fn notes_whose_echo_never_came_do_not_pile_up() {
+    #[tokio::test]
+    async fn an_echo_ahead_of_the_mark_waits_for_it_a_moment() {
+        let own = OwnWrites::default();
+        own.begun(3);
+        let waiting = tokio::spawn({
+            let own = own.clone();
+            async move { own.is_echo(3, 9).await }
+        });
+        tokio::task::yield_now().await;
+        own.marked(3, 9);
+        assert!(
+            waiting.await.expect("the listener"),
+            "the mark came in time"
+        );
+        // Never marked (the writer gave up, or took too long): followed.
+        own.begun(4);
+        assert!(!own.is_echo(4, 9).await);
+        own.begun(5);
+        own.abandoned(5);
+        assert!(!own.is_echo(5, 9).await);
+    }
+
+    #[tokio::test]
+    async fn notes_whose_echo_never_came_do_not_pile_up() {
         let own = OwnWrites::default();
         for txid in 0..1024 {
-            own.marked(txid, 1);
+            own.begun(txid);
         }
         own.lock()
-            .notes
             .values_mut()
             .for_each(|(_, at)| *at = at.checked_sub(ECHO_WAIT).expect("an earlier instant"));
+        own.begun(5000);
+        assert_eq!(own.lock().len(), 1, "old notes are dropped");
         own.marked(5000, 1);
-        assert_eq!(own.lock().notes.len(), 1, "old notes are dropped");
-        assert!(own.is_echo(5000, 1));
+        assert!(own.is_echo(5000, 1).await);
     }
 }

@@ -39,12 +39,16 @@ impl changes::Follower for CacheFollower {
 
     /// The feed does not say whether the list of people changed with the
     /// person: it may have.
-    fn changed(&self, person_id: i64, txid: Option<i64>) {
-        if txid.is_some_and(|txid| self.caches.own_writes.is_echo(txid, person_id)) {
-            tracing::debug!(person_id, "own change echoed");
-            self.metrics.own_changes_echoed.inc();
-            return;
-        }
+    fn own_writes(&self) -> &changes::OwnWrites {
+        &self.caches.own_writes
+    }
+
+    fn echoed(&self, person_id: i64) {
+        tracing::debug!(person_id, "own change echoed");
+        self.metrics.own_changes_echoed.inc();
+    }
+
+    fn changed(&self, person_id: i64) {
         tracing::debug!(person_id, "portfolio changed");
         self.metrics.changes_followed.inc();
         self.caches.changed(person_id, true);

@@ -19,6 +19,7 @@ use sea_orm::{
 };
 
 use super::webhook::outbox;
+use crate::changes::OwnWrites;
 use crate::error::AppResult;
 
 /// Starts a write transaction.
@@ -70,29 +71,43 @@ pub async fn transaction<T>(
     db: &DatabaseConnection,
     work: impl AsyncFnOnce(&DatabaseTransaction) -> AppResult<Option<T>>,
 ) -> AppResult<Option<T>> {
-    Ok(transaction_named(db, false, work)
+    Ok(transaction_named(db, None, work)
         .await?
         .map(|(value, _)| value))
 }
 
-/// Like [`transaction`]; when `named` and on PostgreSQL, also returns the
-/// transaction's id, as the change feed names it.
+/// Like [`transaction`]; with `own` and on PostgreSQL, also notes the
+/// transaction's id there (as the change feed will name it) and returns
+/// it: the caller marks what it changed, then [`OwnWrites::marked`], with
+/// nothing awaited in between.
 pub async fn transaction_named<T>(
     db: &DatabaseConnection,
-    named: bool,
+    own: Option<&OwnWrites>,
     work: impl AsyncFnOnce(&DatabaseTransaction) -> AppResult<Option<T>>,
 ) -> AppResult<Option<(T, Option<i64>)>> {
     let txn = begin(db).await?;
-    let txid = if named && db.get_database_backend() == DbBackend::Postgres {
-        let row = txn
-            .query_one_raw(Statement::from_string(
-                DbBackend::Postgres,
-                "SELECT txid_current() AS txid",
-            ))
-            .await?;
-        row.map(|row| row.try_get::<i64>("", "txid")).transpose()?
-    } else {
-        None
+    let own = own.filter(|_| db.get_database_backend() == DbBackend::Postgres);
+    let txid = match own {
+        Some(own) => {
+            let row = txn
+                .query_one_raw(Statement::from_string(
+                    DbBackend::Postgres,
+                    "SELECT txid_current() AS txid",
+                ))
+                .await?;
+            let txid = row.map(|row| row.try_get::<i64>("", "txid")).transpose()?;
+            if let Some(txid) = txid {
+                own.begun(txid);
+            }
+            txid
+        }
+        None => None,
+    };
+    // Whatever ends this transaction without a mark lets its echo through.
+    let abandon = || {
+        if let (Some(own), Some(txid)) = (own, txid) {
+            own.abandoned(txid);
+        }
     };
     let webhooks = outbox::subscriptions(&txn).await?;
     let (done, journal) = outbox::journaled(work(&txn)).await;
@@ -105,13 +120,17 @@ pub async fn transaction_named<T>(
     };
     match done {
         Ok(Some((value, deliveries))) => {
-            txn.commit().await?;
+            if let Err(err) = txn.commit().await {
+                abandon();
+                return Err(err.into());
+            }
             if deliveries > 0 {
                 outbox::committed();
             }
             Ok(Some((value, txid)))
         }
         other => {
+            abandon();
             if let Err(err) = txn.rollback().await {
                 tracing::warn!(%err, "rollback failed");
             }

@@ -432,8 +432,9 @@ pub async fn write_then<T>(
 ) -> AppResult<Option<T>> {
     // Named: once this process marked the person, the change feed's echo
     // of the transaction is known for its own (see `changes::OwnWrites`).
+    let own = state(ctx).ok().map(|state| &state.caches.own_writes);
     let done =
-        crate::service::write::transaction_named(db, true, async |txn| match work(txn).await? {
+        crate::service::write::transaction_named(db, own, async |txn| match work(txn).await? {
             Some((value, person_id)) => {
                 if written == Written::Item {
                     crate::service::write::touch_person(txn, person_id).await?;
