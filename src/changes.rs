@@ -210,14 +210,19 @@ pub struct OwnWrites(std::sync::Arc<OwnShared>);
 
 #[derive(Default)]
 struct OwnShared {
-    /// By transaction: the person marked (none yet: not marked), and when
-    /// the note was made.
-    notes: std::sync::Mutex<std::collections::HashMap<i64, (Option<i64>, std::time::Instant)>>,
+    notes: std::sync::Mutex<Notes>,
     /// Woken at every mark.
     marked: tokio::sync::Notify,
 }
 
-type Notes = std::collections::HashMap<i64, (Option<i64>, std::time::Instant)>;
+#[derive(Default)]
+struct Notes {
+    /// By transaction: the person marked (none yet: not marked), and when
+    /// the note was made.
+    by_txid: std::collections::HashMap<i64, (Option<i64>, std::time::Instant)>,
+    /// When notes older than [`ECHO_WAIT`] were last dropped.
+    pruned: Option<std::time::Instant>,
+}
 
 impl OwnWrites {
     fn lock(&self) -> std::sync::MutexGuard<'_, Notes> {
@@ -230,22 +235,32 @@ impl OwnWrites {
     /// Transaction `txid` of this process started writing.
     pub fn begun(&self, txid: i64) {
         let mut notes = self.lock();
-        if notes.len() >= 1024 {
-            notes.retain(|_, (_, at)| at.elapsed() < ECHO_WAIT);
+        // Echoes remove their notes: many are left only while the feed is
+        // down. Dropped at most once a second, not at every write.
+        if notes.by_txid.len() >= 1024
+            && notes
+                .pruned
+                .is_none_or(|at| at.elapsed() >= Duration::from_secs(1))
+        {
+            notes.by_txid.retain(|_, (_, at)| at.elapsed() < ECHO_WAIT);
+            notes.pruned = Some(std::time::Instant::now());
         }
-        notes.insert(txid, (None, std::time::Instant::now()));
+        notes
+            .by_txid
+            .insert(txid, (None, std::time::Instant::now()));
     }
 
     /// Transaction `txid` will not be marked (it failed, or its commit's
     /// outcome is unknown): its echo, if any, is followed at once.
     pub fn abandoned(&self, txid: i64) {
-        self.lock().remove(&txid);
+        self.lock().by_txid.remove(&txid);
     }
 
     /// Transaction `txid` of this process committed a change of
     /// `person_id`, and the person is marked changed already.
     pub fn marked(&self, txid: i64, person_id: i64) {
         self.lock()
+            .by_txid
             .insert(txid, (Some(person_id), std::time::Instant::now()));
         self.0.marked.notify_waiters();
     }
@@ -262,12 +277,12 @@ impl OwnWrites {
             notified.as_mut().enable();
             {
                 let mut notes = self.lock();
-                match notes.get(&txid) {
+                match notes.by_txid.get(&txid) {
                     None => return false,
                     Some((Some(person), _)) => {
                         let echo = *person == person_id;
                         if echo {
-                            notes.remove(&txid);
+                            notes.by_txid.remove(&txid);
                         }
                         return echo;
                     }
@@ -487,10 +502,11 @@ mod tests {
             own.begun(txid);
         }
         own.lock()
+            .by_txid
             .values_mut()
             .for_each(|(_, at)| *at = at.checked_sub(ECHO_WAIT).expect("an earlier instant"));
         own.begun(5000);
-        assert_eq!(own.lock().len(), 1, "old notes are dropped");
+        assert_eq!(own.lock().by_txid.len(), 1, "old notes are dropped");
         own.marked(5000, 1);
         assert!(own.is_echo(5000, 1).await);
     }
