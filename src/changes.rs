@@ -482,6 +482,7 @@ mod tests {
             async move { own.is_echo(3, 9).await }
         });
         tokio::task::yield_now().await;
+        assert!(!waiting.is_finished(), "the echo waits for the mark");
         own.marked(3, 9);
         assert!(
             waiting.await.expect("the listener"),

@@ -22,6 +22,23 @@ const FUNCTIONS: [(&str, &str); 2] = [
     ("portfolio_notify_change", "person_id"),
 ];
 
+/// Replaces both trigger functions (PostgreSQL; nothing elsewhere) with
+/// ones notifying what `notify` says for the row (`OLD` or `NEW`) and the
+/// column naming its person.
+async fn replace_functions(
+    manager: &SchemaManager<'_>,
+    notify: impl Fn(&str, &str) -> String,
+) -> Result<(), DbErr> {
+    if manager.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    for (name, column) in FUNCTIONS {
+        let sql = function(name, |row| notify(row, column));
+        manager.get_connection().execute_unprepared(&sql).await?;
+    }
+    Ok(())
+}
+
 /// A trigger function notifying what `notify` says for the row `row`.
 fn function(name: &str, notify: impl Fn(&str) -> String) -> String {
     format!(
@@ -42,33 +59,19 @@ fn function(name: &str, notify: impl Fn(&str) -> String) -> String {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if manager.get_database_backend() != DbBackend::Postgres {
-            return Ok(());
-        }
-        let db = manager.get_connection();
-        for (name, column) in FUNCTIONS {
-            db.execute_unprepared(&function(name, |row| {
-                format!(
-                    "PERFORM pg_notify('portfolio_changes', {row}.{column}::text);
-                     PERFORM pg_notify('portfolio_changes_tx', {row}.{column}::text || ' ' || txid_current()::text)"
-                )
-            }))
-            .await?;
-        }
-        Ok(())
+        replace_functions(manager, |row, column| {
+            format!(
+                "PERFORM pg_notify('portfolio_changes', {row}.{column}::text);
+                 PERFORM pg_notify('portfolio_changes_tx', {row}.{column}::text || ' ' || txid_current()::text)"
+            )
+        })
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        if manager.get_database_backend() != DbBackend::Postgres {
-            return Ok(());
-        }
-        let db = manager.get_connection();
-        for (name, column) in FUNCTIONS {
-            db.execute_unprepared(&function(name, |row| {
-                format!("PERFORM pg_notify('portfolio_changes', {row}.{column}::text)")
-            }))
-            .await?;
-        }
-        Ok(())
+        replace_functions(manager, |row, column| {
+            format!("PERFORM pg_notify('portfolio_changes', {row}.{column}::text)")
+        })
+        .await
     }
 }

@@ -20,7 +20,7 @@ use axum::body::Bytes;
 use axum::http::HeaderValue;
 
 use crate::graphql::weigh;
-use crate::service::flight::{Flights, Joined, Lead};
+use crate::service::flight::{Flights, Lead};
 use crate::service::freshness::{Freshness, Tags, weighed};
 
 /// A cached response, with everything its answers need precomputed.
@@ -60,10 +60,6 @@ pub enum Lookup<'a> {
     /// and landed, so that others missing it meanwhile wait for it.
     Missed(Option<Lead<'a, String, Cached>>),
 }
-
-/// How many flights in a row a request follows before it computes the
-/// answer itself (each may land with an answer a write outdated for it).
-const ROUNDS: usize = 3;
 
 /// Bookkeeping per entry beyond its key and body (moka's node, the header
 /// values, the operation name's allocation).
@@ -109,30 +105,20 @@ impl ResponseCache {
         // Every write answered before this request arrived is marked on the
         // clock by now: an answer true at this time is true for it.
         let arrived = self.freshness.now();
-        let deadline = tokio::time::Instant::now() + wait;
-        for _ in 0..ROUNDS {
-            let follow = match self.flights.join(key) {
-                Joined::Lead(lead) => return Lookup::Missed(Some(lead)),
-                Joined::Follow(follow) => follow,
-            };
-            let landed = follow
-                .landed(deadline.saturating_duration_since(tokio::time::Instant::now()))
-                .await;
-            if let Some(cached) = self.get(key).or_else(|| {
+        let found = self.flights.follow(key, wait, |landed| {
+            self.get(key).or_else(|| {
                 landed.filter(|cached| {
                     self.is_coherent()
                         && self
                             .freshness
                             .was_fresh_at(cached.since, arrived, &cached.tags)
                 })
-            }) {
-                return Lookup::Found(cached, "coalesced");
-            }
-            if tokio::time::Instant::now() >= deadline {
-                break;
-            }
+            })
+        });
+        match found.await {
+            Ok(cached) => Lookup::Found(cached, "coalesced"),
+            Err(lead) => Lookup::Missed(lead),
         }
-        Lookup::Missed(None)
     }
 
     /// Stores an answer computed since `cached.since` (one already

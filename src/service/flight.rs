@@ -75,7 +75,40 @@ impl<K: Hash + Eq + Clone, V: Clone> Flights<K, V> {
             landed: sender,
         })
     }
+
+    /// Follows the flights of `key` until one lands with a result `take`
+    /// accepts (at most [`ROUNDS`] flights in a row, waiting at most `wait`
+    /// in all); `Err` with the lead of the next flight when none was under
+    /// way, with none when the rounds or the wait ran out.
+    pub async fn follow<R>(
+        &self,
+        key: &K,
+        wait: Duration,
+        take: impl Fn(Option<V>) -> Option<R>,
+    ) -> Result<R, Option<Lead<'_, K, V>>> {
+        let deadline = tokio::time::Instant::now() + wait;
+        for _ in 0..ROUNDS {
+            let follow = match self.join(key) {
+                Joined::Lead(lead) => return Err(Some(lead)),
+                Joined::Follow(follow) => follow,
+            };
+            let landed = follow
+                .landed(deadline.saturating_duration_since(tokio::time::Instant::now()))
+                .await;
+            if let Some(taken) = take(landed) {
+                return Ok(taken);
+            }
+            if tokio::time::Instant::now() >= deadline {
+                break;
+            }
+        }
+        Err(None)
+    }
 }
+
+/// How many flights in a row a request follows before it computes by
+/// itself (each may land with a result a write outdated for it).
+pub const ROUNDS: usize = 3;
 
 impl<K, V> Flights<K, V> {
     fn lock(&self) -> std::sync::MutexGuard<'_, UnderWay<K, V>> {

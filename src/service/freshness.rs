@@ -90,13 +90,22 @@ impl Clock {
     /// Whether nothing `tags` names changed after `since` and at or before
     /// `at` (everything changing counts whenever it was after `since`).
     fn unchanged(&self, since: u64, at: u64, tags: &Tags) -> bool {
+        !(tags.list && self.list.between(since, at))
+            && tags
+                .persons
+                .iter()
+                .all(|id| self.person_unchanged(since, at, *id))
+            && self.all <= since
+    }
+
+    /// Whether person `id` did not change after `since` and at or before
+    /// `at`.
+    fn person_unchanged(&self, since: u64, at: u64, id: i64) -> bool {
         self.all <= since
-            && !(tags.list && self.list.between(since, at))
-            && tags.persons.iter().all(|id| {
-                self.persons
-                    .get(id)
-                    .is_none_or(|marks| !marks.between(since, at))
-            })
+            && self
+                .persons
+                .get(&id)
+                .is_none_or(|marks| !marks.between(since, at))
     }
 }
 
@@ -135,12 +144,7 @@ impl Freshness {
 
     /// Whether person `id` did not change after `since` up to `at`.
     pub fn person_was_fresh_at(&self, since: u64, at: u64, id: i64) -> bool {
-        let clock = self.clock();
-        clock.all <= since
-            && clock
-                .persons
-                .get(&id)
-                .is_none_or(|marks| !marks.between(since, at))
+        self.clock().person_unchanged(since, at, id)
     }
 
     /// Person `id` changed, and with them maybe the list of people.

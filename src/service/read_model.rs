@@ -30,7 +30,7 @@ use sea_orm::{
     QueryOrder, Value,
 };
 
-use super::flight::{Flights, Joined, Lead};
+use super::flight::{Flights, Lead};
 use super::freshness::{Freshness, weighed};
 
 /// One list of a portfolio, with and without its drafts.
@@ -351,11 +351,6 @@ pub enum Lookup<'a> {
     Missed(Option<Lead<'a, i64, (u64, Arc<Portfolio>)>>),
 }
 
-/// How many loads of a person in a row a request waits for before it
-/// loads the person itself (each may land with a snapshot a write outdated
-/// for it).
-const ROUNDS: usize = 3;
-
 impl ReadModel {
     /// A read model of at most about `bytes`, kept fresh by `freshness`;
     /// `None` for 0 (off: every request loads what it reads).
@@ -389,32 +384,22 @@ impl ReadModel {
         // Every change answered before this request arrived is marked by
         // now: a snapshot true at this time is true for it.
         let arrived = self.freshness.now();
-        let deadline = tokio::time::Instant::now() + wait;
-        for _ in 0..ROUNDS {
-            let follow = match self.flights.join(&person_id) {
-                Joined::Lead(lead) => return Lookup::Missed(Some(lead)),
-                Joined::Follow(follow) => follow,
-            };
-            let landed = follow
-                .landed(deadline.saturating_duration_since(tokio::time::Instant::now()))
-                .await;
-            let true_for_me = |(since, _): &(u64, Arc<Portfolio>)| {
-                self.coherent.load(Ordering::Acquire)
-                    && self
-                        .freshness
-                        .person_was_fresh_at(*since, arrived, person_id)
-            };
-            if let Some(portfolio) = self
-                .get(person_id)
-                .or_else(|| landed.filter(true_for_me).map(|(_, portfolio)| portfolio))
-            {
-                return Lookup::Found(portfolio);
-            }
-            if tokio::time::Instant::now() >= deadline {
-                break;
-            }
+        let found = self.flights.follow(&person_id, wait, |landed| {
+            self.get(person_id).or_else(|| {
+                landed
+                    .filter(|(since, _)| {
+                        self.coherent.load(Ordering::Acquire)
+                            && self
+                                .freshness
+                                .person_was_fresh_at(*since, arrived, person_id)
+                    })
+                    .map(|(_, portfolio)| portfolio)
+            })
+        });
+        match found.await {
+            Ok(portfolio) => Lookup::Found(portfolio),
+            Err(lead) => Lookup::Missed(lead),
         }
-        Lookup::Missed(None)
     }
 
     /// Keeps the snapshots of a load that started at `since` (a
