@@ -147,8 +147,9 @@ impl Freshness {
         self.clock().person_unchanged(since, at, id)
     }
 
-    /// Person `id` changed, and with them maybe the list of people.
-    pub fn changed(&self, id: i64, list: bool) {
+    /// Person `id` changed, and with them maybe the list of people: the
+    /// time the change is marked at.
+    pub fn changed(&self, id: i64, list: bool) -> u64 {
         let mut clock = self.clock();
         clock.now += 1;
         let now = clock.now;
@@ -156,6 +157,7 @@ impl Freshness {
         if list {
             clock.list.mark(now);
         }
+        now
     }
 
     /// Anything may have changed.
@@ -207,6 +209,18 @@ impl Caches {
         self.freshness.changed(id, list);
         if let Some(model) = &self.read_model {
             model.forget(id);
+        }
+    }
+
+    /// This process committed a change of `person`'s own row and of
+    /// nothing else of theirs (and of the list of people, when `list`):
+    /// like [`Caches::changed`], except that the person's snapshot, when
+    /// it is still true but for this row, takes the row as written instead
+    /// of being loaded again.
+    pub fn person_row_written(&self, person: &entity::person::Model, list: bool) {
+        let at = self.freshness.changed(person.id, list);
+        if let Some(model) = &self.read_model {
+            model.patch_person(person.clone(), at);
         }
     }
 

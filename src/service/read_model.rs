@@ -39,6 +39,16 @@ pub struct Rows<M> {
     published: Arc<Vec<M>>,
 }
 
+impl<M> Clone for Rows<M> {
+    /// Another handle on the same rows.
+    fn clone(&self) -> Self {
+        Rows {
+            all: self.all.clone(),
+            published: self.published.clone(),
+        }
+    }
+}
+
 impl<M: Clone> Rows<M> {
     fn new(all: Vec<M>, published: impl Fn(&M) -> bool) -> Self {
         let all = Arc::new(all);
@@ -98,6 +108,25 @@ impl Portfolio {
     /// About how many bytes of memory this snapshot holds.
     pub fn bytes(&self) -> usize {
         self.bytes
+    }
+
+    /// This portfolio with the person's own row replaced by `person`; every
+    /// list is shared with this one, not copied.
+    fn with_person(&self, person: person::Model) -> Portfolio {
+        let bytes = self.bytes - weigh(std::slice::from_ref(&self.person))
+            + weigh(std::slice::from_ref(&person));
+        Portfolio {
+            person,
+            profile_links: self.profile_links.clone(),
+            roles: self.roles.clone(),
+            achievements: self.achievements.clone(),
+            metrics: self.metrics.clone(),
+            skill_links: self.skill_links.clone(),
+            skills: self.skills.clone(),
+            activities: self.activities.clone(),
+            lists: self.lists.clone(),
+            bytes,
+        }
     }
 }
 
@@ -176,6 +205,7 @@ where
 type Grouped<M> = HashMap<i64, Vec<M>>;
 
 /// What one load read, table by table.
+#[derive(Default)]
 struct Loaded {
     links: Grouped<profile_link::Model>,
     roles: Grouped<role::Model>,
@@ -284,6 +314,7 @@ pub async fn load(
 macro_rules! lists {
     ($($key:ident: $doc:ident in $table:ident;)*) => {
         /// The rows of a person's simple lists, one field per list.
+        #[derive(Clone)]
         pub struct Lists {
             $(pub $key: Rows<entity::$table::Model>,)*
         }
@@ -295,6 +326,7 @@ macro_rules! lists {
         })*
 
         /// What one load read of the simple lists, table by table.
+        #[derive(Default)]
         struct LoadedLists {
             $($key: Grouped<entity::$table::Model>,)*
         }
@@ -328,9 +360,17 @@ macro_rules! lists {
 
 crate::document::document_lists!(lists);
 
+/// A kept snapshot, and the time of the clock of changes from which it is
+/// true (its load's start, or the write it was patched with).
+#[derive(Clone)]
+struct Kept {
+    since: u64,
+    portfolio: Arc<Portfolio>,
+}
+
 /// The snapshots of the persons read lately, within a memory budget.
 pub struct ReadModel {
-    cache: moka::sync::Cache<i64, Arc<Portfolio>>,
+    cache: moka::sync::Cache<i64, Kept>,
     freshness: Arc<Freshness>,
     /// False while changes may be missed (the change feed is lost):
     /// nothing is served from the snapshots nor kept.
@@ -357,7 +397,7 @@ impl ReadModel {
     pub fn new(bytes: u64, freshness: Arc<Freshness>) -> Option<Arc<Self>> {
         (bytes > 0).then(|| {
             Arc::new(ReadModel {
-                cache: weighed(bytes, |_, p: &Arc<Portfolio>| p.bytes()).build(),
+                cache: weighed(bytes, |_, kept: &Kept| kept.portfolio.bytes()).build(),
                 freshness,
                 coherent: AtomicBool::new(true),
                 flights: Flights::default(),
@@ -370,7 +410,7 @@ impl ReadModel {
         if !self.coherent.load(Ordering::Acquire) {
             return None;
         }
-        self.cache.get(&person_id)
+        self.cache.get(&person_id).map(|kept| kept.portfolio)
     }
 
     /// The snapshot of `person_id`; else, when another request is loading
@@ -427,11 +467,39 @@ impl ReadModel {
             // before it drops the snapshot, so a snapshot inserted after a
             // fresh check is either still true or dropped by that change.
             if self.coherent.load(Ordering::Acquire) && self.freshness.person_is_fresh(since, *id) {
-                self.cache.insert(*id, portfolio.clone());
-                if !self.freshness.person_is_fresh(since, *id) {
-                    self.cache.invalidate(id);
-                }
+                self.insert(*id, since, portfolio.clone());
             }
+        }
+    }
+
+    /// Keeps `portfolio` as true from `since`, unless `person_id` changed
+    /// after `since` by the time it is in.
+    fn insert(&self, person_id: i64, since: u64, portfolio: Arc<Portfolio>) {
+        self.cache.insert(person_id, Kept { since, portfolio });
+        if !self.freshness.person_is_fresh(since, person_id) {
+            self.cache.invalidate(&person_id);
+        }
+    }
+
+    /// This process wrote `person`'s own row and nothing else of theirs,
+    /// and marked the change at `at` (the clock is marked already): the
+    /// snapshot kept of them gets the new row instead of going, when it
+    /// was true up to just before this change and holds an older version
+    /// of the row. Otherwise (another change in between, or the row of an
+    /// earlier write committed before one already patched in) it goes, and
+    /// the next reader loads the person again.
+    pub fn patch_person(&self, person: person::Model, at: u64) {
+        let id = person.id;
+        let kept = self.cache.get(&id).filter(|kept| {
+            self.coherent.load(Ordering::Acquire)
+                && kept.portfolio.person.version < person.version
+                && self
+                    .freshness
+                    .person_was_fresh_at(kept.since, at.saturating_sub(1), id)
+        });
+        match kept {
+            Some(kept) => self.insert(id, at, Arc::new(kept.portfolio.with_person(person))),
+            None => self.forget(id),
         }
     }
 
@@ -457,5 +525,103 @@ impl ReadModel {
     pub fn weighed_bytes(&self) -> u64 {
         self.cache.run_pending_tasks();
         self.cache.weighted_size()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::DateTime;
+
+    fn person(version: i32, headline: &str) -> person::Model {
+        person::Model {
+            id: 1,
+            slug: "someone".into(),
+            name: "Someone".into(),
+            headline: headline.into(),
+            summary: "[]".into(),
+            location: None,
+            email: None,
+            avatar_url: None,
+            default_locale: "en".into(),
+            locales: None,
+            translations: None,
+            published: true,
+            version,
+            created_at: DateTime::UNIX_EPOCH,
+            updated_at: DateTime::UNIX_EPOCH,
+        }
+    }
+
+    /// A read model holding person 1 at `version`, loaded now.
+    fn holding(version: i32) -> (Arc<Freshness>, Arc<ReadModel>) {
+        let freshness = Arc::new(Freshness::default());
+        let model = ReadModel::new(1 << 20, freshness.clone()).expect("a budget turns it on");
+        let loaded = HashMap::from([(
+            1,
+            Arc::new(Loaded::default().portfolio(person(version, "loaded"))),
+        )]);
+        model.keep(freshness.now(), &loaded, None);
+        assert!(model.get(1).is_some());
+        (freshness, model)
+    }
+
+    fn headline(model: &ReadModel) -> Option<String> {
+        model.get(1).map(|p| p.person.headline.clone())
+    }
+
+    #[test]
+    fn a_write_of_the_persons_own_row_is_patched_into_the_snapshot() {
+        let (freshness, model) = holding(1);
+        let at = freshness.changed(1, true);
+        model.patch_person(person(2, "second"), at);
+        assert_eq!(headline(&model).as_deref(), Some("second"));
+        let at = freshness.changed(1, true);
+        model.patch_person(person(3, "third"), at);
+        assert_eq!(headline(&model).as_deref(), Some("third"));
+        assert_eq!(model.get(1).map(|p| p.person.version), Some(3));
+    }
+
+    #[test]
+    fn another_change_in_between_makes_the_snapshot_go() {
+        let (freshness, model) = holding(1);
+        // A change this process knows nothing more of (the change feed's).
+        freshness.changed(1, false);
+        let at = freshness.changed(1, true);
+        model.patch_person(person(2, "second"), at);
+        assert_eq!(headline(&model), None);
+    }
+
+    #[test]
+    fn an_earlier_write_marked_after_a_later_one_makes_the_snapshot_go() {
+        let (freshness, model) = holding(1);
+        let at = freshness.changed(1, true);
+        model.patch_person(person(3, "third"), at);
+        // Version 2 committed first but its writer marks it only now.
+        let at = freshness.changed(1, true);
+        model.patch_person(person(2, "second"), at);
+        assert_eq!(headline(&model), None);
+    }
+
+    #[test]
+    fn nothing_is_patched_while_changes_may_be_missed() {
+        let (freshness, model) = holding(1);
+        model.set_coherent(false);
+        let at = freshness.changed(1, true);
+        model.patch_person(person(2, "second"), at);
+        model.set_coherent(true);
+        assert_eq!(headline(&model), None);
+    }
+
+    #[test]
+    fn a_patched_snapshot_shares_its_lists_and_weighs_its_new_row() {
+        let (freshness, model) = holding(1);
+        let before = model.get(1).expect("kept");
+        let at = freshness.changed(1, true);
+        let longer = "a much longer headline than the one loaded";
+        model.patch_person(person(2, longer), at);
+        let after = model.get(1).expect("patched");
+        assert!(Arc::ptr_eq(&before.roles.all, &after.roles.all));
+        assert!(after.bytes() > before.bytes());
     }
 }

@@ -153,6 +153,75 @@ async fn a_warm_portfolio_is_read_without_sql_and_a_write_reloads_it() {
 }
 
 #[tokio::test]
+async fn a_write_of_a_persons_own_row_is_patched_into_their_snapshot() {
+    for backend in backends() {
+        let app = TestApp::spawn_configured(&backend, |config| {
+            config.http.response_cache_bytes = 0;
+        })
+        .await;
+        let b = app.backend;
+        let query = "query($slug: String!) { person(slug: $slug) { headline version roles { nodes { title achievements { nodes { title } } } } skills { nodes { name } } } }";
+        let vars = json!({ "slug": "dahye-ahn" });
+        let first = app.anonymous().data(query, vars.clone()).await;
+        let token = app.token(Some("dahye-ahn")).await;
+        let id = app.person_id("dahye-ahn").await;
+        let update = "mutation($i: UpdatePersonInput!) { updatePerson(input: $i) { person { headline version } } }";
+        let written = app
+            .as_token(&token)
+            .data(update, json!({ "i": { "id": id, "headline": "Patched" } }))
+            .await;
+        assert_eq!(
+            written["updatePerson"]["person"]["headline"], "Patched",
+            "[{b}]"
+        );
+
+        // The snapshot took the written row: only the lookup by slug runs.
+        let before = app.stats.statements();
+        let after = app.anonymous().data(query, vars.clone()).await;
+        assert_eq!(app.stats.statements() - before, 1, "[{b}] no reload");
+        assert_eq!(after["person"]["headline"], "Patched", "[{b}]");
+        assert_eq!(
+            after["person"]["version"], written["updatePerson"]["person"]["version"],
+            "[{b}]"
+        );
+        assert_eq!(after["person"]["roles"], first["person"]["roles"], "[{b}]");
+        assert_eq!(
+            after["person"]["skills"], first["person"]["skills"],
+            "[{b}]"
+        );
+
+        // A change inside the portfolio reloads it, fresh.
+        let role = after["person"]["roles"]["nodes"][0]["title"].clone();
+        assert_ne!(role, "Renamed", "[{b}]");
+        let role_id = app
+            .anonymous()
+            .data(
+                "{ person(slug: \"dahye-ahn\") { roles { nodes { id } } } }",
+                json!({}),
+            )
+            .await["person"]["roles"]["nodes"][0]["id"]
+            .clone();
+        app.as_token(&token)
+            .data(
+                "mutation($i: UpdateRoleInput!) { updateRole(input: $i) { role { id } } }",
+                json!({ "i": { "id": role_id, "title": "Renamed" } }),
+            )
+            .await;
+        let before = app.stats.statements();
+        let reloaded = app.anonymous().data(query, vars).await;
+        assert!(
+            app.stats.statements() - before > 1,
+            "[{b}] the portfolio is loaded again"
+        );
+        assert_eq!(
+            reloaded["person"]["roles"]["nodes"][0]["title"], "Renamed",
+            "[{b}]"
+        );
+        assert_eq!(reloaded["person"]["headline"], "Patched", "[{b}]");
+    }
+}
+
+#[tokio::test]
 async fn drafts_in_a_shared_snapshot_are_shown_to_their_owner_only() {
     for app in TestApp::all().await {
         let b = app.backend;
@@ -283,14 +352,22 @@ async fn a_crowd_missing_one_portfolio_loads_it_once() {
         let warm = app.stats.statements() - before;
         assert!(warm < cold, "[{b}] the second request reads the snapshot");
 
-        // A write drops the snapshot; its echo from the change feed (which
-        // drops it again) has arrived after a few polls.
+        // A write inside the portfolio drops the snapshot; its echo from
+        // the change feed (which drops it again) has arrived after a few
+        // polls.
         let token = app.token(Some("dahye-ahn")).await;
-        let id = app.person_id("dahye-ahn").await;
+        let skill = app
+            .anonymous()
+            .data(
+                "{ person(slug: \"dahye-ahn\") { skills { nodes { id } } } }",
+                json!({}),
+            )
+            .await["person"]["skills"]["nodes"][0]["id"]
+            .clone();
         app.as_token(&token)
             .data(
-                "mutation($i: UpdatePersonInput!) { updatePerson(input: $i) { person { id } } }",
-                json!({ "i": { "id": id, "headline": "Crowded" } }),
+                "mutation($i: UpdateSkillInput!) { updateSkill(input: $i) { skill { id } } }",
+                json!({ "i": { "id": skill, "name": "Crowded" } }),
             )
             .await;
         tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
@@ -301,7 +378,9 @@ async fn a_crowd_missing_one_portfolio_loads_it_once() {
             futures::future::join_all((0..16).map(|_| client.data(query, vars.clone()))).await;
         let crowd = app.stats.statements() - before;
         assert!(
-            answers.iter().all(|a| a["person"]["headline"] == "Crowded"),
+            answers
+                .iter()
+                .all(|a| a["person"]["skills"]["nodes"][0]["name"] == "Crowded"),
             "[{b}] every answer is fresh"
         );
         assert_eq!(

@@ -430,6 +430,32 @@ pub async fn write_then<T>(
     written: Written,
     work: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> AppResult<Option<(T, i64)>>,
 ) -> AppResult<Option<T>> {
+    write_noting(ctx, db, written, work, |_| None).await
+}
+
+/// Like [`write_then`], for a change of a person's own row and nothing
+/// else of theirs, whose result is the row as it was written: the process's
+/// snapshot of the person takes that row rather than being loaded again
+/// (see [`Caches::person_row_written`](crate::service::freshness::Caches::person_row_written)).
+pub async fn write_person_row(
+    ctx: &Context<'_>,
+    db: &sea_orm::DatabaseConnection,
+    work: impl AsyncFnOnce(
+        &sea_orm::DatabaseTransaction,
+    ) -> AppResult<Option<(entity::person::Model, i64)>>,
+) -> AppResult<Option<entity::person::Model>> {
+    write_noting(ctx, db, Written::Person, work, |row| Some(row)).await
+}
+
+/// Like [`write_then`]; `row` says which person row the result holds as
+/// written, if it is a change of that row alone.
+async fn write_noting<T>(
+    ctx: &Context<'_>,
+    db: &sea_orm::DatabaseConnection,
+    written: Written,
+    work: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> AppResult<Option<(T, i64)>>,
+    row: fn(&T) -> Option<&entity::person::Model>,
+) -> AppResult<Option<T>> {
     // Named: once this process marked the person, the change feed's echo
     // of the transaction is known for its own (see `changes::OwnWrites`).
     let own = state(ctx).ok().map(|state| &state.caches.own_writes);
@@ -449,7 +475,14 @@ pub async fn write_then<T>(
     // Nothing is awaited from the commit to the mark: the echo is known for
     // this process's own only once the person is marked.
     Ok(done.map(|((value, person_id), txid)| {
-        committed(ctx, person_id, written == Written::Person);
+        let list = written == Written::Person;
+        match (row(&value), state(ctx)) {
+            (Some(row), Ok(state)) => {
+                forget_loaded(ctx);
+                state.caches.person_row_written(row, list);
+            }
+            _ => committed(ctx, person_id, list),
+        }
         if let (Some(txid), Ok(state)) = (txid, state(ctx)) {
             state.caches.own_writes.marked(txid, person_id);
         }
@@ -461,11 +494,17 @@ pub async fn write_then<T>(
 /// committed: the request's loaders and the process's caches forget what
 /// they read of it.
 pub fn committed(ctx: &Context<'_>, person_id: i64, list: bool) {
-    if let Ok(loaders) = crate::graphql::loaders(ctx) {
-        loaders.clear();
-    }
+    forget_loaded(ctx);
     if let Ok(state) = state(ctx) {
         state.caches.changed(person_id, list);
+    }
+}
+
+/// The request's loaders forget what they read: the rest of the request
+/// reads what was committed.
+fn forget_loaded(ctx: &Context<'_>) {
+    if let Ok(loaders) = crate::graphql::loaders(ctx) {
+        loaders.clear();
     }
 }
 

@@ -158,7 +158,7 @@ async fn update_person(
     // The person's own row carries `updated_at`: one UPDATE sets it with
     // the changes.
     let person = with_retries(|| {
-        write_then(ctx, edit.db, Written::Person, async |txn| {
+        write_person_row(ctx, edit.db, async |txn| {
             let current = load_person(txn, &edit.viewer, "input.id", &input.id).await?;
             check_version(current.version, input.expected_version, "person")?;
             let taken = if edit.viewer.is_admin() {
