@@ -362,6 +362,14 @@ impl Loaders {
         Ok(value)
     }
 
+    /// Person `slug`'s row as the read model holds it, if it does.
+    pub fn kept_person(&self, slug: &str) -> Option<entity::person::Model> {
+        let model = self.loader.read_model.as_ref()?;
+        model
+            .by_slug(slug)
+            .map(|portfolio| portfolio.person.clone())
+    }
+
     /// The connection the request reads through (the primary, or for an
     /// anonymous query maybe its standby).
     pub fn db(&self) -> &DatabaseConnection {

@@ -44,14 +44,17 @@ impl PersonQuery {
         locale: Option<String>,
     ) -> Result<Option<Person>> {
         locale::choose(ctx, locale.as_deref())?;
-        let db = loaders(ctx)?.db();
-        let row = person::Entity::find()
-            .filter(person::Column::Slug.eq(slug))
-            .one(db)
-            .await
-            .map_err(AppError::from)?;
-        let viewer = viewer(ctx);
         let loaders = loaders(ctx)?;
+        // A person whose snapshot is kept is found there, without SQL.
+        let row = match loaders.kept_person(&slug) {
+            Some(row) => Some(row),
+            None => person::Entity::find()
+                .filter(person::Column::Slug.eq(slug))
+                .one(loaders.db())
+                .await
+                .map_err(AppError::from)?,
+        };
+        let viewer = viewer(ctx);
         match &row {
             Some(person) => loaders.tag_person(person.id),
             None => loaders.tag_list(),

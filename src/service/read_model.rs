@@ -14,7 +14,12 @@
 //! Coherence: a committed change of person P marks P on the process's
 //! clock of changes ([`super::freshness`]) and drops P's snapshot (in this
 //! process after its own writes, through the change feed for everyone
-//! else's); losing the feed drops everything. A load that raced a change
+//! else's); losing the feed drops everything. One of this process's own
+//! writes that changed P's own row and nothing else of P's patches the row
+//! as written into P's snapshot instead, when the snapshot was true up to
+//! that write and holds an older version of the row
+//! ([`ReadModel::patch_person`]). A kept snapshot also answers a lookup of
+//! its person by slug ([`ReadModel::by_slug`]). A load that raced a change
 //! is used by the request that made it but never kept: a snapshot is kept
 //! only if its person did not change after the load started. Memory is
 //! bounded in bytes; the coldest persons go first.
@@ -360,6 +365,11 @@ macro_rules! lists {
 
 crate::document::document_lists!(lists);
 
+/// The part of the read model's budget its index by slug may take.
+const SLUGS_SHARE: u64 = 32;
+/// What an entry of that index holds beyond its slug's text.
+const SLUG_ENTRY_BYTES: usize = 64;
+
 /// A kept snapshot, and the time of the clock of changes from which it is
 /// true (its load's start, or the write it was patched with).
 #[derive(Clone)]
@@ -371,6 +381,10 @@ struct Kept {
 /// The snapshots of the persons read lately, within a memory budget.
 pub struct ReadModel {
     cache: moka::sync::Cache<i64, Kept>,
+    /// The person of each slug a kept snapshot had (checked against the
+    /// snapshot on every use, so an entry that outlived its snapshot or
+    /// names an old slug misleads nobody).
+    slugs: moka::sync::Cache<String, i64>,
     freshness: Arc<Freshness>,
     /// False while changes may be missed (the change feed is lost):
     /// nothing is served from the snapshots nor kept.
@@ -398,6 +412,10 @@ impl ReadModel {
         (bytes > 0).then(|| {
             Arc::new(ReadModel {
                 cache: weighed(bytes, |_, kept: &Kept| kept.portfolio.bytes()).build(),
+                slugs: weighed(bytes / SLUGS_SHARE, |slug: &String, _| {
+                    slug.capacity() + SLUG_ENTRY_BYTES
+                })
+                .build(),
                 freshness,
                 coherent: AtomicBool::new(true),
                 flights: Flights::default(),
@@ -411,6 +429,15 @@ impl ReadModel {
             return None;
         }
         self.cache.get(&person_id).map(|kept| kept.portfolio)
+    }
+
+    /// The kept snapshot of the person whose slug is `slug`, if there is
+    /// one. Slugs are unique, so a snapshot true now that has this slug is
+    /// the person's who has it.
+    pub fn by_slug(&self, slug: &str) -> Option<Arc<Portfolio>> {
+        let id = self.slugs.get(slug)?;
+        self.get(id)
+            .filter(|portfolio| portfolio.person.slug == slug)
     }
 
     /// The snapshot of `person_id`; else, when another request is loading
@@ -475,6 +502,7 @@ impl ReadModel {
     /// Keeps `portfolio` as true from `since`, unless `person_id` changed
     /// after `since` by the time it is in.
     fn insert(&self, person_id: i64, since: u64, portfolio: Arc<Portfolio>) {
+        self.slugs.insert(portfolio.person.slug.clone(), person_id);
         self.cache.insert(person_id, Kept { since, portfolio });
         if !self.freshness.person_is_fresh(since, person_id) {
             self.cache.invalidate(&person_id);
@@ -611,6 +639,21 @@ mod tests {
         model.patch_person(person(2, "second"), at);
         model.set_coherent(true);
         assert_eq!(headline(&model), None);
+    }
+
+    #[test]
+    fn a_kept_person_is_found_by_their_current_slug_only() {
+        let (freshness, model) = holding(1);
+        assert_eq!(model.by_slug("someone").map(|p| p.person.id), Some(1));
+        assert!(model.by_slug("nobody").is_none());
+        let mut renamed = person(2, "loaded");
+        renamed.slug = "someone-new".into();
+        let at = freshness.changed(1, true);
+        model.patch_person(renamed, at);
+        assert!(model.by_slug("someone").is_none());
+        assert_eq!(model.by_slug("someone-new").map(|p| p.person.id), Some(1));
+        model.forget(1);
+        assert!(model.by_slug("someone-new").is_none());
     }
 
     #[test]
