@@ -594,6 +594,12 @@ mod tests {
         (freshness, model)
     }
 
+    /// This process wrote person 1's own row as `row`.
+    fn written(freshness: &Freshness, model: &ReadModel, row: person::Model) {
+        let at = freshness.changed(1, true);
+        model.patch_person(row, at);
+    }
+
     fn headline(model: &ReadModel) -> Option<String> {
         model.get(1).map(|p| p.person.headline.clone())
     }
@@ -601,11 +607,9 @@ mod tests {
     #[test]
     fn a_write_of_the_persons_own_row_is_patched_into_the_snapshot() {
         let (freshness, model) = holding(1);
-        let at = freshness.changed(1, true);
-        model.patch_person(person(2, "second"), at);
+        written(&freshness, &model, person(2, "second"));
         assert_eq!(headline(&model).as_deref(), Some("second"));
-        let at = freshness.changed(1, true);
-        model.patch_person(person(3, "third"), at);
+        written(&freshness, &model, person(3, "third"));
         assert_eq!(headline(&model).as_deref(), Some("third"));
         assert_eq!(model.get(1).map(|p| p.person.version), Some(3));
     }
@@ -615,19 +619,16 @@ mod tests {
         let (freshness, model) = holding(1);
         // A change this process knows nothing more of (the change feed's).
         freshness.changed(1, false);
-        let at = freshness.changed(1, true);
-        model.patch_person(person(2, "second"), at);
+        written(&freshness, &model, person(2, "second"));
         assert_eq!(headline(&model), None);
     }
 
     #[test]
     fn an_earlier_write_marked_after_a_later_one_makes_the_snapshot_go() {
         let (freshness, model) = holding(1);
-        let at = freshness.changed(1, true);
-        model.patch_person(person(3, "third"), at);
+        written(&freshness, &model, person(3, "third"));
         // Version 2 committed first but its writer marks it only now.
-        let at = freshness.changed(1, true);
-        model.patch_person(person(2, "second"), at);
+        written(&freshness, &model, person(2, "second"));
         assert_eq!(headline(&model), None);
     }
 
@@ -635,8 +636,7 @@ mod tests {
     fn nothing_is_patched_while_changes_may_be_missed() {
         let (freshness, model) = holding(1);
         model.set_coherent(false);
-        let at = freshness.changed(1, true);
-        model.patch_person(person(2, "second"), at);
+        written(&freshness, &model, person(2, "second"));
         model.set_coherent(true);
         assert_eq!(headline(&model), None);
     }
@@ -648,8 +648,7 @@ mod tests {
         assert!(model.by_slug("nobody").is_none());
         let mut renamed = person(2, "loaded");
         renamed.slug = "someone-new".into();
-        let at = freshness.changed(1, true);
-        model.patch_person(renamed, at);
+        written(&freshness, &model, renamed);
         assert!(model.by_slug("someone").is_none());
         assert_eq!(model.by_slug("someone-new").map(|p| p.person.id), Some(1));
         model.forget(1);
@@ -660,9 +659,8 @@ mod tests {
     fn a_patched_snapshot_shares_its_lists_and_weighs_its_new_row() {
         let (freshness, model) = holding(1);
         let before = model.get(1).expect("kept");
-        let at = freshness.changed(1, true);
         let longer = "a much longer headline than the one loaded";
-        model.patch_person(person(2, longer), at);
+        written(&freshness, &model, person(2, longer));
         let after = model.get(1).expect("patched");
         assert!(Arc::ptr_eq(&before.roles.all, &after.roles.all));
         assert!(after.bytes() > before.bytes());
