@@ -27,6 +27,22 @@ async fn headline(app: &TestApp, slug: &str) -> Value {
         .clone()
 }
 
+/// Sets `field` of the first item of dahye-ahn's `list` (of type `ty`)
+/// to `value` with `token`: a change inside the portfolio, not of the
+/// person's own row.
+async fn change_first(app: &TestApp, token: &str, list: &str, ty: &str, field: &str, value: &str) {
+    let query = format!("{{ person(slug: \"dahye-ahn\") {{ {list} {{ nodes {{ id }} }} }} }}");
+    let id =
+        app.anonymous().data(&query, json!({})).await["person"][list]["nodes"][0]["id"].clone();
+    let mutation =
+        format!("mutation($i: Update{ty}Input!) {{ update{ty}(input: $i) {{ __typename }} }}");
+    let changed = app
+        .as_token(token)
+        .data(&mutation, json!({ "i": { "id": id, field: value } }))
+        .await;
+    assert!(changed.get(format!("update{ty}")).is_some(), "{changed}");
+}
+
 /// Asks for `slug`'s headline until the answer is served from the cache
 /// twice in a row, a poll of the change feed apart: the feed also brings
 /// back this process's own earlier writes (the import), and each outdates
@@ -82,20 +98,7 @@ async fn a_write_to_one_person_leaves_another_persons_cached_answer_a_hit() {
         assert_eq!(cache_hits(&app).await, hits + 1.0, "[{b}] it was not a hit");
 
         // A change inside a portfolio (not the person's own row) too.
-        let role = app
-            .anonymous()
-            .data(
-                "{ person(slug: \"dahye-ahn\") { roles { nodes { id } } } }",
-                json!({}),
-            )
-            .await["person"]["roles"]["nodes"][0]["id"]
-            .clone();
-        app.as_token(&token)
-            .data(
-                "mutation($i: UpdateRoleInput!) { updateRole(input: $i) { role { id } } }",
-                json!({ "i": { "id": role, "title": "Renamed" } }),
-            )
-            .await;
+        change_first(&app, &token, "roles", "Role", "title", "Renamed").await;
         let hits = cache_hits(&app).await;
         assert_eq!(headline(&app, "someone-else").await, other, "[{b}]");
         assert_eq!(cache_hits(&app).await, hits + 1.0, "[{b}] still a hit");
@@ -130,20 +133,7 @@ async fn a_warm_portfolio_is_read_without_sql_and_a_write_reloads_it() {
         assert_eq!(app.stats.statements() - before, 0, "[{b}]");
 
         let token = app.token(Some("dahye-ahn")).await;
-        let skill = app
-            .anonymous()
-            .data(
-                "{ person(slug: \"dahye-ahn\") { skills { nodes { id } } } }",
-                json!({}),
-            )
-            .await["person"]["skills"]["nodes"][0]["id"]
-            .clone();
-        app.as_token(&token)
-            .data(
-                "mutation($i: UpdateSkillInput!) { updateSkill(input: $i) { skill { id } } }",
-                json!({ "i": { "id": skill, "name": "Renamed skill" } }),
-            )
-            .await;
+        change_first(&app, &token, "skills", "Skill", "name", "Renamed skill").await;
         let after = app.anonymous().data(skills, vars).await;
         assert_eq!(
             after["person"]["skills"]["nodes"][0]["name"], "Renamed skill",
@@ -193,20 +183,7 @@ async fn a_write_of_a_persons_own_row_is_patched_into_their_snapshot() {
         // A change inside the portfolio reloads it, fresh.
         let role = after["person"]["roles"]["nodes"][0]["title"].clone();
         assert_ne!(role, "Renamed", "[{b}]");
-        let role_id = app
-            .anonymous()
-            .data(
-                "{ person(slug: \"dahye-ahn\") { roles { nodes { id } } } }",
-                json!({}),
-            )
-            .await["person"]["roles"]["nodes"][0]["id"]
-            .clone();
-        app.as_token(&token)
-            .data(
-                "mutation($i: UpdateRoleInput!) { updateRole(input: $i) { role { id } } }",
-                json!({ "i": { "id": role_id, "title": "Renamed" } }),
-            )
-            .await;
+        change_first(&app, &token, "roles", "Role", "title", "Renamed").await;
         let before = app.stats.statements();
         let reloaded = app.anonymous().data(query, vars).await;
         assert!(
@@ -358,20 +335,7 @@ async fn a_crowd_missing_one_portfolio_loads_it_once() {
         // the change feed (which drops it again) has arrived after a few
         // polls.
         let token = app.token(Some("dahye-ahn")).await;
-        let skill = app
-            .anonymous()
-            .data(
-                "{ person(slug: \"dahye-ahn\") { skills { nodes { id } } } }",
-                json!({}),
-            )
-            .await["person"]["skills"]["nodes"][0]["id"]
-            .clone();
-        app.as_token(&token)
-            .data(
-                "mutation($i: UpdateSkillInput!) { updateSkill(input: $i) { skill { id } } }",
-                json!({ "i": { "id": skill, "name": "Crowded" } }),
-            )
-            .await;
+        change_first(&app, &token, "skills", "Skill", "name", "Crowded").await;
         tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
 
         let client = app.anonymous();
